@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Aside</p>, document.getElementById('app')!);

@@ -1,0 +1,47 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// `--mode e2e` builds to .output/<target>-e2e with the loopback host permission the
+// browser tests need to reach the mock provider; it never reaches a shipped manifest.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser, mode }) => {
+    const e2e = mode === 'e2e';
+    return {
+      name: 'Aside',
+      description: 'Select text, ask, and read the answer streaming in a side panel.',
+      permissions: ['storage', 'scripting', 'activeTab', 'contextMenus'],
+      host_permissions: ['https://api.anthropic.com/*', ...(e2e ? ['http://127.0.0.1/*'] : [])],
+      // "Use page selection" from inside the panel asks for these from the click,
+      // because clicks inside the panel do not grant activeTab. Custom base URLs
+      // (a local mock, a proxy) are requested the same way.
+      optional_host_permissions: ['http://*/*', 'https://*/*'],
+      action: { default_title: 'Open Aside' },
+      commands: {
+        'ask-about-selection': {
+          suggested_key: { default: 'Alt+Shift+A' },
+          description: 'Ask Aside about the selected text',
+        },
+      },
+      // No other extension and no web page may connect to us.
+      externally_connectable: browser === 'firefox' ? undefined : { ids: [], matches: [] },
+      ...(e2e &&
+        browser === 'firefox' && {
+          web_accessible_resources: [{ resources: ['sidepanel.html'], matches: ['http://127.0.0.1/*'] }],
+        }),
+      ...(browser === 'firefox' && {
+        browser_specific_settings: {
+          gecko: {
+            id: 'aside@example.com',
+            strict_min_version: '140.0',
+            data_collection_permissions: { required: ['websiteContent'] },
+          },
+          gecko_android: { strict_min_version: '142.0' },
+        },
+      }),
+    };
+  },
+  zip: { excludeSources: ['test/e2e/**/*.png', 'test/e2e/artifacts/**'] },
+  webExt: { disabled: true },
+});
