@@ -1,5 +1,3 @@
-export default defineBackground(() => {
-  browser.runtime.onConnect.addListener((port) => {
-    port.onMessage.addListener((message) => port.postMessage(message));
-  });
-});
+import { startBackground } from '@/src/background/index.ts';
+
+export default defineBackground(() => startBackground());

@@ -1,0 +1,36 @@
+/**
+ * Cleans selected page text before it is shown or sent. Invisible characters are a known
+ * channel for smuggling instructions to a model (Unicode tag characters, zero-width and
+ * bidi controls); a huge selection is capped so the request stays within limits and the
+ * user is told exactly what was cut.
+ */
+import type { PageSelection } from '../messaging/protocol.ts';
+
+/** About 30k tokens: enough for a long article, far below any model's context. */
+export const MAX_SELECTION_CHARS = 120_000;
+
+// Tags block U+E0000–E007F; zero-width U+200B–U+200D, U+2060, U+FEFF; bidi controls
+// U+200E/F, U+202A–U+202E, U+2066–U+2069; soft hyphen U+00AD.
+const INVISIBLE = /[\u{E0000}-\u{E007F}\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/gu;
+
+export function cleanSelection(raw: string, page: { url?: string; title?: string } = {}): PageSelection {
+  const originalLength = raw.length;
+  let text = raw.replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
+  text = text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  let truncated = false;
+  if (text.length > MAX_SELECTION_CHARS) {
+    let cut = MAX_SELECTION_CHARS;
+    // Never split a surrogate pair.
+    const code = text.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    text = text.slice(0, cut);
+    truncated = true;
+  }
+  return {
+    text,
+    url: (page.url ?? '').slice(0, 2_000),
+    title: (page.title ?? '').slice(0, 300),
+    originalLength,
+    truncated,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Hands a selection from the context menu or keyboard command to the panel, with no
+ * timing race: the panel may already be open, may be opening right now, or the
+ * background may have just been woken up by the click. The selection is delivered to
+ * a connected panel of that window, or kept until such a panel says hello. Memory is
+ * the source of truth (checked and set synchronously, so a hello can never slip between
+ * "no panel yet" and "stored"); `storage.session` keeps it if the worker is restarted.
+ */
+import { storage } from 'wxt/utils/storage';
+import type { BackgroundMessage } from '../messaging/protocol.ts';
+import { connectedPanels, postToPanel } from './panel-ports.ts';
+
+export interface PendingSelection {
+  /** The selection, or the notice saying why there is none (restricted page, nothing selected). */
+  message: Extract<BackgroundMessage, { type: 'selection' | 'notice' }>;
+  windowId: number | undefined;
+  createdAt: number;
+}
+
+/** A selection nobody claimed for this long is stale (the user moved on). */
+export const PENDING_TTL_MS = 5 * 60_000;
+
+const pendingItem = storage.defineItem<PendingSelection | null>('session:pendingSelection', { fallback: null });
+let pending: PendingSelection | null = null;
+
+function matches(item: PendingSelection, windowId: number | undefined): boolean {
+  return item.windowId === undefined || windowId === undefined || item.windowId === windowId;
+}
+
+export function handOffSelection(item: PendingSelection): void {
+  const targets = connectedPanels().filter((panel) => panel.windowId !== undefined && matches(item, panel.windowId));
+  let delivered = false;
+  for (const panel of targets) {
+    delivered = postToPanel(panel, item.message) || delivered;
+  }
+  if (delivered) {
+    pending = null;
+    void pendingItem.setValue(null).catch(() => {});
+    return;
+  }
+  pending = item;
+  void pendingItem.setValue(item).catch(() => {});
+}
+
+/** Called on a panel's hello: the selection waiting for this window, if any (taken once). */
+export async function claimPendingSelection(windowId: number | undefined, now = Date.now()): Promise<PendingSelection | null> {
+  let item = pending;
+  if (!item) item = await pendingItem.getValue().catch(() => null);
+  if (!item || !matches(item, windowId)) return null;
+  pending = null;
+  await pendingItem.setValue(null).catch(() => {});
+  return now - item.createdAt <= PENDING_TTL_MS ? item : null;
+}
+
+/** For tests: forget anything pending. */
+export function resetHandoffForTests(): void {
+  pending = null;
+}

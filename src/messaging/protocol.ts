@@ -1,0 +1,155 @@
+/**
+ * The typed protocol spoken over the `runtime.Port` between the side panel and the
+ * background. Both ends validate every message they receive with these schemas: a port
+ * is a trust boundary, and a malformed message must be dropped, never half-handled.
+ */
+import * as v from 'valibot';
+
+/** The name every panel port connects with; ports with any other name are refused. */
+export const PANEL_PORT_NAME = 'aside-panel';
+
+/** Generous sanity bound on any text crossing the port (the panel enforces tighter caps). */
+const MAX_TEXT = 4_000_000;
+const text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
+const shortText = v.pipe(v.string(), v.maxLength(2_000));
+const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+export const QUICK_ACTIONS = ['summarize', 'explain', 'ask'] as const;
+export type QuickAction = (typeof QUICK_ACTIONS)[number];
+
+/** Text the user selected on a page, cleaned and capped by the background. */
+const PageSelectionSchema = v.object({
+  text,
+  url: shortText,
+  title: shortText,
+  /** Characters in the selection before cleaning and capping. */
+  originalLength: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  truncated: v.boolean(),
+});
+export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
+
+/** One turn of the conversation as the panel holds it. The background builds the prompt. */
+const TurnSchema = v.variant('role', [
+  v.object({ role: v.literal('user'), text, selection: v.optional(PageSelectionSchema) }),
+  v.object({ role: v.literal('assistant'), text }),
+]);
+export type ConversationTurn = v.InferOutput<typeof TurnSchema>;
+
+/** Settings the panel may write. `apiKey: null` keeps the stored key; "" forgets it. */
+const SettingsInputSchema = v.object({
+  apiKey: v.nullable(v.pipe(v.string(), v.maxLength(1_000))),
+  model: v.pipe(v.string(), v.maxLength(200)),
+  baseUrl: v.pipe(v.string(), v.maxLength(2_000)),
+});
+export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
+
+/** What the panel may know about settings: never the key itself. */
+const PublicSettingsSchema = v.object({
+  hasKey: v.boolean(),
+  model: v.string(),
+  baseUrl: v.string(),
+});
+export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
+
+export const ERROR_CODES = [
+  'no-key',
+  'auth',
+  'bad-request',
+  'forbidden',
+  'not-found',
+  'too-large',
+  'rate-limit',
+  'quota',
+  'overloaded',
+  'server',
+  'network',
+  'stream-error',
+  'truncated',
+  'bad-settings',
+  'restricted-page',
+  'empty-selection',
+  'no-page-access',
+  'no-tab',
+  'unknown',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error as the user reads it: plain words, and what they can do about it. */
+const UserErrorSchema = v.object({
+  code: v.picklist(ERROR_CODES),
+  message: v.pipe(v.string(), v.maxLength(4_000)),
+  /** Details from the provider, shown small under the message. */
+  detail: v.optional(v.pipe(v.string(), v.maxLength(4_000))),
+  /** The one button that helps: open settings, retry, or grant page access. */
+  fix: v.optional(v.picklist(['settings', 'retry', 'grant-page-access'])),
+});
+export type UserError = v.InferOutput<typeof UserErrorSchema>;
+
+export const PanelMessageSchema = v.variant('type', [
+  /**
+   * Sent on connect: the background answers with settings and any selection waiting for
+   * a panel in this window (windowId: the panel's window, absent when it is unknown).
+   */
+  v.object({ type: v.literal('hello'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
+  v.object({ type: v.literal('save-settings'), settings: SettingsInputSchema }),
+  v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
+  v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(500)) }),
+  v.object({ type: v.literal('stop'), requestId }),
+  /** Read the selection of the page the user is looking at (windowId: the panel's window). */
+  v.object({ type: v.literal('read-selection'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
+]);
+export type PanelMessage = v.InferOutput<typeof PanelMessageSchema>;
+
+export const BackgroundMessageSchema = v.variant('type', [
+  v.object({ type: v.literal('settings'), settings: PublicSettingsSchema }),
+  /** A selection handed to the panel (context menu, keyboard command, or read-selection). */
+  v.object({
+    type: v.literal('selection'),
+    selection: PageSelectionSchema,
+    action: v.nullable(v.picklist(QUICK_ACTIONS)),
+  }),
+  /** An error outside any answer stream (a selection that could not be read, bad settings). */
+  v.object({ type: v.literal('notice'), error: UserErrorSchema }),
+  v.object({
+    type: v.literal('connection-test'),
+    requestId,
+    ok: v.boolean(),
+    message: v.pipe(v.string(), v.maxLength(4_000)),
+  }),
+  // Stream messages: each carries its request id and a per-request sequence number
+  // starting at 0, so a panel can drop duplicates and re-attach to a stream in flight.
+  v.object({ type: v.literal('delta'), requestId, seq, text }),
+  v.object({
+    type: v.literal('retrying'),
+    requestId,
+    seq,
+    error: UserErrorSchema,
+    /** Seconds until the next attempt. */
+    inSeconds: v.pipe(v.number(), v.minValue(0)),
+  }),
+  v.object({
+    type: v.literal('end'),
+    requestId,
+    seq,
+    /** The provider's stop reason (end_turn, max_tokens, ...), null when stopped or cut. */
+    stopReason: v.nullable(v.string()),
+    /** How the answer ended: finished normally, stopped by the user, or cut off upstream. */
+    outcome: v.picklist(['complete', 'stopped', 'truncated']),
+  }),
+  v.object({ type: v.literal('failed'), requestId, seq, error: UserErrorSchema }),
+]);
+export type BackgroundMessage = v.InferOutput<typeof BackgroundMessageSchema>;
+export type StreamMessage = Extract<BackgroundMessage, { seq: number }>;
+
+/** Validates a message from the panel; null when it does not match the protocol. */
+export function parsePanelMessage(input: unknown): PanelMessage | null {
+  const result = v.safeParse(PanelMessageSchema, input);
+  return result.success ? result.output : null;
+}
+
+/** Validates a message from the background; null when it does not match the protocol. */
+export function parseBackgroundMessage(input: unknown): BackgroundMessage | null {
+  const result = v.safeParse(BackgroundMessageSchema, input);
+  return result.success ? result.output : null;
+}
