@@ -1,3 +1,5 @@
 import { render } from 'preact';
+import { App } from '@/src/panel/App.tsx';
+import '@/src/panel/panel.css';
 
-render(<p>Aside</p>, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);

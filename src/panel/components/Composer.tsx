@@ -1,0 +1,57 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+export function Composer(props: {
+  draft: string;
+  answering: boolean;
+  hasSelection: boolean;
+  onDraft(text: string): void;
+  onSend(): void;
+  onStop(): void;
+  onUseSelection(): void;
+}) {
+  const input = useRef<HTMLTextAreaElement>(null);
+  // A selection arriving for "Ask Aside about this" puts the cursor where the question goes.
+  useEffect(() => {
+    if (props.hasSelection) input.current?.focus();
+  }, [props.hasSelection]);
+  return (
+    <form
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!props.answering) props.onSend();
+      }}
+    >
+      <textarea
+        ref={input}
+        data-testid="composer"
+        rows={3}
+        value={props.draft}
+        placeholder={props.hasSelection ? 'Ask about the selected text…' : 'Ask anything…'}
+        aria-label="Your question"
+        onInput={(event) => props.onDraft(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            if (!props.answering) props.onSend();
+          }
+        }}
+      />
+      <div class="row">
+        <button type="button" class="ghost" data-testid="use-selection" onClick={props.onUseSelection}>
+          Use page selection
+        </button>
+        <span class="spacer" />
+        {props.answering ? (
+          <button type="button" class="stop" data-testid="stop" onClick={props.onStop}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" data-testid="send">
+            Send
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

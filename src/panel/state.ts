@@ -1,0 +1,247 @@
+/**
+ * The side panel's state and every way it changes, as a pure reducer: the conversation,
+ * the selection waiting to be asked about, the draft, settings as the panel may see them,
+ * and the one notice on screen. Nothing here talks to the browser.
+ */
+import type {
+  BackgroundMessage,
+  ConversationTurn,
+  PageSelection,
+  PublicSettings,
+  QuickAction,
+  UserError,
+} from '../messaging/protocol.ts';
+
+export type AnswerStatus = 'streaming' | 'retrying' | 'complete' | 'stopped' | 'truncated' | 'failed' | 'interrupted';
+
+export interface UserTurn {
+  role: 'user';
+  text: string;
+  selection?: PageSelection;
+}
+
+export interface AssistantTurn {
+  role: 'assistant';
+  requestId: string;
+  text: string;
+  status: AnswerStatus;
+  /** Highest stream sequence number applied; older or repeated messages are ignored. */
+  lastSeq: number;
+  error?: UserError;
+  /** While waiting to retry: why, and how long. */
+  retry?: { error: UserError; inSeconds: number };
+}
+
+export type Turn = UserTurn | AssistantTurn;
+
+export interface PanelState {
+  /** null until the background has answered the panel's hello. */
+  settings: PublicSettings | null;
+  settingsOpen: boolean;
+  turns: Turn[];
+  /** The selection shown above the composer, not yet asked about. */
+  selection: PageSelection | null;
+  draft: string;
+  notice: UserError | null;
+  connected: boolean;
+  connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; message: string } | null;
+}
+
+export const initialState: PanelState = {
+  settings: null,
+  settingsOpen: false,
+  turns: [],
+  selection: null,
+  draft: '',
+  notice: null,
+  connected: false,
+  connectionTest: null,
+};
+
+/** The longest question the panel sends: a pasted 5 MB text gets a clear message instead. */
+export const MAX_QUESTION_CHARS = 100_000;
+
+export const QUICK_ACTION_QUESTIONS: Record<Exclude<QuickAction, 'ask'>, string> = {
+  summarize: 'Summarize this.',
+  explain: 'Explain this in plain words.',
+};
+
+export type PanelAction =
+  | { type: 'background'; message: BackgroundMessage }
+  | { type: 'connected' }
+  | { type: 'disconnected' }
+  | { type: 'restore'; saved: SavedConversation }
+  | { type: 'draft'; text: string }
+  | { type: 'ask'; requestId: string; question: string }
+  | { type: 'retry'; requestId: string; newRequestId: string }
+  | { type: 'discard-selection' }
+  | { type: 'new-conversation' }
+  | { type: 'dismiss-notice' }
+  | { type: 'open-settings'; open: boolean }
+  | { type: 'test-connection'; requestId: string };
+
+/** What is kept in storage so a closed or reloaded panel loses nothing. */
+export interface SavedConversation {
+  turns: Turn[];
+  selection: PageSelection | null;
+  draft: string;
+}
+
+export function toSaved(state: PanelState): SavedConversation {
+  return { turns: state.turns, selection: state.selection, draft: state.draft };
+}
+
+function isLive(status: AnswerStatus): boolean {
+  return status === 'streaming' || status === 'retrying';
+}
+
+export function isAnswering(state: PanelState): boolean {
+  return state.turns.some((turn) => turn.role === 'assistant' && isLive(turn.status));
+}
+
+/** The conversation as sent to the background: the turns before the given index. */
+export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
+  return turns.slice(0, upTo).map((turn) =>
+    turn.role === 'user'
+      ? { role: 'user' as const, text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) }
+      : { role: 'assistant' as const, text: turn.text },
+  );
+}
+
+/** Why a question cannot be sent now, or null when it can. */
+export function askProblem(state: PanelState, question: string): string | null {
+  if (!state.connected) return 'Aside is reconnecting to its background; try again in a moment.';
+  if (isAnswering(state)) return 'Wait for the current answer, or stop it first.';
+  if (question.trim() === '' && !state.selection) return 'Type a question, or select text on the page first.';
+  if (question.length > MAX_QUESTION_CHARS) {
+    return `The question is ${question.length.toLocaleString('en')} characters; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en')}. Shorten it, or select the text on the page instead of pasting it.`;
+  }
+  return null;
+}
+
+function updateAnswer(
+  state: PanelState,
+  requestId: string,
+  seq: number,
+  update: (turn: AssistantTurn) => AssistantTurn,
+): PanelState {
+  const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === requestId);
+  const turn = state.turns[index] as AssistantTurn | undefined;
+  if (!turn || seq <= turn.lastSeq) return state;
+  // A message after the answer was finished locally (stopped, interrupted) changes nothing but the text.
+  const turns = state.turns.slice();
+  turns[index] = { ...update(turn), lastSeq: seq };
+  return { ...state, turns };
+}
+
+function applyBackground(state: PanelState, message: BackgroundMessage): PanelState {
+  switch (message.type) {
+    case 'settings': {
+      // First use: no key yet, so settings are where the user starts; saving the first
+      // key takes them to the conversation.
+      const firstKey = state.settings !== null && !state.settings.hasKey && message.settings.hasKey;
+      const settingsOpen = !message.settings.hasKey || (state.settings !== null && !firstKey && state.settingsOpen);
+      return { ...state, settings: message.settings, settingsOpen };
+    }
+    case 'selection':
+      return { ...state, selection: message.selection, notice: null };
+    case 'notice':
+      return { ...state, notice: message.error };
+    case 'connection-test':
+      if (state.connectionTest?.requestId !== message.requestId) return state;
+      return {
+        ...state,
+        connectionTest: { requestId: message.requestId, status: message.ok ? 'ok' : 'failed', message: message.message },
+      };
+    case 'delta':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => ({
+        ...turn,
+        text: turn.text + message.text,
+        status: isLive(turn.status) ? 'streaming' : turn.status,
+        retry: undefined,
+      }));
+    case 'retrying':
+      return updateAnswer(state, message.requestId, message.seq, (turn) =>
+        isLive(turn.status)
+          ? { ...turn, status: 'retrying', retry: { error: message.error, inSeconds: message.inSeconds } }
+          : turn,
+      );
+    case 'end':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => ({
+        ...turn,
+        status: message.outcome,
+        retry: undefined,
+      }));
+    case 'failed':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => ({
+        ...turn,
+        status: 'failed',
+        error: message.error,
+        retry: undefined,
+      }));
+  }
+}
+
+export function reduce(state: PanelState, action: PanelAction): PanelState {
+  switch (action.type) {
+    case 'background':
+      return applyBackground(state, action.message);
+    case 'connected':
+      return { ...state, connected: true };
+    case 'disconnected':
+      // The background went away (restarted, updated): answers in flight on this port
+      // are cut; their text so far stays, with a Retry.
+      return {
+        ...state,
+        connected: false,
+        turns: state.turns.map((turn) =>
+          turn.role === 'assistant' && isLive(turn.status) ? { ...turn, status: 'interrupted', retry: undefined } : turn,
+        ),
+        connectionTest: state.connectionTest?.status === 'running' ? null : state.connectionTest,
+      };
+    case 'restore': {
+      const turns = action.saved.turns.map((turn) =>
+        turn.role === 'assistant' && isLive(turn.status) ? { ...turn, status: 'interrupted' as const } : turn,
+      );
+      return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft };
+    }
+    case 'draft':
+      return { ...state, draft: action.text };
+    case 'ask': {
+      const question = action.question.trim();
+      const user: UserTurn = { role: 'user', text: question, ...(state.selection ? { selection: state.selection } : {}) };
+      const answer: AssistantTurn = { role: 'assistant', requestId: action.requestId, text: '', status: 'streaming', lastSeq: -1 };
+      return {
+        ...state,
+        turns: [...state.turns, user, answer],
+        selection: null,
+        // The draft is cleared only when it is what was sent (a quick action keeps it).
+        draft: question === state.draft.trim() ? '' : state.draft,
+        notice: null,
+      };
+    }
+    case 'retry': {
+      const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === action.requestId);
+      if (index < 0) return state;
+      const turns = state.turns.slice();
+      turns[index] = { role: 'assistant', requestId: action.newRequestId, text: '', status: 'streaming', lastSeq: -1 };
+      return { ...state, turns: turns.slice(0, index + 1), notice: null };
+    }
+    case 'discard-selection':
+      return { ...state, selection: null };
+    case 'new-conversation':
+      return { ...state, turns: [], selection: null, notice: null };
+    case 'dismiss-notice':
+      return { ...state, notice: null };
+    case 'open-settings':
+      return { ...state, settingsOpen: action.open, connectionTest: null };
+    case 'test-connection':
+      return { ...state, connectionTest: { requestId: action.requestId, status: 'running', message: 'Testing…' } };
+  }
+}
+
+/** The question a quick action asks. `ask` has none: the user types it. */
+export function quickActionQuestion(action: QuickAction | null): string | null {
+  if (action === 'summarize' || action === 'explain') return QUICK_ACTION_QUESTIONS[action];
+  return null;
+}

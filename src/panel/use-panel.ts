@@ -1,0 +1,142 @@
+/**
+ * Connects the panel's state to the background and to storage: one hook, so components
+ * only render state and call the returned commands.
+ */
+import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
+import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
+import { loadConversation, saveConversation } from '../storage/conversation.ts';
+import { connectToBackground, type BackgroundConnection } from './connection.ts';
+import { askProblem, initialState, quickActionQuestion, reduce, toSaved, turnsForRequest, type PanelState } from './state.ts';
+
+export const PAGE_ACCESS_ORIGINS = ['http://*/*', 'https://*/*'];
+
+export interface PanelCommands {
+  ask(question: string): void;
+  stop(): void;
+  retry(requestId: string): void;
+  setDraft(text: string): void;
+  readSelection(): void;
+  /** Must be called from a click: asks the browser for page access, then reads. */
+  grantPageAccessAndRead(): void;
+  discardSelection(): void;
+  newConversation(): void;
+  dismissNotice(): void;
+  openSettings(open: boolean): void;
+  saveSettings(input: SettingsInput): void;
+  testConnection(input: SettingsInput): void;
+}
+
+function newRequestId(): string {
+  return crypto.randomUUID();
+}
+
+export function usePanel(): { state: PanelState; commands: PanelCommands } {
+  const [state, dispatch] = useReducer(reduce, initialState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const connectionRef = useRef<BackgroundConnection | null>(null);
+  const windowIdRef = useRef<number | undefined>(undefined);
+  const restoredRef = useRef(false);
+
+  const send = (message: PanelMessage): boolean => connectionRef.current?.send(message) ?? false;
+
+  const commands = useMemo<PanelCommands>(() => {
+    const ask = (question: string) => {
+      const current = stateRef.current;
+      const problem = askProblem(current, question);
+      if (problem) {
+        dispatch({ type: 'background', message: { type: 'notice', error: { code: 'bad-request', message: problem } } });
+        return;
+      }
+      const requestId = newRequestId();
+      const next = reduce(current, { type: 'ask', requestId, question });
+      dispatch({ type: 'ask', requestId, question });
+      send({ type: 'ask', requestId, turns: turnsForRequest(next.turns, next.turns.length - 1) });
+    };
+    return {
+      ask,
+      stop() {
+        for (const turn of stateRef.current.turns) {
+          if (turn.role === 'assistant' && (turn.status === 'streaming' || turn.status === 'retrying')) {
+            send({ type: 'stop', requestId: turn.requestId });
+          }
+        }
+      },
+      retry(requestId) {
+        const current = stateRef.current;
+        const index = current.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === requestId);
+        if (index < 0 || !current.connected) return;
+        const newRequestId_ = newRequestId();
+        dispatch({ type: 'retry', requestId, newRequestId: newRequestId_ });
+        send({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index) });
+      },
+      setDraft: (text) => dispatch({ type: 'draft', text }),
+      readSelection: () => send({ type: 'read-selection', windowId: windowIdRef.current }),
+      grantPageAccessAndRead() {
+        // No await before request(): the browser allows it only inside the click.
+        void browser.permissions
+          .request({ origins: PAGE_ACCESS_ORIGINS })
+          .then((granted) => {
+            if (granted) send({ type: 'read-selection', windowId: windowIdRef.current });
+          })
+          .catch(() => {});
+      },
+      discardSelection: () => dispatch({ type: 'discard-selection' }),
+      newConversation: () => dispatch({ type: 'new-conversation' }),
+      dismissNotice: () => dispatch({ type: 'dismiss-notice' }),
+      openSettings: (open) => dispatch({ type: 'open-settings', open }),
+      saveSettings: (input) => send({ type: 'save-settings', settings: input }),
+      testConnection(input) {
+        const requestId = newRequestId();
+        dispatch({ type: 'test-connection', requestId });
+        send({ type: 'test-connection', requestId, settings: input });
+      },
+    };
+  }, []);
+
+  useEffect(() => {
+    let disposed = false;
+    const onMessage = (message: BackgroundMessage) => {
+      dispatch({ type: 'background', message });
+      // A quick action from the context menu asks at once, once the state has the selection.
+      if (message.type === 'selection') {
+        const question = quickActionQuestion(message.action);
+        if (question) queueMicrotask(() => commands.ask(question));
+      }
+    };
+    const start = async () => {
+      const saved = await loadConversation();
+      if (disposed) return;
+      if (saved) dispatch({ type: 'restore', saved });
+      restoredRef.current = true;
+      try {
+        windowIdRef.current = (await browser.windows.getCurrent()).id;
+      } catch {
+        windowIdRef.current = undefined;
+      }
+      if (disposed) return;
+      connectionRef.current = connectToBackground(
+        {
+          onMessage,
+          onConnected: () => dispatch({ type: 'connected' }),
+          onDisconnected: () => dispatch({ type: 'disconnected' }),
+        },
+        () => ({ type: 'hello', windowId: windowIdRef.current }),
+      );
+    };
+    void start();
+    return () => {
+      disposed = true;
+      connectionRef.current?.close();
+    };
+  }, [commands]);
+
+  // Save the conversation shortly after it changes (and so, while streaming, a few times a second).
+  useEffect(() => {
+    if (!restoredRef.current) return;
+    const timer = setTimeout(() => void saveConversation(toSaved(state)).catch(() => {}), 250);
+    return () => clearTimeout(timer);
+  }, [state.turns, state.selection, state.draft]);
+
+  return { state, commands };
+}
