@@ -1,0 +1,293 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { BackgroundMessage, PanelMessage } from '../../src/messaging/protocol.ts';
+import { PANEL_PORT_NAME } from '../../src/messaging/protocol.ts';
+import { saveApiKey, saveSettings } from '../../src/storage/settings.ts';
+import { settle, type FakePort } from '../fake-port.ts';
+import { anthropicSse, chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
+import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
+
+const KEY = 'sk-ant-test-SECRET-123';
+let bg: BackgroundHarness;
+let fetchMock: ReturnType<typeof vi.fn>;
+
+function connectPanel(): FakePort {
+  return fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
+}
+
+function messages(port: FakePort): BackgroundMessage[] {
+  return port.received as BackgroundMessage[];
+}
+
+async function send(port: FakePort, message: PanelMessage) {
+  port.postMessage(message);
+  await settle();
+}
+
+async function waitForEnd(port: FakePort, requestId: string) {
+  await vi.waitFor(() => {
+    const last = messages(port).at(-1);
+    expect(last && 'requestId' in last && last.requestId === requestId && (last.type === 'end' || last.type === 'failed')).toBe(true);
+  }, { timeout: 5_000 });
+}
+
+function ask(requestId: string, text = 'Summarize this.'): PanelMessage {
+  return {
+    type: 'ask',
+    requestId,
+    turns: [
+      {
+        role: 'user',
+        text,
+        selection: { text: 'The quick brown fox.', url: 'https://example.test/a', title: 'Fox', originalLength: 20, truncated: false },
+      },
+    ],
+  };
+}
+
+beforeEach(async () => {
+  bg = startTestBackground();
+  fetchMock = vi.fn();
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('connecting', () => {
+  it('answers hello with settings that say whether a key is set, never the key', async () => {
+    await saveApiKey(KEY);
+    const port = connectPanel();
+    await send(port, { type: 'hello', windowId: 1 });
+    expect(messages(port)).toEqual([
+      { type: 'settings', settings: { hasKey: true, model: 'claude-sonnet-5-5', baseUrl: '' } },
+    ]);
+    expect(JSON.stringify(messages(port))).not.toContain(KEY);
+  });
+
+  it('refuses a port from a content script (a web page URL as sender)', async () => {
+    const port = bg.connectFrom(
+      { id: fakeBrowser.runtime.id, url: 'https://evil.test/page', tab: { id: 3 } as never, frameId: 0 },
+      PANEL_PORT_NAME,
+    );
+    await settle();
+    expect(port.disconnected).toBe(true);
+  });
+
+  it('refuses a port from another extension', async () => {
+    const port = bg.connectFrom({ id: 'other-extension', url: 'chrome-extension://other-extension/x.html' }, PANEL_PORT_NAME);
+    await settle();
+    expect(port.disconnected).toBe(true);
+  });
+
+  it('refuses a port with another name', async () => {
+    const port = fakeBrowser.runtime.connect({ name: 'something-else' }) as unknown as FakePort;
+    await settle();
+    expect(port.disconnected).toBe(true);
+  });
+
+  it('ignores messages that do not match the protocol and keeps serving the port', async () => {
+    const port = connectPanel();
+    await send(port, { type: 'ask', requestId: 'x' } as unknown as PanelMessage); // no turns
+    await send(port, { type: 'nonsense' } as unknown as PanelMessage);
+    expect(messages(port)).toEqual([]);
+    expect(fetchMock).not.toHaveBeenCalled();
+    await send(port, { type: 'hello' });
+    expect(messages(port).map((m) => m.type)).toEqual(['settings']);
+  });
+});
+
+describe('streaming an answer', () => {
+  beforeEach(async () => {
+    await saveApiKey(KEY);
+  });
+
+  it('sends the documented request and streams deltas split at awkward byte offsets', async () => {
+    const parts = ['Der ', 'schnelle ', 'braune Fuchs ', '— 狐狸 ', '🦊 springt.'];
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(parts), 7));
+    const port = connectPanel();
+    await send(port, ask('r1'));
+    await waitForEnd(port, 'r1');
+
+    const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe('https://api.anthropic.com/v1/messages');
+    const headers = init.headers as Record<string, string>;
+    expect(headers['x-api-key']).toBe(KEY);
+    expect(headers['anthropic-version']).toBe('2023-06-01');
+    expect(headers['anthropic-dangerous-direct-browser-access']).toBe('true');
+    expect(init.redirect).toBe('error');
+    const body = JSON.parse(init.body as string);
+    expect(body).toMatchObject({ model: 'claude-sonnet-5-5', stream: true, max_tokens: 4096 });
+    expect(body.system).toContain('untrusted');
+    expect(body.messages).toHaveLength(1);
+    expect(body.messages[0].content).toContain('<selected_text source="https://example.test/a" title="Fox">\nThe quick brown fox.\n</selected_text>');
+    expect(body.messages[0].content).toMatch(/Summarize this\.$/);
+
+    const received = messages(port).filter((m) => 'requestId' in m);
+    const text = received.flatMap((m) => (m.type === 'delta' ? [m.text] : [])).join('');
+    expect(text).toBe(parts.join(''));
+    expect(received.map((m) => (m as { seq: number }).seq)).toEqual(received.map((_, i) => i));
+    expect(received.at(-1)).toMatchObject({ type: 'end', outcome: 'complete', stopReason: 'end_turn' });
+    expect(JSON.stringify(messages(port))).not.toContain(KEY);
+  });
+
+  it('says a key is missing before calling anything', async () => {
+    await saveApiKey('');
+    const port = connectPanel();
+    await send(port, ask('r2'));
+    await waitForEnd(port, 'r2');
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(messages(port).at(-1)).toMatchObject({ type: 'failed', seq: 0, error: { code: 'no-key', fix: 'settings' } });
+  });
+
+  it('reports a 401 as a key problem, without retrying', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
+    );
+    const port = connectPanel();
+    await send(port, ask('r3'));
+    await waitForEnd(port, 'r3');
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(messages(port).at(-1)).toMatchObject({
+      type: 'failed',
+      error: { code: 'auth', fix: 'settings', detail: 'invalid x-api-key' },
+    });
+  });
+
+  it('retries an overloaded 529 and then streams the answer', async () => {
+    fetchMock
+      .mockResolvedValueOnce(
+        jsonResponse(529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, { 'retry-after-ms': '5' }),
+      )
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['Hello']), 64));
+    const port = connectPanel();
+    await send(port, ask('r4'));
+    await waitForEnd(port, 'r4');
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    const types = messages(port).filter((m) => 'requestId' in m).map((m) => m.type);
+    expect(types).toEqual(['retrying', 'delta', 'end']);
+  });
+
+  it('never retries a quota 429', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+    );
+    const port = connectPanel();
+    await send(port, ask('r5'));
+    await waitForEnd(port, 'r5');
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(messages(port).at(-1)).toMatchObject({ type: 'failed', error: { code: 'quota' } });
+  });
+
+  it('keeps the partial answer and reports a mid-stream error event', async () => {
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['Partial ', 'answer'], { end: 'error' }), 5));
+    const port = connectPanel();
+    await send(port, ask('r6'));
+    await waitForEnd(port, 'r6');
+    const stream = messages(port).filter((m) => 'requestId' in m);
+    expect(stream.flatMap((m) => (m.type === 'delta' ? [m.text] : [])).join('')).toBe('Partial answer');
+    expect(stream.at(-1)).toMatchObject({ type: 'failed', error: { code: 'stream-error', fix: 'retry' } });
+    expect(fetchMock).toHaveBeenCalledTimes(1); // an error after the answer began is never retried automatically
+  });
+
+  it('marks a stream that ends without message_stop as truncated', async () => {
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['Cut ', 'off'], { end: 'none' }), 9));
+    const port = connectPanel();
+    await send(port, ask('r7'));
+    await waitForEnd(port, 'r7');
+    expect(messages(port).at(-1)).toMatchObject({ type: 'end', outcome: 'truncated', stopReason: null });
+  });
+
+  it('reports a network failure with the host it could not reach', async () => {
+    fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
+    const port = connectPanel();
+    await send(port, ask('r8'));
+    await waitForEnd(port, 'r8');
+    expect(fetchMock).toHaveBeenCalledTimes(3); // two retries, then the error
+    expect(messages(port).at(-1)).toMatchObject({ type: 'failed', error: { code: 'network' } });
+    expect((messages(port).at(-1) as { error: { message: string } }).error.message).toContain('api.anthropic.com');
+  }, 10_000);
+
+  it('Stop aborts the upstream request', async () => {
+    let upstreamSignal: AbortSignal | undefined;
+    fetchMock.mockImplementation((_url: string, init: RequestInit) => {
+      upstreamSignal = init.signal ?? undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(anthropicSse(['First'], { end: 'none' })));
+          init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+        },
+      });
+      return Promise.resolve(new Response(body, { status: 200 }));
+    });
+    const port = connectPanel();
+    port.postMessage(ask('r9'));
+    await vi.waitFor(() => expect(messages(port).some((m) => m.type === 'delta')).toBe(true));
+    await send(port, { type: 'stop', requestId: 'r9' });
+    await waitForEnd(port, 'r9');
+    expect(upstreamSignal?.aborted).toBe(true);
+    expect(messages(port).at(-1)).toMatchObject({ type: 'end', outcome: 'stopped' });
+  });
+
+  it('uses a custom base URL from settings', async () => {
+    await saveSettings({ model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787' });
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['ok'])));
+    const port = connectPanel();
+    await send(port, ask('r10'));
+    await waitForEnd(port, 'r10');
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('http://127.0.0.1:8787/v1/messages');
+    expect(JSON.parse((fetchMock.mock.calls[0]?.[1] as RequestInit).body as string).model).toBe('claude-haiku-5-5');
+  });
+});
+
+describe('settings', () => {
+  it('stores the key in storage.local only, and never in storage.sync', async () => {
+    const port = connectPanel();
+    await send(port, { type: 'save-settings', settings: { apiKey: KEY, model: 'claude-opus-5-5', baseUrl: '' } });
+    expect(messages(port).at(-1)).toEqual({
+      type: 'settings',
+      settings: { hasKey: true, model: 'claude-opus-5-5', baseUrl: '' },
+    });
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).toContain(KEY);
+    expect(await fakeBrowser.storage.sync.get(null)).toEqual({});
+  });
+
+  it('keeps the stored key when the panel sends none, and forgets it on ""', async () => {
+    await saveApiKey(KEY);
+    const port = connectPanel();
+    await send(port, { type: 'save-settings', settings: { apiKey: null, model: 'm', baseUrl: '' } });
+    expect(messages(port).at(-1)).toMatchObject({ settings: { hasKey: true } });
+    await send(port, { type: 'save-settings', settings: { apiKey: '', model: 'm', baseUrl: '' } });
+    expect(messages(port).at(-1)).toMatchObject({ settings: { hasKey: false } });
+  });
+
+  it('rejects a plain-http base URL that is not on this machine', async () => {
+    const port = connectPanel();
+    await send(port, { type: 'save-settings', settings: { apiKey: KEY, model: 'm', baseUrl: 'http://proxy.example.com' } });
+    expect(messages(port).at(-1)).toMatchObject({ type: 'notice', error: { code: 'bad-settings' } });
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+  });
+
+  it('Test connection makes a tiny real request and reports success', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { id: 'msg_1', type: 'message', model: 'claude-sonnet-5-5', content: [] }));
+    const port = connectPanel();
+    await send(port, { type: 'test-connection', requestId: 't1', settings: { apiKey: KEY, model: 'claude-sonnet-5-5', baseUrl: '' } });
+    await vi.waitFor(() => expect(messages(port).at(-1)?.type).toBe('connection-test'));
+    expect(messages(port).at(-1)).toMatchObject({ ok: true, message: 'Connected: claude-sonnet-5-5 answered.' });
+    const body = JSON.parse((fetchMock.mock.calls[0]?.[1] as RequestInit).body as string);
+    expect(body).toMatchObject({ max_tokens: 1 });
+    expect(body.stream).toBeUndefined();
+  });
+
+  it('Test connection reports the exact provider error', async () => {
+    fetchMock.mockResolvedValue(
+      jsonResponse(404, { type: 'error', error: { type: 'not_found_error', message: 'model: claude-nope' } }),
+    );
+    const port = connectPanel();
+    await send(port, { type: 'test-connection', requestId: 't2', settings: { apiKey: KEY, model: 'claude-nope', baseUrl: '' } });
+    await vi.waitFor(() => expect(messages(port).at(-1)?.type).toBe('connection-test'));
+    expect(messages(port).at(-1)).toMatchObject({ ok: false });
+    expect((messages(port).at(-1) as { message: string }).message).toContain('model: claude-nope');
+  });
+});

@@ -1,0 +1,45 @@
+/** Starts the real background on fakeBrowser, with ports and the APIs fakeBrowser lacks stubbed. */
+import { vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { startBackground } from '../../src/background/index.ts';
+import { resetHandoffForTests } from '../../src/background/selection-handoff.ts';
+import { installFakePorts, type FakePorts } from '../fake-port.ts';
+
+export interface BackgroundHarness extends FakePorts {
+  sidePanelOpen: ReturnType<typeof vi.fn>;
+  executeScript: ReturnType<typeof vi.fn>;
+  menuClicked: { fire(info: unknown, tab: unknown): void };
+  commandFired: { fire(command: string, tab: unknown): void };
+}
+
+function stubEvent() {
+  const listeners: ((...args: never[]) => void)[] = [];
+  return {
+    addListener: (fn: (...args: never[]) => void) => void listeners.push(fn),
+    removeListener: () => {},
+    hasListener: () => true,
+    fire: (...args: unknown[]) => {
+      for (const fn of listeners) (fn as (...a: unknown[]) => void)(...args);
+    },
+  };
+}
+
+export function startTestBackground(): BackgroundHarness {
+  const ports = installFakePorts(); // first: disconnects the previous test's panels
+  fakeBrowser.reset();
+  resetHandoffForTests();
+  const fresh = installFakePorts();
+  Object.assign(ports, fresh);
+  const fb = fakeBrowser as unknown as Record<string, unknown>;
+  const sidePanelOpen = vi.fn(() => Promise.resolve());
+  fb.sidePanel = { open: sidePanelOpen, setPanelBehavior: vi.fn(() => Promise.resolve()) };
+  const menuClicked = stubEvent();
+  fb.contextMenus = { onClicked: menuClicked, create: vi.fn(), removeAll: vi.fn((done?: () => void) => done?.()) };
+  const commandFired = stubEvent();
+  fb.commands = { onCommand: commandFired };
+  const executeScript = vi.fn();
+  fb.scripting = { executeScript };
+  fb.permissions = { request: vi.fn(() => Promise.resolve(true)) };
+  startBackground();
+  return { ...ports, sidePanelOpen, executeScript, menuClicked, commandFired };
+}
