@@ -33,7 +33,18 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
   port.onDisconnect.addListener(() => removePanel(panel));
   port.onMessage.addListener((raw: unknown) => {
     const message = parsePanelMessage(raw);
-    if (message) void handlePanelMessage(panel, message);
+    if (!message) return;
+    // Whatever fails in a handler reaches the panel as words, never as silence.
+    handlePanelMessage(panel, message).catch((cause: unknown) => {
+      postToPanel(panel, {
+        type: 'notice',
+        error: {
+          code: 'unknown',
+          message: 'Something went wrong in Aside’s background. Try again; if it keeps happening, reload the extension.',
+          detail: cause instanceof Error ? cause.message.slice(0, 500) : String(cause).slice(0, 500),
+        },
+      });
+    });
   });
   addPanel(panel);
 }

@@ -2,11 +2,20 @@
  * Connects the panel's state to the background and to storage: one hook, so components
  * only render state and call the returned commands.
  */
-import { useEffect, useMemo, useReducer, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
 import { loadConversation, saveConversation } from '../storage/conversation.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
-import { askProblem, initialState, quickActionQuestion, reduce, toSaved, turnsForRequest, type PanelState } from './state.ts';
+import {
+  askProblem,
+  initialState,
+  quickActionQuestion,
+  reduce,
+  toSaved,
+  turnsForRequest,
+  type PanelAction,
+  type PanelState,
+} from './state.ts';
 
 export const PAGE_ACCESS_ORIGINS = ['http://*/*', 'https://*/*'];
 
@@ -31,9 +40,15 @@ function newRequestId(): string {
 }
 
 export function usePanel(): { state: PanelState; commands: PanelCommands } {
-  const [state, dispatch] = useReducer(reduce, initialState);
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  // The reducer runs here, not in useReducer, so commands always read the state as of
+  // the last action (a render may not have happened yet: a context-menu "Summarize" asks
+  // right after its selection arrives).
+  const stateRef = useRef<PanelState>(initialState);
+  const [state, setState] = useState<PanelState>(initialState);
+  const dispatch = (action: PanelAction) => {
+    stateRef.current = reduce(stateRef.current, action);
+    setState(stateRef.current);
+  };
   const connectionRef = useRef<BackgroundConnection | null>(null);
   const windowIdRef = useRef<number | undefined>(undefined);
   const restoredRef = useRef(false);
@@ -49,9 +64,9 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
         return;
       }
       const requestId = newRequestId();
-      const next = reduce(current, { type: 'ask', requestId, question });
       dispatch({ type: 'ask', requestId, question });
-      send({ type: 'ask', requestId, turns: turnsForRequest(next.turns, next.turns.length - 1) });
+      const { turns } = stateRef.current;
+      send({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
     };
     return {
       ask,
@@ -101,7 +116,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       // A quick action from the context menu asks at once, once the state has the selection.
       if (message.type === 'selection') {
         const question = quickActionQuestion(message.action);
-        if (question) queueMicrotask(() => commands.ask(question));
+        if (question) commands.ask(question);
       }
     };
     const start = async () => {

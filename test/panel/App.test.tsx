@@ -1,0 +1,204 @@
+// @vitest-environment happy-dom
+/**
+ * The real panel, rendered, talking over (fake) ports to the real background, with the
+ * provider's fetch stubbed: what a user sees and does, minus the browser.
+ */
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/panel/App.tsx';
+import { saveApiKey } from '../../src/storage/settings.ts';
+import { settle } from '../fake-port.ts';
+import { anthropicSse, chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
+import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
+
+let root: HTMLElement;
+let bg: BackgroundHarness;
+let fetchMock: ReturnType<typeof vi.fn>;
+
+const $ = (testId: string) => root.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
+
+async function mount() {
+  await act(async () => {
+    render(<App />, root);
+  });
+  await act(() => settle());
+}
+
+async function click(testId: string) {
+  const element = $(testId);
+  expect(element, `no element ${testId}`).not.toBeNull();
+  await act(async () => {
+    element!.click();
+  });
+  await act(() => settle());
+}
+
+async function type(testId: string, value: string) {
+  const element = $(testId) as HTMLInputElement | HTMLTextAreaElement;
+  await act(async () => {
+    element.value = value;
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+async function until(condition: () => boolean, timeout = 3_000) {
+  await vi.waitFor(
+    async () => {
+      await act(() => settle(2));
+      expect(condition()).toBe(true);
+    },
+    { timeout },
+  );
+}
+
+beforeEach(async () => {
+  bg = startTestBackground();
+  // A focused window (the panel's) with an active tab: the page the user is reading.
+  const window = await browser.windows.create({ focused: true });
+  const tab = await browser.tabs.create({ windowId: window!.id, url: 'https://example.test/' });
+  await browser.tabs.update(tab.id!, { active: true });
+  fetchMock = vi.fn();
+  vi.stubGlobal('fetch', fetchMock);
+  root = document.createElement('div');
+  document.body.append(root);
+});
+
+afterEach(() => {
+  render(null, root);
+  root.remove();
+  vi.unstubAllGlobals();
+});
+
+describe('first use', () => {
+  it('asks for the key, saves it, and goes to the conversation', async () => {
+    await mount();
+    expect($('settings-form')).not.toBeNull();
+    await type('api-key', 'sk-ant-new');
+    await click('save-settings');
+    await until(() => $('composer') !== null);
+    expect($('settings-form')).toBeNull();
+  });
+});
+
+describe('asking about a selection', () => {
+  beforeEach(async () => {
+    await saveApiKey('sk-ant-test');
+  });
+
+  it('shows the selection with its length, streams the answer, and keeps it after the end', async () => {
+    bg.executeScript.mockResolvedValue([
+      { frameId: 0, result: { text: 'Foxes are small omnivores.', url: 'https://example.test/', title: 'Foxes' } },
+    ]);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fetchMock.mockImplementation(async () => {
+      const sse = anthropicSse(['Foxes ', 'eat ', 'almost anything.']);
+      const bytes = new TextEncoder().encode(sse);
+      const half = sse.indexOf('eat');
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(bytes.slice(0, half));
+            await gate; // the test looks at the partial answer first
+            controller.enqueue(bytes.slice(half));
+            controller.close();
+          },
+        }),
+        { status: 200 },
+      );
+    });
+    await mount();
+    await click('use-selection');
+    await until(() => $('selection-card') !== null || $('notice') !== null);
+    expect($('notice')?.textContent ?? '').toBe('');
+    expect($('selection-card')!.textContent).toContain('26 characters');
+    expect($('selection-text')!.textContent).toBe('Foxes are small omnivores.');
+
+    await click('summarize');
+    await until(() => $('answer-text')?.textContent === 'Foxes ');
+    expect($('stop')).not.toBeNull();
+    release();
+    await until(() => $('answer')?.dataset.status === 'complete');
+    expect($('answer-text')!.textContent).toBe('Foxes eat almost anything.');
+    expect($('send')).not.toBeNull();
+    // The question carried the selection; the selection card is gone from the composer.
+    expect($('question')!.textContent).toContain('Summarize this.');
+    expect($('selection-card')).toBeNull();
+  });
+
+  it('shows a 401 as a key error with a way to settings, keeping the question', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    await mount();
+    await type('composer', 'What is a fox?');
+    await click('send');
+    await until(() => $('answer-error') !== null);
+    expect($('answer-error')!.dataset.code).toBe('auth');
+    expect($('answer-error')!.textContent).toContain('API key was not accepted');
+    expect($('question')!.textContent).toContain('What is a fox?');
+    await click('answer-open-settings');
+    expect($('settings-form')).not.toBeNull();
+  });
+
+  it('Stop ends the answer and keeps what arrived', async () => {
+    fetchMock.mockImplementation(async (_url: string, init: RequestInit) => {
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(anthropicSse(['Kept part'], { end: 'none' })));
+            init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+          },
+        }),
+        { status: 200 },
+      );
+    });
+    await mount();
+    await type('composer', 'Tell me a long story');
+    await click('send');
+    await until(() => $('answer-text')?.textContent === 'Kept part');
+    await click('stop');
+    await until(() => $('answer')?.dataset.status === 'stopped');
+    expect($('answer-text')!.textContent).toBe('Kept part');
+  });
+
+  it('a truncated stream is marked as possibly incomplete and offers Retry, which asks again', async () => {
+    fetchMock
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['Half an'], { end: 'none' })))
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['A whole answer.'])));
+    await mount();
+    await type('composer', 'Question');
+    await click('send');
+    await until(() => $('answer')?.dataset.status === 'truncated');
+    expect($('answer')!.textContent).toContain('may be incomplete');
+    await click('retry');
+    await until(() => $('answer')?.dataset.status === 'complete');
+    expect($('answer-text')!.textContent).toBe('A whole answer.');
+    expect(root.querySelectorAll('[data-testid="answer"]')).toHaveLength(1);
+  });
+
+  it('refuses a pasted 5 MB question with a clear message, keeping the draft', async () => {
+    await mount();
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+    await type('composer', huge);
+    await click('send');
+    expect($('notice')!.textContent).toContain('the limit is 100,000');
+    expect(($('composer') as HTMLTextAreaElement).value).toHaveLength(huge.length);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('a selection from the context menu with "Summarize" asks at once', async () => {
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['Summary.'])));
+    bg.executeScript.mockResolvedValue([{ frameId: 0, result: { text: 'Menu text', url: 'https://e.test/', title: 'E' } }]);
+    const panelWindow = await browser.windows.getCurrent();
+    bg.menuClicked.fire(
+      { menuItemId: 'aside-summarize', selectionText: 'Menu text' },
+      { id: 1, windowId: panelWindow.id, url: 'https://e.test/' },
+    );
+    await settle();
+    await mount();
+    await until(() => $('answer')?.dataset.status === 'complete');
+    expect($('answer-text')!.textContent).toBe('Summary.');
+    const body = JSON.parse((fetchMock.mock.calls[0]?.[1] as RequestInit).body as string);
+    expect(body.messages[0].content).toContain('Menu text');
+  });
+});
