@@ -236,6 +236,94 @@ export function createSseParser(handlers: SseHandlers, options?: SseParserOption
     }
   }
 
+  /** Dispatch an event whose only data line is `value` (the common one-line event). */
+  function dispatchOne(value: string): void {
+    dirty = false;
+    const event: SseEvent = { event: type === '' ? 'message' : type, data: value, id: lastId };
+    if (retry >= 0) event.retry = retry;
+    type = '';
+    retry = -1;
+    onEvent(event);
+  }
+
+  /**
+   * Hot loop for text without CR: one indexOf per line, the `event:`, `data:` and blank
+   * lines handled inline, a one-line event dispatched without touching the data buffer.
+   * Returns the position after the last complete line.
+   */
+  function processLF(text: string, pos: number): number {
+    let lf = text.indexOf('\n', pos);
+    while (lf !== -1) {
+      if (lf === pos) {
+        dispatch();
+      } else {
+        const c0 = text.charCodeAt(pos);
+        if (
+          c0 === 100 /* d */ &&
+          text.charCodeAt(pos + 1) === 97 /* a */ &&
+          text.charCodeAt(pos + 2) === 116 /* t */ &&
+          text.charCodeAt(pos + 3) === 97 /* a */ &&
+          text.charCodeAt(pos + 4) === COLON
+        ) {
+          const value = text.slice(text.charCodeAt(pos + 5) === SPACE ? pos + 6 : pos + 5, lf);
+          if (!dataSeen && text.charCodeAt(lf + 1) === LF && value.length <= unitsThreshold) {
+            dispatchOne(value);
+            pos = lf + 2;
+            lf = text.indexOf('\n', pos);
+            continue;
+          }
+          dirty = true;
+          appendData(value);
+        } else if (
+          c0 === 101 /* e */ &&
+          text.charCodeAt(pos + 1) === 118 /* v */ &&
+          text.charCodeAt(pos + 2) === 101 /* e */ &&
+          text.charCodeAt(pos + 3) === 110 /* n */ &&
+          text.charCodeAt(pos + 4) === 116 /* t */ &&
+          text.charCodeAt(pos + 5) === COLON
+        ) {
+          dirty = true;
+          type = text.slice(text.charCodeAt(pos + 6) === SPACE ? pos + 7 : pos + 6, lf);
+        } else {
+          line(text, pos, lf);
+        }
+      }
+      pos = lf + 1;
+      lf = text.indexOf('\n', pos);
+    }
+    return pos;
+  }
+
+  /** General loop: lines end at CR, LF or CRLF. Returns the position after the last line. */
+  function processMixed(text: string, pos: number): number {
+    const len = text.length;
+    let lf = text.indexOf('\n', pos);
+    let cr = text.indexOf('\r', pos);
+    for (;;) {
+      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
+      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
+      let end: number;
+      if (cr === -1) {
+        if (lf === -1) break;
+        end = lf;
+      } else if (lf === -1 || cr < lf) {
+        end = cr;
+      } else {
+        end = lf;
+      }
+      line(text, pos, end);
+      pos = end + 1;
+      if (end === cr) {
+        if (pos < len) {
+          if (text.charCodeAt(pos) === LF) pos++;
+        } else {
+          skipLF = true;
+        }
+      }
+    }
+    return pos;
+  }
+
   function processText(text: string): void {
     const len = text.length;
     if (len === 0) return;
@@ -248,34 +336,26 @@ export function createSseParser(handlers: SseHandlers, options?: SseParserOption
       skipLF = false;
       if (text.charCodeAt(pos) === LF) pos++;
     }
-    let lf = text.indexOf('\n', pos);
-    let cr = text.indexOf('\r', pos);
-    for (;;) {
-      if (lf !== -1 && lf < pos) lf = text.indexOf('\n', pos);
-      if (cr !== -1 && cr < pos) cr = text.indexOf('\r', pos);
-      let end: number;
-      let isCR: boolean;
-      if (cr === -1) {
-        if (lf === -1) break;
-        end = lf;
-        isCR = false;
-      } else if (lf === -1 || cr < lf) {
-        end = cr;
-        isCR = true;
-      } else {
-        end = lf;
-        isCR = false;
+    // One scan for CR per text: streams without CR take the LF-only loop.
+    const firstCR = text.indexOf('\r', pos);
+    if (buf !== '' && pos < len) {
+      // Complete the pending line first.
+      const lf = text.indexOf('\n', pos);
+      const cr = firstCR;
+      const end = cr === -1 ? lf : lf === -1 || cr < lf ? cr : lf;
+      if (end === -1) {
+        const rest = pos === 0 ? text : text.slice(pos);
+        buf += rest;
+        if (bufBytes >= 0) bufBytes += utf8Length(rest);
+        checkPending();
+        return;
       }
-      if (buf !== '') {
-        const whole = buf + text.slice(pos, end);
-        buf = '';
-        bufBytes = -1;
-        line(whole, 0, whole.length);
-      } else {
-        line(text, pos, end);
-      }
+      const whole = buf + text.slice(pos, end);
+      buf = '';
+      bufBytes = -1;
+      line(whole, 0, whole.length);
       pos = end + 1;
-      if (isCR) {
+      if (end === cr) {
         if (pos < len) {
           if (text.charCodeAt(pos) === LF) pos++;
         } else {
@@ -283,14 +363,9 @@ export function createSseParser(handlers: SseHandlers, options?: SseParserOption
         }
       }
     }
+    pos = firstCR === -1 ? processLF(text, pos) : processMixed(text, pos);
     if (pos < len) {
-      const rest = pos === 0 ? text : text.slice(pos);
-      if (buf === '') {
-        buf = rest;
-      } else {
-        buf += rest;
-        if (bufBytes >= 0) bufBytes += utf8Length(rest);
-      }
+      buf = pos === 0 ? text : text.slice(pos);
       checkPending();
     }
   }

@@ -1,0 +1,19 @@
+/**
+ * Runs every benchmark in sequence: `npm run bench`.
+ * To add one, write `bench/<name>.ts` exporting `name` and `run()`, and list it below.
+ */
+import * as sse from './sse.ts';
+
+interface BenchModule {
+  name: string;
+  run(): Promise<unknown>;
+}
+
+const benches: BenchModule[] = [sse];
+
+for (const bench of benches) {
+  const t0 = performance.now();
+  console.log(`== ${bench.name}`);
+  await bench.run();
+  console.log(`== ${bench.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+}
