@@ -66,6 +66,7 @@ const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
+const STREAM: TextDecodeOptions = { stream: true };
 
 /** UTF-8 byte length of a JS string (a surrogate pair counts 4, any other unit 1–3). */
 function utf8Length(s: string): number {
@@ -381,7 +382,7 @@ export function createSseParser(handlers: SseHandlers, options?: SseParserOption
       processText(chunk);
     } else {
       decoderUsed = true;
-      processText(decoder.decode(chunk, { stream: true }));
+      processText(decoder.decode(chunk, STREAM));
     }
   }
 

@@ -93,15 +93,17 @@ export function parseSseStream(
   }
 
   function next(): Promise<IteratorResult<SseEvent>> {
-    if (busy !== null) return busy.then(next, next);
-    if (finished) return Promise.resolve({ done: true, value: undefined });
+    // Fast path: an event of an already received chunk (`busy` is null whenever events are
+    // queued, and `finish` empties the queue).
     if (head < queue.length) {
-      if (signal?.aborted) {
+      if (signal !== undefined && signal.aborted) {
         finish(true);
         return Promise.reject(signal.reason);
       }
       return Promise.resolve({ done: false, value: queue[head++] as SseEvent });
     }
+    if (busy !== null) return busy.then(next, next);
+    if (finished) return Promise.resolve({ done: true, value: undefined });
     const pending = fill().finally(() => {
       busy = null;
     });
