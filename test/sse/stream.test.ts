@@ -109,4 +109,56 @@ describe('parseSseStream', () => {
     for await (const _ of parseSseStream(body)) void _;
     expect(body.locked).toBe(false);
   });
+
+  it('serves concurrent next() calls in stream order', async () => {
+    const m = manualBody();
+    const it = parseSseStream(m.body);
+    const a = it.next();
+    const b = it.next();
+    const c = it.next();
+    m.push('data: 1\n\ndata: 2\n');
+    m.push('\ndata: 3\n\n');
+    m.close();
+    expect(await Promise.all([a, b, c, it.next()])).toEqual([
+      { done: false, value: ev('1') },
+      { done: false, value: ev('2') },
+      { done: false, value: ev('3') },
+      { done: true, value: { incomplete: false } },
+    ]);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('does not touch the body until the first next(), like a generator', async () => {
+    const m = manualBody();
+    const it = parseSseStream(m.body);
+    expect(m.body.locked).toBe(false);
+    expect(await it.return(undefined)).toEqual({ done: true, value: undefined });
+    expect(m.state.cancelled).toBe(false);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('cancels the body on return() and ends the iteration', async () => {
+    const m = manualBody();
+    const it = parseSseStream(m.body);
+    m.push('data: 1\n\ndata: 2\n\n');
+    expect((await it.next()).value).toEqual(ev('1'));
+    expect(await it.return(undefined)).toEqual({ done: true, value: undefined });
+    expect(m.state.cancelled).toBe(true);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('rejects with the given error on throw() and cancels the body', async () => {
+    const m = manualBody();
+    const it = parseSseStream(m.body);
+    m.push('data: 1\n\n');
+    await it.next();
+    const boom = new Error('boom');
+    await expect(it.throw(boom)).rejects.toBe(boom);
+    expect(m.state.cancelled).toBe(true);
+  });
+
+  it('is its own async iterator', () => {
+    const it = parseSseStream(streamOf([]));
+    expect(it[Symbol.asyncIterator]()).toBe(it);
+  });
 });
