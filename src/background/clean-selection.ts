@@ -10,13 +10,20 @@ import type { PageSelection } from '../messaging/protocol.ts';
 export const MAX_SELECTION_CHARS = 120_000;
 
 // Tags block U+E0000–E007F; zero-width U+200B–U+200D, U+2060, U+FEFF; bidi controls
-// U+200E/F, U+202A–U+202E, U+2066–U+2069; soft hyphen U+00AD.
-const INVISIBLE = /[\u{E0000}-\u{E007F}\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/gu;
+// U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069; soft hyphen U+00AD.
+const INVISIBLE = /[\u{E0000}-\u{E007F}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/gu;
 
 export function cleanSelection(raw: string, page: { url?: string; title?: string } = {}): PageSelection {
   const originalLength = raw.length;
   let text = raw.replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
-  text = text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  // Per line, not with /[ \t]+\n/: that regex backtracks quadratically over a long run
+  // of spaces with no newline after it (a 5 MB table-like selection froze the worker).
+  text = text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   let truncated = false;
   if (text.length > MAX_SELECTION_CHARS) {
     let cut = MAX_SELECTION_CHARS;

@@ -17,8 +17,9 @@ function escapeDelimiter(text: string): string {
   return text.replace(/<\/?selected_text/gi, (tag) => tag.replace('<', '&lt;'));
 }
 
+/** Page-controlled too (title, URL): it must not be able to close the tag either. */
 function attribute(value: string): string {
-  return value.replace(/[\n\r"]/g, ' ').slice(0, 500);
+  return value.replace(/[\n\r"]/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, 500);
 }
 
 export function formatSelection(selection: PageSelection): string {

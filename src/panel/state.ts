@@ -201,7 +201,9 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       };
     case 'restore': {
       const turns = action.saved.turns.map((turn) =>
-        turn.role === 'assistant' && isLive(turn.status) ? { ...turn, status: 'interrupted' as const } : turn,
+        turn.role === 'assistant' && isLive(turn.status)
+          ? { ...turn, status: 'interrupted' as const, retry: undefined }
+          : turn,
       );
       return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft };
     }

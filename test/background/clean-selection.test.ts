@@ -50,7 +50,7 @@ describe('invisible characters', () => {
 
   // Gap (left failing on purpose): U+061C ARABIC LETTER MARK is a bidi control
   // (Unicode property Bidi_Control) but is not in the INVISIBLE class.
-  it.fails('removes every character with the Unicode Bidi_Control property', () => {
+  it('removes every character with the Unicode Bidi_Control property', () => {
     let all = '';
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       if (cp >= 0xd800 && cp <= 0xdfff) continue;
@@ -185,7 +185,7 @@ describe('large selections', () => {
   // BUG (left failing on purpose): /[ \t]+\n/g backtracks quadratically over a run of
   // spaces or tabs that is not followed by a newline. 30,000 spaces take ~1.3 s, 40,000 ~2 s, 80,000
   // ~10 s, and a 1 MB run would block the background for many minutes.
-  it.fails('cleans a selection with a 40,000-space run (no newline after it) in well under a second', () => {
+  it('cleans a selection with a 40,000-space run (no newline after it) in well under a second', () => {
     const raw = `Column A${' '.repeat(40_000)}Column B`;
     const started = performance.now();
     const out = cleanSelection(raw);

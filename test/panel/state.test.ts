@@ -187,7 +187,7 @@ describe('restore', () => {
   // BUG (left failing on purpose): `disconnected` clears `retry` when it interrupts an
   // answer, `restore` does not. The panel renders `turn.retry` whatever the status, so an
   // answer saved while waiting to retry comes back as "Interrupted" *and* "Retrying in 2 s…".
-  it.fails('clears the retry countdown of an answer it marks interrupted, as disconnected does', () => {
+  it('clears the retry countdown of an answer it marks interrupted, as disconnected does', () => {
     const turns: Turn[] = [
       { role: 'user', text: 'Q' },
       { role: 'assistant', requestId: 'c', text: '', status: 'retrying', lastSeq: 0, retry: { error: overloaded, inSeconds: 2 } },
