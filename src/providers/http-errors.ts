@@ -39,13 +39,33 @@ export function isQuotaError(body: ProviderErrorBody): boolean {
     /credit balance|spend limit|quota/i.test(body.message ?? '');
 }
 
-export function describeHttpError(status: number, bodyText: string, model: string): UserError {
+/** The Ollama origin fix, for Chrome and Firefox (the Firefox extension UUID is random per install). */
+export const OLLAMA_ORIGINS_SETTING = 'OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*';
+
+/** An Ollama server, by its default port (11434) or a host name that says so. */
+export function isLikelyOllama(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.port === '11434' || /(^|[.-])ollama([.-]|$)/i.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `url` (optional): the request URL, used to recognise Ollama's origin check, a 403 with
+ * an empty body from its CORS middleware when the extension's origin is not in
+ * OLLAMA_ORIGINS.
+ */
+export function describeHttpError(status: number, bodyText: string, model: string, url?: string): UserError {
   const body = parseErrorBody(bodyText);
   const detail = body.message ?? (bodyText.trim() ? bodyText.trim().slice(0, 300) : undefined);
   const withDetail = (error: UserError): UserError => (detail ? { ...error, detail } : error);
   switch (status) {
     case 400:
-      if (/too long|too many tokens|context length|maximum context/i.test(body.message ?? '')) {
+      if (body.code === 'context_length_exceeded' ||
+        /too long|too many tokens|context length|maximum context/i.test(body.message ?? '')) {
         return withDetail({
           code: 'too-large',
           message: 'The text is too long for this model. Select less text, or start a new conversation.',
@@ -58,7 +78,30 @@ export function describeHttpError(status: number, bodyText: string, model: strin
         message: 'Your API key was not accepted (401). Check the key in settings.',
         fix: 'settings',
       });
+    case 402:
+      // OpenRouter: {"error":{"code":402,"message":"Insufficient credits. ..."}}.
+      if (isQuotaError(body) || /credit/i.test(body.message ?? '')) {
+        return withDetail({
+          code: 'quota',
+          message: 'Your provider account is out of credit (402). Add credit, then retry.',
+        });
+      }
+      return withDetail({ code: 'unknown', message: `The provider answered with HTTP ${status}.`, fix: 'retry' });
     case 403:
+      if (bodyText.trim() === '' && isLikelyOllama(url)) {
+        return {
+          code: 'forbidden',
+          message: `Ollama refused this extension (403): it only accepts origins it is told to. Set ${OLLAMA_ORIGINS_SETTING} in Ollama's environment, restart Ollama, then retry.`,
+          detail: 'Ollama checks the Origin header of each request; extension pages send chrome-extension://… or moz-extension://….',
+          fix: 'retry',
+        };
+      }
+      if (body.code === 'unsupported_country_region_territory') {
+        return withDetail({
+          code: 'forbidden',
+          message: 'This provider is not available in your country or region (403).',
+        });
+      }
       return withDetail({
         code: 'forbidden',
         message: 'This API key is not allowed to do that (403). Check its permissions in your provider account.',

@@ -1,0 +1,78 @@
+/**
+ * The model picker's list: `GET /v1/models` for Anthropic and for the OpenAI-compatible
+ * family (OpenAI, OpenRouter, Ollama, LM Studio, Groq, ...). The picker still accepts a
+ * typed name, so a failed or odd listing only costs the suggestions.
+ *
+ * Anthropic: https://docs.claude.com/en/api/models-list — `{data: [{id, display_name,
+ * created_at, type: "model"}], has_more, first_id, last_id}`, newest first, `limit` up to 1000.
+ * OpenAI: https://platform.openai.com/docs/api-reference/models/list — `{object: "list",
+ * data: [{id, object: "model", created, owned_by}]}`; OpenRouter adds `name`.
+ */
+import { ANTHROPIC_VERSION } from './anthropic.ts';
+
+export type ModelListKind = 'anthropic' | 'openai';
+
+export interface ModelInfo {
+  id: string;
+  label: string;
+}
+
+/** Never more than this many entries, whatever the server sends. */
+export const MAX_MODELS = 2000;
+
+/**
+ * The listing request. `baseUrl` is what the chat request uses: without `/v1` for
+ * Anthropic (`https://api.anthropic.com`), with it for OpenAI-compatible servers
+ * (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
+ */
+export function modelsRequest(kind: ModelListKind, baseUrl: string, apiKey: string): { url: string; init: RequestInit } {
+  const base = baseUrl.replace(/\/+$/, '');
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let url: string;
+  if (kind === 'anthropic') {
+    url = `${base}/v1/models?limit=1000`;
+    headers['x-api-key'] = apiKey;
+    headers['anthropic-version'] = ANTHROPIC_VERSION;
+    headers['anthropic-dangerous-direct-browser-access'] = 'true';
+  } else {
+    url = `${base}/models`;
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  }
+  return { url, init: { method: 'GET', headers, redirect: 'error', credentials: 'omit', cache: 'no-store' } };
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/**
+ * The models in a listing response, tolerant of junk (entries without a string id are
+ * skipped, duplicates dropped). Anthropic: newest first (by `created_at`, as the API
+ * lists them), labelled with `display_name`. OpenAI-compatible: sorted by id in natural
+ * order (`gpt-4o` before `gpt-10`), labelled with `name` where the server gives one
+ * (OpenRouter), otherwise the id. Ollama's native `/api/tags` shape (`models[].name`) is
+ * accepted too.
+ */
+export function parseModelList(kind: ModelListKind, json: unknown): ModelInfo[] {
+  if (json === null || typeof json !== 'object') return [];
+  const root = json as Record<string, unknown>;
+  const entries: unknown[] = Array.isArray(root.data) ? root.data : Array.isArray(root.models) ? root.models : [];
+  const seen = new Set<string>();
+  const out: (ModelInfo & { created: number; order: number })[] = [];
+  for (const entry of entries) {
+    if (out.length >= MAX_MODELS) break;
+    if (entry === null || typeof entry !== 'object') continue;
+    const e = entry as Record<string, unknown>;
+    const id = nonEmpty(e.id) ? e.id : nonEmpty(e.model) ? e.model : nonEmpty(e.name) ? e.name : null;
+    if (id === null || seen.has(id)) continue;
+    seen.add(id);
+    const label = kind === 'anthropic'
+      ? (nonEmpty(e.display_name) ? e.display_name : id)
+      : nonEmpty(e.name) && e.name !== id ? e.name : id;
+    const created = typeof e.created_at === 'string' ? Date.parse(e.created_at) : NaN;
+    out.push({ id, label, created: Number.isNaN(created) ? -Infinity : created, order: out.length });
+  }
+  if (kind === 'anthropic') out.sort((a, b) => (b.created - a.created) || (a.order - b.order));
+  else out.sort((a, b) => collator.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.map(({ id, label }) => ({ id, label }));
+}
