@@ -171,7 +171,7 @@ export interface SseBenchResult {
 }
 
 export async function run(options: SseBenchOptions = {}): Promise<SseBenchResult> {
-  const { targetBytes = 20_000_000, rounds = 7, seed = 20240607 } = options;
+  const { targetBytes = 20_000_000, rounds = 9, seed = 20240607 } = options;
   const log = options.log ?? ((line: string) => console.log(line));
 
   let events = 0;
