@@ -5,13 +5,13 @@
  * and text already sent is never taken back.
  */
 import type { ConversationTurn, StreamMessage, UserError } from '../messaging/protocol.ts';
-import { buildAnthropicRequest } from '../providers/anthropic.ts';
 import { describeHttpError, describeNetworkError, describeStreamError, isQuotaError, parseErrorBody } from '../providers/http-errors.ts';
-import { readChatStream } from '../providers/index.ts';
-import { ANTHROPIC_BASE_URL } from '../storage/settings-defaults.ts';
+import { accumulateChat, readChatStream } from '../providers/index.ts';
+import { presetFor } from '../providers/presets.ts';
 import type { StoredSettings } from '../storage/settings.ts';
 import { createDeltaBatcher, systemClock, type Clock } from './delta-batcher.ts';
 import { buildMessages, SYSTEM_PROMPT } from './prompt.ts';
+import { buildProviderCall, missingKeyMessage, type ProviderCall } from './provider-request.ts';
 import { retryDelayMs } from './retry-policy.ts';
 
 export const MAX_ANSWER_TOKENS = 4096;
@@ -30,6 +30,31 @@ export interface AnswerDeps {
   clock: Clock;
   idleTimeoutMs: number;
   batchIntervalMs: number;
+  /** Whether the browser lets us reach this URL (a host permission can be revoked at any time). */
+  canReach: (url: string) => Promise<boolean>;
+}
+
+/** The settings cannot make a request (an unfinished custom endpoint, a broken template). */
+function settingsError(cause: unknown): UserError {
+  return {
+    code: 'bad-settings',
+    message: cause instanceof Error ? cause.message : String(cause),
+    fix: 'settings',
+  };
+}
+
+export function noPermissionError(url: string): UserError {
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    /* keep the raw string */
+  }
+  return {
+    code: 'bad-settings',
+    message: `Aside is not allowed to reach ${host}. Open settings and click Save to grant access.`,
+    fix: 'settings',
+  };
 }
 
 type Unnumbered<M> = M extends StreamMessage ? Omit<M, 'seq' | 'requestId'> : never;
@@ -82,22 +107,25 @@ export async function streamAnswer(
     send({ ...message, requestId: job.requestId, seq: seq++ } as StreamMessage);
   const fail = (error: UserError) => post({ type: 'failed', error });
 
-  if (!job.apiKey) {
-    return fail({ code: 'no-key', message: 'Add your Anthropic API key in settings to get answers.', fix: 'settings' });
-  }
+  const noKey = missingKeyMessage(job.settings, job.apiKey);
+  if (noKey) return fail({ code: 'no-key', message: noKey, fix: 'settings' });
   const messages = buildMessages(job.turns);
   if (messages.length === 0) {
     return fail({ code: 'bad-request', message: 'There is nothing to send: type a question or select some text.' });
   }
-  const { url, init } = buildAnthropicRequest({
-    baseUrl: job.settings.baseUrl || ANTHROPIC_BASE_URL,
-    apiKey: job.apiKey,
-    model: job.settings.model,
-    system: SYSTEM_PROMPT,
-    messages,
-    maxTokens: MAX_ANSWER_TOKENS,
-    stream: true,
-  });
+  let call: ProviderCall;
+  try {
+    call = buildProviderCall(job.settings, job.apiKey, {
+      system: SYSTEM_PROMPT,
+      messages,
+      maxTokens: MAX_ANSWER_TOKENS,
+      stream: true,
+    });
+  } catch (cause) {
+    return fail(settingsError(cause));
+  }
+  const { url, init, format } = call;
+  if (deps.canReach && !(await deps.canReach(url))) return fail(noPermissionError(url));
 
   // One controller per attempt, aborted by the user's Stop or by the idle watchdog.
   for (let retryIndex = 0; ; retryIndex++) {
@@ -140,7 +168,7 @@ export async function streamAnswer(
       const bodyText = await readErrorBody(response);
       cleanup();
       if (signal.aborted) return post({ type: 'end', stopReason: null, outcome: 'stopped' });
-      const error = describeHttpError(response.status, bodyText, job.settings.model);
+      const error = describeHttpError(response.status, bodyText, job.settings.model, url);
       const delay = retryDelayMs({
         retryIndex,
         status: response.status,
@@ -165,7 +193,7 @@ export async function streamAnswer(
     let streamError: { type: string; message: string } | null = null;
     try {
       const body = observeBytes(response.body, touch);
-      for await (const delta of readChatStream({ kind: 'anthropic' }, body, { signal: attempt.signal })) {
+      for await (const delta of readChatStream(format, body, { signal: attempt.signal })) {
         if (delta.type === 'text') batcher.push(delta.text);
         else if (delta.type === 'stop') stopReason = delta.reason;
         else if (delta.type === 'done') complete = true;
@@ -197,42 +225,66 @@ export async function streamAnswer(
 }
 
 /**
- * "Test connection": a real, tiny request (max_tokens 1, not streamed) with the settings
- * as typed, reporting success or the provider's exact error.
+ * "Test connection": a real, tiny request with the settings as typed, reporting success
+ * or the provider's exact error. Chat providers get max_tokens 1, not streamed; a custom
+ * SSE endpoint gets a short streamed question, and the text extracted from its events is
+ * shown (the live preview of the stream format).
  */
 export async function testConnection(
   settings: StoredSettings,
   apiKey: string,
-  deps: { fetch?: typeof fetch; timeoutMs?: number } = {},
+  deps: { fetch?: typeof fetch; timeoutMs?: number; canReach?: (url: string) => Promise<boolean> } = {},
 ): Promise<{ ok: boolean; message: string }> {
-  if (!apiKey) return { ok: false, message: 'Enter an API key first.' };
+  const noKey = missingKeyMessage(settings, apiKey);
+  if (noKey) return { ok: false, message: 'Enter an API key first.' };
   const doFetch = deps.fetch ?? globalThis.fetch.bind(globalThis);
-  const { url, init } = buildAnthropicRequest({
-    baseUrl: settings.baseUrl || ANTHROPIC_BASE_URL,
-    apiKey,
-    model: settings.model,
-    messages: [{ role: 'user', content: 'Reply with OK.' }],
-    maxTokens: 1,
-    stream: false,
-  });
+  const custom = presetFor(settings.provider).dialect === 'custom';
+  let call: ProviderCall;
+  try {
+    call = buildProviderCall(settings, apiKey, {
+      messages: [{ role: 'user', content: custom ? 'Say hello in five words.' : 'Reply with OK.' }],
+      maxTokens: custom ? 64 : 1,
+      stream: custom,
+    });
+  } catch (cause) {
+    return { ok: false, message: settingsError(cause).message };
+  }
+  if (deps.canReach && !(await deps.canReach(call.url))) return { ok: false, message: noPermissionError(call.url).message };
+  const signal = AbortSignal.timeout(deps.timeoutMs ?? 20_000);
   let response: Response;
   try {
-    response = await doFetch(url, { ...init, signal: AbortSignal.timeout(deps.timeoutMs ?? 20_000) });
+    response = await doFetch(call.url, { ...call.init, signal });
   } catch (cause) {
-    const error = describeNetworkError(url, cause);
+    const error = describeNetworkError(call.url, cause);
     return { ok: false, message: `${error.message} (${error.detail})` };
   }
-  const bodyText = await readErrorBody(response);
   if (!response.ok) {
-    const error = describeHttpError(response.status, bodyText, settings.model);
+    const error = describeHttpError(response.status, await readErrorBody(response), settings.model, call.url);
     return { ok: false, message: error.detail ? `${error.message} Provider says: ${error.detail}` : error.message };
   }
+  if (custom) return previewCustomStream(response, call, signal);
+  const bodyText = await readErrorBody(response);
   let model = settings.model;
   try {
     const json = JSON.parse(bodyText) as { model?: unknown };
-    if (typeof json.model === 'string') model = json.model;
+    if (typeof json.model === 'string' && json.model) model = json.model;
   } catch {
     /* a 200 is success even if the body is odd */
   }
   return { ok: true, message: `Connected: ${model} answered.` };
+}
+
+async function previewCustomStream(response: Response, call: ProviderCall, signal: AbortSignal): Promise<{ ok: boolean; message: string }> {
+  if (!response.body) return { ok: false, message: 'The endpoint answered without a body.' };
+  try {
+    const result = await accumulateChat(readChatStream(call.format, response.body, { signal }));
+    if (result.error) return { ok: false, message: `The stream reported an error: ${result.error.type}: ${result.error.message}` };
+    if (!result.text && !result.thinking) {
+      return { ok: false, message: 'Connected, but no text was found at that text path in any event. Check the text path and event type.' };
+    }
+    const preview = result.text.length > 300 ? `${result.text.slice(0, 300)}…` : result.text;
+    return { ok: true, message: `Connected. Extracted text: “${preview}”${result.complete ? '' : ' (the stream ended without its end marker)'}` };
+  } catch (cause) {
+    return { ok: false, message: `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}` };
+  }
 }

@@ -3,10 +3,14 @@
  * A panel that disconnects does not stop its answer: Stop is the explicit abort.
  */
 import type { Browser } from 'wxt/browser';
-import { PANEL_PORT_NAME, parsePanelMessage, type PanelMessage, type SettingsInput } from '../messaging/protocol.ts';
-import { loadApiKey, loadPublicSettings, loadSettings, saveApiKey, saveSettings } from '../storage/settings.ts';
-import { checkSettings } from '../storage/validate-settings.ts';
-import { streamAnswer, testConnection } from './answer-stream.ts';
+import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
+import { describeHttpError, describeNetworkError } from '../providers/http-errors.ts';
+import { parseModelList } from '../providers/models.ts';
+import { presetFor } from '../providers/presets.ts';
+import { loadApiKey, loadPublicSettings, loadSettings, saveApiKey, saveSettings, type StoredSettings } from '../storage/settings.ts';
+import { checkSettings, originPattern } from '../storage/validate-settings.ts';
+import { noPermissionError, streamAnswer, testConnection } from './answer-stream.ts';
+import { buildModelsCall } from './provider-request.ts';
 import { holdKeepalive } from './keepalive.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
@@ -49,14 +53,53 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
   addPanel(panel);
 }
 
-async function settingsFromInput(input: SettingsInput) {
-  const check = checkSettings(input);
+type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings' }>['settings'];
+
+async function settingsFromInput(input: SettingsMessageInput) {
+  const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
+  const check = checkSettings({ ...input, sendsKey: apiKey !== '' });
   if (!check.ok) return check;
-  const apiKey = input.apiKey === null ? await loadApiKey() : input.apiKey.trim();
-  return { ...check, apiKey };
+  const settings: StoredSettings = { provider: check.provider, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
+  return { ok: true as const, settings, apiKey };
 }
 
-export async function handlePanelMessage(panel: PanelPort, message: PanelMessage): Promise<void> {
+/**
+ * Whether the browser lets the background reach a URL: a host permission the user can
+ * revoke at any time (Firefox shows them, and lets users switch them off).
+ */
+export async function canReach(url: string): Promise<boolean> {
+  try {
+    return await browser.permissions.contains({ origins: [originPattern(url)] });
+  } catch {
+    return true; // no way to ask: let the request itself report what is wrong
+  }
+}
+
+const MODELS_TIMEOUT_MS = 15_000;
+
+async function listModels(settings: StoredSettings, apiKey: string): Promise<{ models: { id: string; label: string }[]; error?: string }> {
+  const call = buildModelsCall(settings, apiKey);
+  if (!call) return { models: [], error: `${presetFor(settings.provider).label} cannot list its models; type the name.` };
+  if (!(await canReach(call.url))) return { models: [], error: noPermissionError(call.url).message };
+  let response: Response;
+  try {
+    response = await fetch(call.url, { ...call.init, signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
+  } catch (cause) {
+    return { models: [], error: describeNetworkError(call.url, cause).message };
+  }
+  const text = await response.text().catch(() => '');
+  if (!response.ok) {
+    const error = describeHttpError(response.status, text, settings.model, call.url);
+    return { models: [], error: error.detail ? `${error.message} (${error.detail})` : error.message };
+  }
+  try {
+    return { models: parseModelList(presetFor(settings.provider).dialect === 'anthropic' ? 'anthropic' : 'openai', JSON.parse(text)) };
+  } catch {
+    return { models: [], error: 'The model list was not valid JSON; type the model name.' };
+  }
+}
+
+export async function handlePanelMessage(panel: PanelPort, message: ReceivedPanelMessage): Promise<void> {
   switch (message.type) {
     case 'hello': {
       panel.windowId = message.windowId;
@@ -71,17 +114,23 @@ export async function handlePanelMessage(panel: PanelPort, message: PanelMessage
         postToPanel(panel, { type: 'notice', error: { code: 'bad-settings', message: checked.message } });
         return;
       }
-      await saveSettings({ model: checked.model, baseUrl: checked.baseUrl });
-      if (message.settings.apiKey !== null) await saveApiKey(checked.apiKey);
+      await saveSettings(checked.settings);
+      if (message.settings.apiKey !== null) await saveApiKey(checked.apiKey, checked.settings.provider);
       postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
       return;
     }
     case 'test-connection': {
       const checked = await settingsFromInput(message.settings);
       const result = checked.ok
-        ? await testConnection({ model: checked.model, baseUrl: checked.baseUrl }, checked.apiKey)
+        ? await testConnection(checked.settings, checked.apiKey, { canReach })
         : { ok: false, message: checked.message };
       postToPanel(panel, { type: 'connection-test', requestId: message.requestId, ...result });
+      return;
+    }
+    case 'list-models': {
+      const checked = await settingsFromInput(message.settings);
+      const result = checked.ok ? await listModels(checked.settings, checked.apiKey) : { models: [], error: checked.message };
+      postToPanel(panel, { type: 'models', requestId: message.requestId, ...result });
       return;
     }
     case 'ask': {
@@ -90,11 +139,13 @@ export async function handlePanelMessage(panel: PanelPort, message: PanelMessage
       running.set(message.requestId, controller);
       const release = holdKeepalive();
       try {
-        const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
+        const settings = await loadSettings();
+        const apiKey = await loadApiKey(settings.provider);
         await streamAnswer(
           { requestId: message.requestId, turns: message.turns, settings, apiKey },
           (streamMessage) => postToPanel(panel, streamMessage),
           controller.signal,
+          { canReach },
         );
       } finally {
         running.delete(message.requestId);

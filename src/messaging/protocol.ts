@@ -4,6 +4,7 @@
  * is a trust boundary, and a malformed message must be dropped, never half-handled.
  */
 import * as v from 'valibot';
+import { PROVIDER_IDS } from '../providers/presets.ts';
 
 /** The name every panel port connects with; ports with any other name are refused. */
 export const PANEL_PORT_NAME = 'aside-panel';
@@ -36,21 +37,47 @@ const TurnSchema = v.variant('role', [
 ]);
 export type ConversationTurn = v.InferOutput<typeof TurnSchema>;
 
-/** Settings the panel may write. `apiKey: null` keeps the stored key; "" forgets it. */
-const SettingsInputSchema = v.object({
-  apiKey: v.nullable(v.pipe(v.string(), v.maxLength(1_000))),
-  model: v.pipe(v.string(), v.maxLength(200)),
-  baseUrl: v.pipe(v.string(), v.maxLength(2_000)),
-});
-export type SettingsInput = v.InferOutput<typeof SettingsInputSchema>;
+const ProviderIdSchema = v.picklist(PROVIDER_IDS);
+const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
 
-/** What the panel may know about settings: never the key itself. */
+const CustomEndpointSchema = v.object({
+  url: field(2_000),
+  method: v.picklist(['POST', 'GET']),
+  headers: field(8_000),
+  bodyTemplate: field(20_000),
+  textPath: field(200),
+  reasoningPath: field(200),
+  textMode: v.picklist(['delta', 'cumulative']),
+  doneData: field(200),
+  eventType: field(200),
+});
+
+/**
+ * Settings the panel may write. `apiKey: null` keeps the stored key of that provider;
+ * "" forgets it. The rest is checked again by the background (validate-settings.ts).
+ */
+const SettingsInputSchema = v.object({
+  provider: v.optional(ProviderIdSchema, 'anthropic'),
+  apiKey: v.nullable(field(1_000)),
+  model: field(200),
+  baseUrl: field(2_000),
+  custom: v.optional(v.nullable(CustomEndpointSchema), null),
+});
+export type SettingsInput = v.InferInput<typeof SettingsInputSchema>;
+
+/** What the panel may know about settings: whether keys are set, never the keys. */
 const PublicSettingsSchema = v.object({
+  provider: ProviderIdSchema,
   hasKey: v.boolean(),
+  /** Providers that have a stored key (so switching provider shows it). */
+  providersWithKey: v.array(ProviderIdSchema),
   model: v.string(),
   baseUrl: v.string(),
+  custom: v.nullable(CustomEndpointSchema),
 });
 export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
+
+const ModelInfoSchema = v.object({ id: field(300), label: field(300) });
 
 export const ERROR_CODES = [
   'no-key',
@@ -94,12 +121,17 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('hello'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
   v.object({ type: v.literal('save-settings'), settings: SettingsInputSchema }),
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
+  /** List the models the provider serves, with the settings as typed. */
+  v.object({ type: v.literal('list-models'), requestId, settings: SettingsInputSchema }),
   v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(500)) }),
   v.object({ type: v.literal('stop'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
   v.object({ type: v.literal('read-selection'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
 ]);
-export type PanelMessage = v.InferOutput<typeof PanelMessageSchema>;
+/** What a panel sends (fields with defaults may be left out). */
+export type PanelMessage = v.InferInput<typeof PanelMessageSchema>;
+/** What the background handles: a panel message after validation, defaults filled in. */
+export type ReceivedPanelMessage = v.InferOutput<typeof PanelMessageSchema>;
 
 export const BackgroundMessageSchema = v.variant('type', [
   v.object({ type: v.literal('settings'), settings: PublicSettingsSchema }),
@@ -111,6 +143,13 @@ export const BackgroundMessageSchema = v.variant('type', [
   }),
   /** An error outside any answer stream (a selection that could not be read, bad settings). */
   v.object({ type: v.literal('notice'), error: UserErrorSchema }),
+  v.object({
+    type: v.literal('models'),
+    requestId,
+    models: v.pipe(v.array(ModelInfoSchema), v.maxLength(5_000)),
+    /** Why the list could not be loaded; the model field still accepts a typed name. */
+    error: v.optional(field(4_000)),
+  }),
   v.object({
     type: v.literal('connection-test'),
     requestId,
@@ -143,7 +182,7 @@ export type BackgroundMessage = v.InferOutput<typeof BackgroundMessageSchema>;
 export type StreamMessage = Extract<BackgroundMessage, { seq: number }>;
 
 /** Validates a message from the panel; null when it does not match the protocol. */
-export function parsePanelMessage(input: unknown): PanelMessage | null {
+export function parsePanelMessage(input: unknown): ReceivedPanelMessage | null {
   const result = v.safeParse(PanelMessageSchema, input);
   return result.success ? result.output : null;
 }

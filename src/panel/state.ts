@@ -45,6 +45,8 @@ export interface PanelState {
   notice: UserError | null;
   connected: boolean;
   connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; message: string } | null;
+  /** The provider's models, for the settings form's model picker. */
+  models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: string } | null;
 }
 
 export const initialState: PanelState = {
@@ -56,6 +58,7 @@ export const initialState: PanelState = {
   notice: null,
   connected: false,
   connectionTest: null,
+  models: null,
 };
 
 /** The longest question the panel sends: a pasted 5 MB text gets a clear message instead. */
@@ -78,7 +81,8 @@ export type PanelAction =
   | { type: 'new-conversation' }
   | { type: 'dismiss-notice' }
   | { type: 'open-settings'; open: boolean }
-  | { type: 'test-connection'; requestId: string };
+  | { type: 'test-connection'; requestId: string }
+  | { type: 'list-models'; requestId: string };
 
 /** What is kept in storage so a closed or reloaded panel loses nothing. */
 export interface SavedConversation {
@@ -147,6 +151,12 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       return { ...state, selection: message.selection, notice: null };
     case 'notice':
       return { ...state, notice: message.error };
+    case 'models':
+      if (state.models?.requestId !== message.requestId) return state;
+      return {
+        ...state,
+        models: { requestId: message.requestId, status: 'done', list: message.models, ...(message.error ? { error: message.error } : {}) },
+      };
     case 'connection-test':
       if (state.connectionTest?.requestId !== message.requestId) return state;
       return {
@@ -239,6 +249,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return { ...state, settingsOpen: action.open, connectionTest: null };
     case 'test-connection':
       return { ...state, connectionTest: { requestId: action.requestId, status: 'running', message: 'Testing…' } };
+    case 'list-models':
+      return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
   }
 }
 

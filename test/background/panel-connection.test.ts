@@ -61,7 +61,10 @@ describe('connecting', () => {
     const port = connectPanel();
     await send(port, { type: 'hello', windowId: 1 });
     expect(messages(port)).toEqual([
-      { type: 'settings', settings: { hasKey: true, model: 'claude-sonnet-5-5', baseUrl: '' } },
+      {
+        type: 'settings',
+        settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'claude-sonnet-5-5', baseUrl: '', custom: null },
+      },
     ]);
     expect(JSON.stringify(messages(port))).not.toContain(KEY);
   });
@@ -231,7 +234,7 @@ describe('streaming an answer', () => {
   });
 
   it('uses a custom base URL from settings', async () => {
-    await saveSettings({ model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787' });
+    await saveSettings({ provider: 'anthropic', model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787', custom: null });
     fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['ok'])));
     const port = connectPanel();
     await send(port, ask('r10'));
@@ -247,7 +250,7 @@ describe('settings', () => {
     await send(port, { type: 'save-settings', settings: { apiKey: KEY, model: 'claude-opus-5-5', baseUrl: '' } });
     expect(messages(port).at(-1)).toEqual({
       type: 'settings',
-      settings: { hasKey: true, model: 'claude-opus-5-5', baseUrl: '' },
+      settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'claude-opus-5-5', baseUrl: '', custom: null },
     });
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).toContain(KEY);
     expect(await fakeBrowser.storage.sync.get(null)).toEqual({});

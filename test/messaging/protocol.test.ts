@@ -14,7 +14,7 @@ const selection = {
   originalLength: 20,
   truncated: false,
 };
-const settingsInput = { apiKey: 'sk-ant-x', model: 'claude-sonnet-5-5', baseUrl: '' };
+const settingsInput = { provider: 'anthropic', apiKey: 'sk-ant-x', model: 'claude-sonnet-5-5', baseUrl: '', custom: null } as const;
 const userError = { code: 'rate-limit', message: 'Too many requests.', detail: 'rate_limit_error', fix: 'retry' } as const;
 
 /** One valid example of every panel → background message type. */
@@ -25,7 +25,31 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
     { type: 'save-settings', settings: { ...settingsInput, apiKey: null } },
     { type: 'save-settings', settings: { ...settingsInput, apiKey: '' } },
   ],
-  'test-connection': [{ type: 'test-connection', requestId: 'r1', settings: settingsInput }],
+  'test-connection': [
+    { type: 'test-connection', requestId: 'r1', settings: settingsInput },
+    {
+      type: 'test-connection',
+      requestId: 'r2',
+      settings: {
+        provider: 'custom-sse',
+        apiKey: null,
+        model: '',
+        baseUrl: '',
+        custom: {
+          url: 'https://example.test/stream',
+          method: 'POST',
+          headers: 'Authorization: Bearer {{key}}',
+          bodyTemplate: '{"prompt": {{prompt}}}',
+          textPath: 'output.text',
+          reasoningPath: '',
+          textMode: 'cumulative',
+          doneData: '',
+          eventType: 'result',
+        },
+      },
+    },
+  ],
+  'list-models': [{ type: 'list-models', requestId: 'm1', settings: { ...settingsInput, provider: 'ollama', apiKey: '' } }],
   ask: [
     { type: 'ask', requestId: 'r1', turns: [{ role: 'user', text: 'Hi' }] },
     {
@@ -44,7 +68,11 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
 
 /** One valid example of every background → panel message type. */
 const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessage[]> = {
-  settings: [{ type: 'settings', settings: { hasKey: true, model: 'm', baseUrl: '' } }],
+  settings: [{ type: 'settings', settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null } }],
+  models: [
+    { type: 'models', requestId: 'm1', models: [{ id: 'llama3.2', label: 'llama3.2' }] },
+    { type: 'models', requestId: 'm2', models: [], error: 'Could not reach localhost:11434.' },
+  ],
   selection: [
     { type: 'selection', selection, action: 'summarize' },
     { type: 'selection', selection, action: 'explain' },
@@ -186,7 +214,7 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['a delta whose text is null', { ...delta, text: null }],
     ['a delta over 4,000,000 characters', { ...delta, text: 'x'.repeat(4_000_001) }],
     ['settings that reveal nothing about the key', { type: 'settings', settings: { model: 'm', baseUrl: '' } }],
-    ['settings with hasKey as a string', { type: 'settings', settings: { hasKey: 'yes', model: 'm', baseUrl: '' } }],
+    ['settings with hasKey as a string', { type: 'settings', settings: { provider: 'anthropic', hasKey: 'yes', providersWithKey: [], model: 'm', baseUrl: '', custom: null } }],
     ['a selection with an unknown quick action', { type: 'selection', selection, action: 'translate' }],
     ['a selection without an action', { type: 'selection', selection }],
     ['a notice with an unknown error code', { type: 'notice', error: { code: 'teapot', message: 'x' } }],

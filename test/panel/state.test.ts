@@ -35,7 +35,7 @@ function run(state: PanelState, ...actions: PanelAction[]): PanelState {
 const ready: PanelState = run(
   initialState,
   { type: 'connected' },
-  bg({ type: 'settings', settings: { hasKey: true, model: 'm', baseUrl: '' } }),
+  bg({ type: 'settings', settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null } }),
 );
 
 function answer(state: PanelState, requestId: string): AssistantTurn {
@@ -330,7 +330,7 @@ describe('askProblem', () => {
 });
 
 describe('settings', () => {
-  const settings = (hasKey: boolean) => bg({ type: 'settings', settings: { hasKey, model: 'm', baseUrl: '' } });
+  const settings = (hasKey: boolean) => bg({ type: 'settings', settings: { provider: 'anthropic', hasKey, providersWithKey: [], model: 'm', baseUrl: '', custom: null } });
 
   it('opens settings on first hello when there is no key, and not when there is one', () => {
     expect(reduce(initialState, settings(false)).settingsOpen).toBe(true);

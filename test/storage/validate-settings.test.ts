@@ -25,7 +25,7 @@ describe('checkSettings: base URL', () => {
     ['http://[::1]:8787', 'http://[::1]:8787'],
     ['http://[0:0:0:0:0:0:0:1]:8787', 'http://[::1]:8787'],
   ])('accepts %j as %j', (input, expected) => {
-    expect(base(input)).toEqual({ ok: true, model: MODEL, baseUrl: expected });
+    expect(base(input)).toEqual({ ok: true, provider: 'anthropic', model: MODEL, baseUrl: expected, custom: null });
   });
 
   it.each([
@@ -75,13 +75,13 @@ describe('checkSettings: base URL', () => {
 
 describe('checkSettings: model', () => {
   it('uses the default model when the model is empty or blank', () => {
-    expect(checkSettings({ model: '', baseUrl: '' })).toEqual({ ok: true, model: DEFAULT_MODEL, baseUrl: '' });
-    expect(checkSettings({ model: '  \t', baseUrl: '' })).toEqual({ ok: true, model: DEFAULT_MODEL, baseUrl: '' });
+    expect(checkSettings({ model: '', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null });
+    expect(checkSettings({ model: '  \t', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null });
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
   });
 
   it('trims spaces around the model name', () => {
-    expect(checkSettings({ model: '  claude-opus-4-1 ', baseUrl: '' })).toEqual({ ok: true, model: 'claude-opus-4-1', baseUrl: '' });
+    expect(checkSettings({ model: '  claude-opus-4-1 ', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: 'claude-opus-4-1', baseUrl: '', custom: null });
   });
 
   it.each([['claude sonnet'], ['claude-\tsonnet'], ['claude\nsonnet'], ['claude\u00A0sonnet']])(
