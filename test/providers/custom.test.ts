@@ -1,0 +1,323 @@
+/**
+ * Custom SSE endpoints: dot paths, delta and cumulative text, the done marker, the event
+ * type filter, the finish rule for formats without a marker, errors; and the request
+ * builder's JSON body template.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  buildCustomRequest,
+  CUMULATIVE_REWRITE_ERROR,
+  DEFAULT_CUSTOM_BODY_TEMPLATE,
+  fillJsonTemplate,
+  getPath,
+  parsePath,
+} from '../../src/providers/custom.ts';
+import {
+  accumulateChat,
+  MALFORMED_STREAM_ERROR,
+  readChatStream,
+  type ChatDelta,
+  type StreamFormat,
+} from '../../src/providers/index.ts';
+
+const enc = new TextEncoder();
+
+function bodyOf(text: string, size = 3): ReadableStream<Uint8Array> {
+  const bytes = enc.encode(text);
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + size));
+      offset += size;
+    },
+  });
+}
+
+const sse = (...items: unknown[]): string =>
+  items.map((item) => `data: ${typeof item === 'string' ? item : JSON.stringify(item)}\n\n`).join('');
+
+const typed = (event: string, data: unknown): string => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+type CustomFields = Omit<Extract<StreamFormat, { kind: 'custom' }>, 'kind'>;
+
+async function deltas(fields: CustomFields, text: string): Promise<ChatDelta[]> {
+  const out: ChatDelta[] = [];
+  for await (const d of readChatStream({ kind: 'custom', ...fields }, bodyOf(text))) out.push(d);
+  return out;
+}
+
+const result = (fields: CustomFields, text: string) => accumulateChat(readChatStream({ kind: 'custom', ...fields }, bodyOf(text)));
+
+describe('dot paths', () => {
+  it('parses dot paths with numeric segments, brackets, and the empty path', () => {
+    expect(parsePath('choices.0.delta.content')).toEqual(['choices', 0, 'delta', 'content']);
+    expect(parsePath('choices[0].delta')).toEqual(['choices', 0, 'delta']);
+    expect(parsePath(' output.text ')).toEqual(['output', 'text']);
+    expect(parsePath('')).toEqual([]);
+  });
+
+  it('walks objects and arrays, and gives undefined for anything missing', () => {
+    const value = { choices: [{ delta: { content: 'hi' } }], '0': 'zero', o: { '1': 'one' } };
+    expect(getPath(value, parsePath('choices.0.delta.content'))).toBe('hi');
+    expect(getPath(value, parsePath('0'))).toBe('zero');
+    expect(getPath(value, parsePath('o.1'))).toBe('one');
+    expect(getPath(value, parsePath('choices.1.delta'))).toBeUndefined();
+    expect(getPath(value, parsePath('choices.x'))).toBeUndefined();
+    expect(getPath(value, parsePath('choices.0.delta.content.length'))).toBeUndefined();
+    expect(getPath(value, parsePath('constructor'))).toBeUndefined();
+    expect(getPath('whole', [])).toBe('whole');
+  });
+});
+
+describe('custom stream: delta text', () => {
+  it('reads {"delta": ...} events up to [DONE]', async () => {
+    expect(await deltas({ textPath: 'delta' }, sse({ delta: 'Hel' }, { delta: 'lo' }, '[DONE]', { delta: 'after' }))).toEqual([
+      { type: 'text', text: 'Hel' },
+      { type: 'text', text: 'lo' },
+      { type: 'done' },
+    ]);
+  });
+
+  it('reads a deep path into arrays and skips events where the path is missing or not a string', async () => {
+    const out = await deltas({ textPath: 'choices.0.delta.content' }, sse(
+      { choices: [{ delta: { content: 'a' } }] },
+      { choices: [] },
+      { choices: [{ delta: { content: null } }] },
+      { choices: [{ delta: { content: 7 } }] },
+      { other: true },
+      { choices: [{ delta: { content: 'b' } }] },
+    ));
+    expect(out).toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }]);
+  });
+
+  it('takes the whole JSON value with an empty path', async () => {
+    expect((await result({ textPath: '' }, sse('"to"', '"ken"', '[DONE]'))).text).toBe('token');
+  });
+
+  it('reads reasoning from reasoningPath as thinking', async () => {
+    expect(await deltas({ textPath: 'text', reasoningPath: 'think' }, sse({ think: 'hmm', text: '' }, { text: 'ok' }))).toEqual([
+      { type: 'thinking', text: 'hmm' },
+      { type: 'text', text: 'ok' },
+    ]);
+  });
+
+  it('recognises a custom done marker, with surrounding whitespace, in events of any type', async () => {
+    expect(await result({ textPath: 't', doneData: 'END' }, `${sse({ t: 'a' })}event: close\ndata:  END \n\n${sse({ t: 'b' })}`))
+      .toMatchObject({ text: 'a', complete: true });
+    // With another marker, [DONE] is just malformed data.
+    expect((await result({ textPath: 't', doneData: 'END' }, sse({ t: 'a' }, '[DONE]'))).error).toEqual(MALFORMED_STREAM_ERROR);
+  });
+
+  it('is incomplete when the body ends without the marker or a finish', async () => {
+    expect(await result({ textPath: 'token' }, sse({ token: 'cut' }))).toMatchObject({ text: 'cut', complete: false, error: null });
+  });
+});
+
+describe('custom stream: event type filter', () => {
+  it('reads only events of the given type (unnamed events are "message")', async () => {
+    const text = typed('result', { t: 'a' }) + typed('progress', { t: 'ignored' }) + sse({ t: 'also ignored' }) + typed('result', { t: 'b' });
+    expect((await result({ textPath: 't', eventType: 'result' }, text)).text).toBe('ab');
+    expect((await result({ textPath: 't', eventType: 'message' }, text)).text).toBe('also ignored');
+    expect((await result({ textPath: 't' }, text)).text).toBe('aignoredalso ignoredb');
+  });
+
+  it('does not parse the data of filtered-out events', async () => {
+    expect(await result({ textPath: 't', eventType: 'result' }, `event: log\ndata: not json\n\n${typed('result', { t: 'x' })}`))
+      .toMatchObject({ text: 'x', error: null });
+  });
+
+  it('still reports error events when filtering', async () => {
+    const text = typed('result', { t: 'a' }) + typed('error', { code: 'InternalError', message: 'Internal server error!' });
+    expect(await result({ textPath: 't', eventType: 'result' }, text)).toMatchObject({
+      text: 'a',
+      error: { type: 'InternalError', message: 'Internal server error!' },
+      complete: false,
+    });
+  });
+});
+
+describe('custom stream: cumulative text', () => {
+  const fields: CustomFields = { textPath: 'output.text', textMode: 'cumulative' };
+  const ev = (text: string, finish = 'null') => ({ output: { text, finish_reason: finish } });
+
+  it('emits only the new suffix of each event', async () => {
+    expect(await deltas(fields, sse(ev('我'), ev('我是'), ev('我是通义 👋'), ev('我是通义 👋', 'stop')))).toEqual([
+      { type: 'text', text: '我' },
+      { type: 'text', text: '是' },
+      { type: 'text', text: '通义 👋' },
+      { type: 'stop', reason: 'stop' },
+      { type: 'done' },
+    ]);
+  });
+
+  it('emits nothing for a repeat or a shorter snapshot of what was already shown', async () => {
+    expect((await result(fields, sse(ev('abc'), ev('ab'), ev('abc'), ev('abcd'))))).toMatchObject({ text: 'abcd', error: null });
+  });
+
+  it('stops with an error, keeping what was shown, when the provider rewrites earlier text', async () => {
+    const out = await deltas(fields, sse(ev('Hello wor'), ev('Hello, world'), ev('Hello, world!', 'stop')));
+    expect(out).toEqual([{ type: 'text', text: 'Hello wor' }, { type: 'error', error: CUMULATIVE_REWRITE_ERROR }]);
+    expect(await accumulateChat(out)).toMatchObject({ text: 'Hello wor', complete: false, error: CUMULATIVE_REWRITE_ERROR });
+  });
+
+  it('applies to reasoning too', async () => {
+    const f: CustomFields = { textPath: 'a', reasoningPath: 'r', textMode: 'cumulative' };
+    expect(await result(f, sse({ r: 'th' }, { r: 'think', a: 'A' }, { r: 'think', a: 'AB' }))).toMatchObject({ thinking: 'think', text: 'AB' });
+    expect((await result(f, sse({ r: 'think' }, { r: 'thought' }))).error).toEqual(CUMULATIVE_REWRITE_ERROR);
+  });
+
+  it('equals the delta reading of the same text for any way of cutting it (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'grapheme' }), { maxLength: 8 }), async (pieces) => {
+        let soFar = '';
+        const cumulative = pieces.map((p) => ({ text: (soFar += p) }));
+        const a = await result({ textPath: 'text', textMode: 'cumulative' }, sse(...cumulative, '[DONE]'));
+        const b = await result({ textPath: 'text' }, sse(...pieces.map((text) => ({ text })), '[DONE]'));
+        expect(a).toEqual(b);
+        expect(a.text).toBe(pieces.join(''));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('custom stream: finish without a marker', () => {
+  it('is complete when the body ends after a DashScope finish_reason "stop", and not before', async () => {
+    const ev = (text: string, finish: string) => `id:1\nevent:result\n:HTTP_STATUS/200\ndata:${JSON.stringify({ output: { finish_reason: finish, text } })}\n\n`;
+    const fields: CustomFields = { textPath: 'output.text', eventType: 'result' };
+    expect(await result(fields, ev('a', 'null') + ev('b', 'null'))).toMatchObject({ text: 'ab', stopReason: null, complete: false });
+    expect(await result(fields, ev('a', 'null') + ev('b', 'stop'))).toMatchObject({ text: 'ab', stopReason: 'stop', complete: true });
+    expect(await result(fields, ev('a', 'null') + ev('b', 'length'))).toMatchObject({ stopReason: 'length', complete: true });
+  });
+
+  it('finds finish_reason on the root or any object along the text path', async () => {
+    expect((await result({ textPath: 'choices.0.delta.content' }, sse({ choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] }))).stopReason).toBe('stop');
+    expect((await result({ textPath: 'token.text' }, sse({ token: { text: 'x' }, finishReason: 'eos' }))).stopReason).toBe('eos');
+    expect((await result({ textPath: 'a' }, sse({ a: 'x', other: { finish_reason: 'stop' } })))).toMatchObject({ stopReason: null, complete: false });
+  });
+
+  it('waits for the marker when one comes after the finish', async () => {
+    const text = sse({ choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] }, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }, '[DONE]');
+    expect(await result({ textPath: 'choices.0.delta.content' }, text)).toMatchObject({
+      text: 'x', stopReason: 'stop', usage: { inputTokens: 3, outputTokens: 1 }, complete: true,
+    });
+  });
+});
+
+describe('custom stream: usage and errors', () => {
+  it('reads a root usage object in either naming', async () => {
+    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { input_tokens: 5, output_tokens: 1, output_tokens_details: { reasoning_tokens: 1 } } }))).usage)
+      .toEqual({ inputTokens: 5, outputTokens: 1, reasoningTokens: 1 });
+    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { prompt_tokens: 9, completion_tokens: 2 } }))).usage)
+      .toEqual({ inputTokens: 9, outputTokens: 2 });
+    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { total: 'x' } }))).usage).toEqual({});
+  });
+
+  it('reports an {"error": ...} event and stops reading', async () => {
+    expect(await deltas({ textPath: 't' }, sse({ t: 'a' }, { error: { type: 'overloaded', message: 'busy' } }, { t: 'b' }, '[DONE]'))).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'error', error: { type: 'overloaded', message: 'busy' } },
+    ]);
+    expect(await deltas({ textPath: 't' }, sse({ error: 'quota exceeded' }))).toEqual([
+      { type: 'error', error: { type: 'error', message: 'quota exceeded' } },
+    ]);
+  });
+
+  it('yields one malformed-stream error and stops at data that is not JSON', async () => {
+    expect(await deltas({ textPath: 'token' }, sse({ token: 'a' }, 'plain words', { token: 'b' }, '[DONE]'))).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'error', error: MALFORMED_STREAM_ERROR },
+    ]);
+  });
+});
+
+describe('fillJsonTemplate', () => {
+  it('puts a bare placeholder as a JSON value and one inside a string as escaped string contents', () => {
+    const body = fillJsonTemplate('{"p": {{prompt}}, "s": "Q: {{prompt}} ({{ n }})", "n": {{n}}}', { prompt: 'say "hi"\n\\ ☕', n: 3 });
+    expect(JSON.parse(body)).toEqual({ p: 'say "hi"\n\\ ☕', s: 'Q: say "hi"\n\\ ☕ (3)', n: 3 });
+  });
+
+  it('writes an array inside a string as its escaped JSON text', () => {
+    const messages = [{ role: 'user', content: 'a "b"' }];
+    expect(JSON.parse(fillJsonTemplate('{"m": {{messages}}, "raw": "{{messages}}"}', { messages }))).toEqual({
+      m: messages,
+      raw: JSON.stringify(messages),
+    });
+  });
+
+  it('leaves unknown placeholders and escaped quotes alone', () => {
+    expect(JSON.parse(fillJsonTemplate('{"a": "{{model}} \\"{{prompt}}\\""}', { prompt: 'x' }))).toEqual({ a: '{{model}} "x"' });
+  });
+
+  it('throws a clear error when the result is not JSON', () => {
+    expect(() => fillJsonTemplate('{"a": {{model}}}', { prompt: 'x' })).toThrow(/not valid JSON once its placeholders are filled in/);
+    expect(() => fillJsonTemplate('{"a": {{prompt}}', { prompt: 'x' })).toThrow(/not valid JSON/);
+    expect(() => fillJsonTemplate('', {})).toThrow(/not valid JSON/);
+  });
+
+  it('round-trips any prompt and conversation, bare or inside strings (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.array(fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.string({ unit: 'binary' }) })), (prompt, messages) => {
+        const body = fillJsonTemplate('{"input": "<{{prompt}}>", "p": {{prompt}}, "messages": {{messages}}, "m": "{{messages}}"}', { prompt, messages });
+        expect(JSON.parse(body)).toEqual({ input: `<${prompt}>`, p: prompt, messages, m: JSON.stringify(messages) });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('buildCustomRequest', () => {
+  const messages = [
+    { role: 'user' as const, content: 'first' },
+    { role: 'assistant' as const, content: 'reply' },
+    { role: 'user' as const, content: 'Summarise: "x"' },
+  ];
+
+  it('fills {{messages}} (system first) and {{prompt}} (the last user message) and keeps the user’s headers', () => {
+    const { url, init } = buildCustomRequest({
+      url: 'https://llm.example.com/v1/stream',
+      headers: { Authorization: 'Bearer k', 'X-Trace': '1' },
+      bodyTemplate: '{"model": "m", "messages": {{messages}}, "query": "{{prompt}}", "stream": true}',
+      messages,
+      system: 'Be brief.',
+    });
+    expect(url).toBe('https://llm.example.com/v1/stream');
+    expect(init).toMatchObject({ method: 'POST', redirect: 'error', credentials: 'omit', cache: 'no-store' });
+    expect(init.headers).toEqual({ authorization: 'Bearer k', 'x-trace': '1', accept: 'text/event-stream', 'content-type': 'application/json' });
+    expect(JSON.parse(init.body as string)).toEqual({
+      model: 'm',
+      messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
+      query: 'Summarise: "x"',
+      stream: true,
+    });
+  });
+
+  it('lets a template place the system prompt itself with {{system}}', () => {
+    const { init } = buildCustomRequest({
+      url: 'https://x.test/', bodyTemplate: '{"system": {{system}}, "messages": {{messages}}}', messages, system: 'S',
+    });
+    expect(JSON.parse(init.body as string)).toEqual({ system: 'S', messages });
+  });
+
+  it('uses an explicit prompt, the default template, and a custom content-type and method', () => {
+    const { init } = buildCustomRequest({ url: 'http://localhost:8080/gen', method: 'put', headers: { 'Content-Type': 'application/json; charset=utf-8' }, messages, prompt: 'P' });
+    expect(init.method).toBe('PUT');
+    expect(init.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    expect(JSON.parse(init.body as string)).toEqual(JSON.parse(DEFAULT_CUSTOM_BODY_TEMPLATE.replace('{{messages}}', JSON.stringify(messages))));
+    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages, prompt: 'P' }).init.body as string)).toBe('P');
+    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages: [] }).init.body as string)).toBe('');
+  });
+
+  it('sends GET without a body and refuses a GET with a template', () => {
+    expect(buildCustomRequest({ url: 'https://x.test/sse?q=1', method: 'GET', messages }).init.body).toBeUndefined();
+    expect(() => buildCustomRequest({ url: 'https://x.test', method: 'GET', bodyTemplate: '{}', messages })).toThrow(/GET request cannot have a body/);
+  });
+
+  it('refuses a URL that is not http(s) and a template that is not JSON', () => {
+    expect(() => buildCustomRequest({ url: 'localhost:8080', messages })).toThrow(/https:\/\/ or http:\/\//);
+    expect(() => buildCustomRequest({ url: 'not a url', messages })).toThrow(/not a valid URL/);
+    expect(() => buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{"q": {{prompt}', messages })).toThrow(/not valid JSON/);
+  });
+});
