@@ -55,9 +55,9 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
 
 type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings' }>['settings'];
 
-async function settingsFromInput(input: SettingsMessageInput) {
+async function settingsFromInput(input: SettingsMessageInput, options: { modelOptional?: boolean } = {}) {
   const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
-  const check = checkSettings({ ...input, sendsKey: apiKey !== '' });
+  const check = checkSettings({ ...input, sendsKey: apiKey !== '', ...options });
   if (!check.ok) return check;
   const settings: StoredSettings = { provider: check.provider, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
   return { ok: true as const, settings, apiKey };
@@ -128,7 +128,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       return;
     }
     case 'list-models': {
-      const checked = await settingsFromInput(message.settings);
+      const checked = await settingsFromInput(message.settings, { modelOptional: true });
       const result = checked.ok ? await listModels(checked.settings, checked.apiKey) : { models: [], error: checked.message };
       postToPanel(panel, { type: 'models', requestId: message.requestId, ...result });
       return;

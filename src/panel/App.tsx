@@ -3,7 +3,7 @@ import { Conversation } from './components/Conversation.tsx';
 import { NoticeBanner } from './components/NoticeBanner.tsx';
 import { SelectionCard } from './components/SelectionCard.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
-import { isAnswering } from './state.ts';
+import { isAnswering, isReady } from './state.ts';
 import { usePanel } from './use-panel.ts';
 
 export function App() {
@@ -57,9 +57,11 @@ export function App() {
           <SettingsForm
             settings={state.settings}
             test={state.connectionTest}
+            models={state.models}
             onSave={commands.saveSettings}
             onTest={commands.testConnection}
-            onClose={state.settings.hasKey ? () => commands.openSettings(false) : undefined}
+            onListModels={commands.listModels}
+            onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
           />
         )
       ) : (

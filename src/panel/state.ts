@@ -11,6 +11,7 @@ import type {
   QuickAction,
   UserError,
 } from '../messaging/protocol.ts';
+import { presetFor } from '../providers/presets.ts';
 
 export type AnswerStatus = 'streaming' | 'retrying' | 'complete' | 'stopped' | 'truncated' | 'failed' | 'interrupted';
 
@@ -95,6 +96,11 @@ export function toSaved(state: PanelState): SavedConversation {
   return { turns: state.turns, selection: state.selection, draft: state.draft };
 }
 
+/** Settings that can answer: a key, or a provider that needs none (a local server). */
+export function isReady(settings: PublicSettings): boolean {
+  return settings.hasKey || !presetFor(settings.provider).needsKey;
+}
+
 function isLive(status: AnswerStatus): boolean {
   return status === 'streaming' || status === 'retrying';
 }
@@ -142,9 +148,10 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
   switch (message.type) {
     case 'settings': {
       // First use: no key yet, so settings are where the user starts; saving the first
-      // key takes them to the conversation.
-      const firstKey = state.settings !== null && !state.settings.hasKey && message.settings.hasKey;
-      const settingsOpen = !message.settings.hasKey || (state.settings !== null && !firstKey && state.settingsOpen);
+      // usable settings takes them to the conversation.
+      const ready = isReady(message.settings);
+      const becameReady = state.settings !== null && !isReady(state.settings) && ready;
+      const settingsOpen = !ready || (state.settings !== null && !becameReady && state.settingsOpen);
       return { ...state, settings: message.settings, settingsOpen };
     }
     case 'selection':

@@ -33,6 +33,7 @@ export interface PanelCommands {
   openSettings(open: boolean): void;
   saveSettings(input: SettingsInput): void;
   testConnection(input: SettingsInput): void;
+  listModels(input: SettingsInput): void;
 }
 
 function newRequestId(): string {
@@ -105,6 +106,11 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
         const requestId = newRequestId();
         dispatch({ type: 'test-connection', requestId });
         send({ type: 'test-connection', requestId, settings: input });
+      },
+      listModels(input) {
+        const requestId = newRequestId();
+        dispatch({ type: 'list-models', requestId });
+        send({ type: 'list-models', requestId, settings: input });
       },
     };
   }, []);

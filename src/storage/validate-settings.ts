@@ -18,6 +18,8 @@ export interface SettingsToCheck {
   custom?: CustomEndpoint | null;
   /** Whether an API key will be sent (decides whether plain http is acceptable). */
   sendsKey?: boolean;
+  /** Listing models needs no model yet. */
+  modelOptional?: boolean;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]']);
@@ -115,7 +117,7 @@ export function checkSettings(input: SettingsToCheck): SettingsCheck {
     if (!custom.ok) return custom;
     return { ok: true, provider, model, baseUrl: '', custom: custom.custom };
   }
-  if (model === '') return { ok: false, message: 'Choose a model (Load models lists what the server has).' };
+  if (model === '' && !input.modelOptional) return { ok: false, message: 'Choose a model (Load models lists what the server has).' };
   const raw = input.baseUrl.trim();
   if (raw === '') {
     if (preset.baseUrl === '') return { ok: false, message: 'Enter the base URL of the server, e.g. https://host/v1.' };
