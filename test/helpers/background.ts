@@ -8,6 +8,8 @@ import { installFakePorts, type FakePorts } from '../fake-port.ts';
 export interface BackgroundHarness extends FakePorts {
   sidePanelOpen: ReturnType<typeof vi.fn>;
   executeScript: ReturnType<typeof vi.fn>;
+  /** permissions.contains: whether a host permission is granted (default: yes). */
+  permissionsContains: ReturnType<typeof vi.fn>;
   menuClicked: { fire(info: unknown, tab: unknown): void };
   commandFired: { fire(command: string, tab: unknown): void };
 }
@@ -39,7 +41,8 @@ export function startTestBackground(): BackgroundHarness {
   fb.commands = { onCommand: commandFired };
   const executeScript = vi.fn();
   fb.scripting = { executeScript };
-  fb.permissions = { request: vi.fn(() => Promise.resolve(true)) };
+  const permissionsContains = vi.fn(() => Promise.resolve(true));
+  fb.permissions = { request: vi.fn(() => Promise.resolve(true)), contains: permissionsContains };
   startBackground();
-  return { ...ports, sidePanelOpen, executeScript, menuClicked, commandFired };
+  return { ...ports, sidePanelOpen, executeScript, menuClicked, commandFired, permissionsContains };
 }
