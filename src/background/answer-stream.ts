@@ -5,7 +5,14 @@
  * and text already sent is never taken back.
  */
 import type { ConversationTurn, StreamMessage, UserError } from '../messaging/protocol.ts';
-import { describeHttpError, describeNetworkError, describeStreamError, isQuotaError, parseErrorBody } from '../providers/http-errors.ts';
+import {
+  capDetail,
+  describeHttpError,
+  describeNetworkError,
+  describeStreamError,
+  isQuotaError,
+  parseErrorBody,
+} from '../providers/http-errors.ts';
 import { accumulateChat, readChatStream } from '../providers/index.ts';
 import { presetFor } from '../providers/presets.ts';
 import type { StoredSettings } from '../storage/settings.ts';
@@ -260,7 +267,7 @@ export async function testConnection(
   }
   if (!response.ok) {
     const error = describeHttpError(response.status, await readErrorBody(response), settings.model, call.url);
-    return { ok: false, message: error.detail ? `${error.message} Provider says: ${error.detail}` : error.message };
+    return { ok: false, message: capDetail(error.detail ? `${error.message} Provider says: ${error.detail}` : error.message) };
   }
   if (custom) return previewCustomStream(response, call, signal);
   const bodyText = await readErrorBody(response);
@@ -278,11 +285,11 @@ async function previewCustomStream(response: Response, call: ProviderCall, signa
   if (!response.body) return { ok: false, message: 'The endpoint answered without a body.' };
   try {
     const result = await accumulateChat(readChatStream(call.format, response.body, { signal }));
-    if (result.error) return { ok: false, message: `The stream reported an error: ${result.error.type}: ${result.error.message}` };
+    if (result.error) return { ok: false, message: capDetail(`The stream reported an error: ${result.error.type}: ${result.error.message}`) };
     if (!result.text && !result.thinking) {
       return { ok: false, message: 'Connected, but no text was found at that text path in any event. Check the text path and event type.' };
     }
-    const preview = result.text.length > 300 ? `${result.text.slice(0, 300)}…` : result.text;
+    const preview = result.text.length > 300 ? `${result.text.slice(0, 300)}…` : result.text;  // well under the cap
     return { ok: true, message: `Connected. Extracted text: “${preview}”${result.complete ? '' : ' (the stream ended without its end marker)'}` };
   } catch (cause) {
     return { ok: false, message: `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}` };

@@ -58,12 +58,30 @@ export function isLikelyOllama(url: string | undefined): boolean {
  * an empty body from its CORS middleware when the extension's origin is not in
  * OLLAMA_ORIGINS.
  */
+/**
+ * Provider text shown under an error is capped: the port protocol refuses longer strings,
+ * and a refused message would leave the panel waiting forever.
+ */
+export const MAX_DETAIL_CHARS = 1_000;
+
+export function capDetail(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS - 1)}…` : text;
+}
+
 export function describeHttpError(status: number, bodyText: string, model: string, url?: string): UserError {
   const body = parseErrorBody(bodyText);
-  const detail = body.message ?? (bodyText.trim() ? bodyText.trim().slice(0, 300) : undefined);
+  const raw = body.message ?? (bodyText.trim() ? bodyText.trim().slice(0, 300) : undefined);
+  const detail = raw === undefined ? undefined : capDetail(raw);
   const withDetail = (error: UserError): UserError => (detail ? { ...error, detail } : error);
   switch (status) {
     case 400:
+      // Anthropic reports an empty prepaid balance as a 400 invalid_request_error.
+      if (/credit balance is too low/i.test(body.message ?? '')) {
+        return withDetail({
+          code: 'quota',
+          message: 'Your provider account is out of credit (400). Add credit in your account’s billing page, then retry.',
+        });
+      }
       if (body.code === 'context_length_exceeded' ||
         /too long|too many tokens|context length|maximum context/i.test(body.message ?? '')) {
         return withDetail({
@@ -154,7 +172,7 @@ export function describeStreamError(error: { type: string; message: string }): U
     message: overloaded
       ? 'The provider became overloaded and stopped in the middle of the answer. The part above is kept; retry to get a full answer.'
       : 'The provider stopped the answer with an error. The part above is kept; retry to get a full answer.',
-    detail: `${error.type}: ${error.message}`,
+    detail: capDetail(`${error.type}: ${error.message}`),
     fix: 'retry',
   };
 }
@@ -170,7 +188,7 @@ export function describeNetworkError(url: string, cause: unknown): UserError {
   return {
     code: 'network',
     message: `Could not reach ${host}. Check your internet connection and the base URL in settings, then retry.`,
-    detail: cause instanceof Error ? cause.message : String(cause),
+    detail: capDetail(cause instanceof Error ? cause.message : String(cause)),
     fix: 'retry',
   };
 }

@@ -205,9 +205,29 @@ describe('describeHttpError', () => {
   // protocol caps detail at 4,000 characters. The background reads error bodies up to 64 KB,
   // so a long provider message produces a `failed` message the panel's parseBackgroundMessage
   // drops, and the answer stays on "Thinking…" for good. (The non-JSON fallback is capped at 300.)
-  it.fails('caps a long provider message so the failed message still passes the protocol', () => {
+  it('caps a long provider message so the failed message still passes the protocol', () => {
     const error = describeHttpError(400, anthropicBody('invalid_request_error', `messages: ${'x'.repeat(5_000)}`), MODEL);
     expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).not.toBeNull();
+  });
+
+  it('caps a long mid-stream error and a long network error the same way', () => {
+    for (const error of [
+      describeStreamError({ type: 'api_error', message: 'y'.repeat(10_000) }),
+      describeNetworkError('https://api.anthropic.com/v1/messages', new TypeError('z'.repeat(10_000))),
+    ]) {
+      expect(error.detail!.length).toBeLessThanOrEqual(1_000);
+      expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).not.toBeNull();
+    }
+  });
+
+  it('reports Anthropic’s empty credit balance (a 400) as a quota problem, not a bad request', () => {
+    const error = describeHttpError(
+      400,
+      anthropicBody('invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'),
+      MODEL,
+    );
+    expect(error.code).toBe('quota');
+    expect(error.fix).toBeUndefined();
   });
 });
 
