@@ -194,7 +194,20 @@ export async function streamAnswer(
     }
 
     // The answer has started: from here on nothing is retried automatically.
-    const batcher = createDeltaBatcher((text) => post({ type: 'delta', text }), deps.batchIntervalMs ?? 32, clock);
+    const interval = deps.batchIntervalMs ?? 32;
+    const thinkingBatcher = createDeltaBatcher((text) => post({ type: 'thinking', text }), interval, clock);
+    const textBatcher = createDeltaBatcher((text) => post({ type: 'delta', text }), interval, clock);
+    // Reasoning comes before the answer it leads to: flush it before any answer text.
+    const batcher = {
+      push(text: string) {
+        thinkingBatcher.flush();
+        textBatcher.push(text);
+      },
+      close() {
+        thinkingBatcher.close();
+        textBatcher.close();
+      },
+    };
     let stopReason: string | null = null;
     let complete = false;
     let streamError: { type: string; message: string } | null = null;
@@ -202,6 +215,7 @@ export async function streamAnswer(
       const body = observeBytes(response.body, touch);
       for await (const delta of readChatStream(format, body, { signal: attempt.signal })) {
         if (delta.type === 'text') batcher.push(delta.text);
+        else if (delta.type === 'thinking') thinkingBatcher.push(delta.text);
         else if (delta.type === 'stop') stopReason = delta.reason;
         else if (delta.type === 'done') complete = true;
         else if (delta.type === 'error') streamError = delta.error;

@@ -159,6 +159,8 @@ export const BackgroundMessageSchema = v.variant('type', [
   // Stream messages: each carries its request id and a per-request sequence number
   // starting at 0, so a panel can drop duplicates and re-attach to a stream in flight.
   v.object({ type: v.literal('delta'), requestId, seq, text }),
+  /** Reasoning text (Anthropic thinking, DeepSeek reasoning_content, ...), shown apart from the answer. */
+  v.object({ type: v.literal('thinking'), requestId, seq, text }),
   v.object({
     type: v.literal('retrying'),
     requestId,

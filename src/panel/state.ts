@@ -25,6 +25,8 @@ export interface AssistantTurn {
   role: 'assistant';
   requestId: string;
   text: string;
+  /** Reasoning the model showed before its answer (absent when it showed none). */
+  thinking?: string;
   status: AnswerStatus;
   /** Highest stream sequence number applied; older or repeated messages are ignored. */
   lastSeq: number;
@@ -174,6 +176,13 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
         ...turn,
         text: turn.text + message.text,
+        status: isLive(turn.status) ? 'streaming' : turn.status,
+        retry: undefined,
+      }));
+    case 'thinking':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => ({
+        ...turn,
+        thinking: (turn.thinking ?? '') + message.text,
         status: isLive(turn.status) ? 'streaming' : turn.status,
         retry: undefined,
       }));

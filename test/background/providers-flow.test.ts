@@ -100,6 +100,34 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
   });
 });
 
+describe('reasoning text', () => {
+  it('streams DeepSeek reasoning_content as thinking, before and apart from the answer', async () => {
+    await saveSettings({ provider: 'deepseek', model: 'deepseek-reasoner', baseUrl: '', custom: null });
+    await saveApiKey('sk-ds', 'deepseek');
+    const chunk = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'd', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const sse =
+      chunk({ role: 'assistant', content: null, reasoning_content: '' }) +
+      chunk({ content: null, reasoning_content: 'The user greets. ' }) +
+      chunk({ content: null, reasoning_content: 'Answer briefly.' }) +
+      chunk({ content: 'Hello!', reasoning_content: null }) +
+      chunk({ content: '' }, 'stop') +
+      'data: [DONE]\n\n';
+    fetchMock.mockResolvedValue(chunkedResponse(sse, 13));
+    const port = connect();
+    const { text, last } = await askAndWait(port, 'r1');
+    expect(text).toBe('Hello!');
+    expect(last).toMatchObject({ type: 'end', outcome: 'complete' });
+    const stream = received(port).filter((m) => m.type === 'thinking' || m.type === 'delta');
+    expect(stream.filter((m) => m.type === 'thinking').map((m) => (m as { text: string }).text).join('')).toBe(
+      'The user greets. Answer briefly.',
+    );
+    // All reasoning is sent before the first piece of the answer.
+    const firstAnswer = stream.findIndex((m) => m.type === 'delta');
+    expect(stream.slice(firstAnswer).some((m) => m.type === 'thinking')).toBe(false);
+  });
+});
+
 describe('OpenAI itself', () => {
   it('requires a key and sends it as a bearer token', async () => {
     await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null });

@@ -84,6 +84,7 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     { type: 'notice', error: { code: 'no-page-access', message: 'Grant access.', fix: 'grant-page-access' } },
   ],
   'connection-test': [{ type: 'connection-test', requestId: 'r1', ok: true, message: 'Connected.' }],
+  thinking: [{ type: 'thinking', requestId: 'r1', seq: 0, text: 'Let me think…' }],
   delta: [
     { type: 'delta', requestId: 'r1', seq: 0, text: 'Hel' },
     { type: 'delta', requestId: 'r1', seq: 41, text: '' },

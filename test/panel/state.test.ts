@@ -416,3 +416,22 @@ describe('selection, notices and housekeeping', () => {
     expect(asking).toEqual(before);
   });
 });
+
+describe('reasoning text', () => {
+  it('collects thinking apart from the answer, in seq order, ignoring repeats', () => {
+    const asked = reduce(ready, { type: 'ask', requestId: 'r', question: 'Why?' });
+    const state = run(
+      asked,
+      bg({ type: 'thinking', requestId: 'r', seq: 0, text: 'Step one. ' }),
+      bg({ type: 'thinking', requestId: 'r', seq: 1, text: 'Step two.' }),
+      bg({ type: 'thinking', requestId: 'r', seq: 1, text: 'Step two.' }),
+      delta('r', 2, 'Because.'),
+    );
+    expect(answer(state, 'r')).toMatchObject({ thinking: 'Step one. Step two.', text: 'Because.', status: 'streaming' });
+  });
+
+  it('an answer without reasoning has none', () => {
+    const state = run(reduce(ready, { type: 'ask', requestId: 'r', question: 'Hi' }), delta('r', 0, 'Hello'));
+    expect(answer(state, 'r').thinking).toBeUndefined();
+  });
+});

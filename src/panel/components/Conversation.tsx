@@ -15,6 +15,12 @@ function Answer(props: { turn: AssistantTurn; isLast: boolean; onRetry(id: strin
   const canRetry = props.isLast && !live && turn.status !== 'complete' && turn.status !== 'stopped';
   return (
     <article class={`turn assistant ${turn.status}`} data-testid="answer" data-status={turn.status} aria-busy={live}>
+      {turn.thinking && (
+        <details class="reasoning" data-testid="reasoning" open={live && turn.text === ''}>
+          <summary class="muted small">Reasoning</summary>
+          <div class="reasoning-text">{turn.thinking}</div>
+        </details>
+      )}
       {turn.text === '' && live ? (
         <p class="muted thinking">{turn.status === 'retrying' ? 'Waiting to retry…' : 'Thinking…'}</p>
       ) : (
