@@ -10,6 +10,7 @@ import {
   describeHttpError,
   describeNetworkError,
   describeStreamError,
+  hostOf,
   isQuotaError,
   parseErrorBody,
 } from '../providers/http-errors.ts';
@@ -51,15 +52,9 @@ function settingsError(cause: unknown): UserError {
 }
 
 export function noPermissionError(url: string): UserError {
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {
-    /* keep the raw string */
-  }
   return {
     code: 'bad-settings',
-    message: `Aside is not allowed to reach ${host}. Open settings and click Save to grant access.`,
+    message: `Aside is not allowed to reach ${hostOf(url)}. Open settings and click Save to grant access.`,
     fix: 'settings',
   };
 }

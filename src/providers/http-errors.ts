@@ -177,14 +177,18 @@ export function describeStreamError(error: { type: string; message: string }): U
   };
 }
 
+/** The host:port of a URL for messages, or the raw text when it is not a URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** fetch() itself failed: offline, DNS, TLS, refused connection, or a blocked redirect. */
 export function describeNetworkError(url: string, cause: unknown): UserError {
-  let host = url;
-  try {
-    host = new URL(url).host;
-  } catch {
-    /* keep the raw string */
-  }
+  const host = hostOf(url);
   return {
     code: 'network',
     message: `Could not reach ${host}. Check your internet connection and the base URL in settings, then retry.`,
