@@ -2,6 +2,7 @@
  * Runs every benchmark in sequence: `npm run bench`.
  * To add one, write `bench/<name>.ts` exporting `name` and `run()`, and list it below.
  */
+import * as providers from './providers.ts';
 import * as sse from './sse.ts';
 
 interface BenchModule {
@@ -9,7 +10,7 @@ interface BenchModule {
   run(): Promise<unknown>;
 }
 
-const benches: BenchModule[] = [sse];
+const benches: BenchModule[] = [sse, providers];
 
 for (const bench of benches) {
   const t0 = performance.now();

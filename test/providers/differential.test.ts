@@ -13,7 +13,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import fc from 'fast-check';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import type { ChatResult, StreamFormat } from '../../src/providers/index.ts';
+import { mapAnthropicEvent } from '../../src/providers/anthropic.ts';
+import { anthropicTextFastPath, type ChatResult, type StreamFormat } from '../../src/providers/index.ts';
+import type { SseEvent } from '../../src/sse/index.ts';
 import {
   bodyOf,
   cutAt,
@@ -241,5 +243,66 @@ describe('differential: truncated streams, which the SDKs handle poorly', () => 
     expect(stream.currentMessage).toBeUndefined();
     const ours = await readChunks(anthropic.format, [cut]);
     expect(ours).toEqual({ ...anthropic.expected, complete: false });
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Ours against ours: the Anthropic text fast path (no JSON.parse of the whole event) must
+// agree with the full mapping for every input it accepts.
+// ---------------------------------------------------------------------------------------
+
+describe('differential: the Anthropic text fast path vs the full JSON mapping', () => {
+  const ev = (data: string, event = 'content_block_delta'): SseEvent => ({ event, data, id: '' });
+  const compact = (text: string, index = 0): string =>
+    JSON.stringify({ type: 'content_block_delta', index, delta: { type: 'text_delta', text } });
+
+  it('takes every compact text_delta the API sends, with the same text as the full parse (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.nat(), (text, index) => {
+        const event = ev(compact(text, index));
+        const fast = anthropicTextFastPath(event);
+        expect(fast).toBe(text);
+        expect(mapAnthropicEvent(event)).toEqual([{ type: 'text', text: fast }]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never accepts an input the full mapping reads differently, however the data is edited (property)', () => {
+    const alphabet = fc.constantFrom('"', '\\', '{', '}', ',', ':', ' ', '0', '7', 'n', 'u', 'x', '\n', '\u0001', 'é', '\ud83d');
+    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.array(alphabet, { maxLength: 3 }).map((a) => a.join('')) });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.nat({ max: 20 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (text, index, edits) => {
+        let data = compact(text, index);
+        for (const e of edits) {
+          const at = e.at % (data.length + 1);
+          data = data.slice(0, at) + e.insert + data.slice(at + e.cut);
+        }
+        const event = ev(data);
+        const fast = anthropicTextFastPath(event);
+        if (fast !== null) expect(mapAnthropicEvent(event)).toEqual([{ type: 'text', text: fast }]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('leaves odd but valid forms, invalid JSON and error events to the full mapping', () => {
+    const valid = compact('hi');
+    const declined = [
+      valid.replace('"index":0', '"index":00'),
+      valid.replace('"index":0', '"index": 0'),
+      valid.replace('"index":0', '"index":-1'),
+      valid.replace('"index":0', '"index":0.5'),
+      `${valid.slice(0, -1)},"x":1}`,
+      valid.replace('"text":"hi"', '"text":"h\u0001i"'),
+      valid.replace('"text":"hi"', '"text":"h"i"'),
+      valid.replace('"text":"hi"', '"text":"hi\\"'),
+      valid.replace('"text":"hi"', '"text":"a","text":"b"'),
+      `${valid}\n`,
+    ];
+    for (const data of declined) expect(anthropicTextFastPath(ev(data))).toBeNull();
+    expect(anthropicTextFastPath(ev(valid, 'error'))).toBeNull();
+    expect(anthropicTextFastPath(ev(compact('say \\"hi\\"\n ☕ \ud83d')))).toBe('say \\"hi\\"\n ☕ \ud83d');
+    expect(anthropicTextFastPath(ev(compact('')))).toBe('');
   });
 });
