@@ -29,7 +29,7 @@
  * (rule 7). A body that ends without either is incomplete (truncated).
  */
 import type { SseEvent } from '../sse/index.ts';
-import { mapOpenAIUsage } from './openai.ts';
+import { mapOpenAIUsage, streamErrorOf } from './openai.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
 
 export interface CustomStreamFormat {
@@ -114,15 +114,7 @@ function errorOf(json: unknown, eventType: string): { type: string; message: str
     if (eventType !== 'error') return null;
     error = json;
   }
-  if (typeof error === 'string') return { type: 'error', message: error };
-  const e = isObject(error) ? error : {};
-  const type = typeof e.type === 'string' && e.type !== ''
-    ? e.type
-    : typeof e.code === 'string' || typeof e.code === 'number'
-      ? String(e.code)
-      : 'error';
-  const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'The provider reported an error.';
-  return { type, message };
+  return streamErrorOf(error);
 }
 
 export interface CustomEventMapper {

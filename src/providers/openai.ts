@@ -110,6 +110,11 @@ export function openAIStreamError(json: Json, eventType: string): { type: string
     else if (eventType === 'error') error = json;
     else return null;
   }
+  return streamErrorOf(error);
+}
+
+/** The type and message of an error value found in a stream (a string or an error object). */
+export function streamErrorOf(error: unknown): { type: string; message: string } {
   if (typeof error === 'string') return { type: 'error', message: error };
   const e = isObject(error) ? error : {};
   const type = typeof e.type === 'string' && e.type !== ''
