@@ -24,6 +24,12 @@ export default defineConfig({
           description: 'Ask Aside about the selected text',
         },
       },
+      // Stated in full so that: remote images can never load (a markdown image is a known
+      // way to leak data from a prompt-injected answer), and Firefox does not add its
+      // default upgrade-insecure-requests, which would turn a LAN http:// server into https.
+      content_security_policy: {
+        extension_pages: "script-src 'self'; object-src 'self'; img-src 'self' data: blob:",
+      },
       // No other extension and no web page may connect to us.
       externally_connectable: browser === 'firefox' ? undefined : { ids: [], matches: [] },
       ...(e2e &&

@@ -272,7 +272,7 @@ export async function testConnection(
     response = await doFetch(call.url, { ...call.init, signal });
   } catch (cause) {
     const error = describeNetworkError(call.url, cause);
-    return { ok: false, message: `${error.message} (${error.detail})` };
+    return { ok: false, message: capDetail(`${error.message} (${error.detail})`) };
   }
   if (!response.ok) {
     const error = describeHttpError(response.status, await readErrorBody(response), settings.model, call.url);
@@ -287,7 +287,7 @@ export async function testConnection(
   } catch {
     /* a 200 is success even if the body is odd */
   }
-  return { ok: true, message: `Connected: ${model} answered.` };
+  return { ok: true, message: capDetail(`Connected: ${model} answered.`) };
 }
 
 async function previewCustomStream(response: Response, call: ProviderCall, signal: AbortSignal): Promise<{ ok: boolean; message: string }> {
@@ -301,6 +301,6 @@ async function previewCustomStream(response: Response, call: ProviderCall, signa
     const preview = result.text.length > 300 ? `${result.text.slice(0, 300)}…` : result.text;  // well under the cap
     return { ok: true, message: `Connected. Extracted text: “${preview}”${result.complete ? '' : ' (the stream ended without its end marker)'}` };
   } catch (cause) {
-    return { ok: false, message: `Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}` };
+    return { ok: false, message: capDetail(`Reading the stream failed: ${cause instanceof Error ? cause.message : String(cause)}`) };
   }
 }

@@ -4,25 +4,19 @@
  */
 import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
-import { describeHttpError, describeNetworkError } from '../providers/http-errors.ts';
+import { capDetail, describeHttpError, describeNetworkError } from '../providers/http-errors.ts';
 import { parseModelList } from '../providers/models.ts';
 import { presetFor } from '../providers/presets.ts';
 import { loadApiKey, loadPublicSettings, loadSettings, saveApiKey, saveSettings, type StoredSettings } from '../storage/settings.ts';
-import { checkSettings, originPattern } from '../storage/validate-settings.ts';
+import { checkSettings, effectiveBaseUrl, originPattern } from '../storage/validate-settings.ts';
 import { noPermissionError, streamAnswer, testConnection } from './answer-stream.ts';
 import { buildModelsCall } from './provider-request.ts';
 import { holdKeepalive } from './keepalive.ts';
+import { attachPanel, detachPanel, finishAnswer, isRunning, recordAndForward, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
-
-/** Answers in flight, by request id, so Stop works from any panel. */
-const running = new Map<string, AbortController>();
-
-export function runningRequestCount(): number {
-  return running.size;
-}
 
 export function handlePanelConnect(port: Browser.runtime.Port): void {
   const trusted =
@@ -34,10 +28,16 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
   }
   const panel: PanelPort = { port, windowId: undefined, tabId: port.sender?.tab?.id };
   // Listeners first: Chrome may report a disconnect synchronously.
-  port.onDisconnect.addListener(() => removePanel(panel));
+  port.onDisconnect.addListener(() => {
+    removePanel(panel);
+    detachPanel(panel); // its answers go on, for a panel that comes back
+  });
   port.onMessage.addListener((raw: unknown) => {
     const message = parsePanelMessage(raw);
-    if (!message) return;
+    if (!message) {
+      refuseAsk(panel, raw);
+      return;
+    }
     // Whatever fails in a handler reaches the panel as words, never as silence.
     handlePanelMessage(panel, message).catch((cause: unknown) => {
       postToPanel(panel, {
@@ -53,13 +53,65 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
   addPanel(panel);
 }
 
+/**
+ * An ask the protocol refused (e.g. a conversation over the turn limit) is still answered,
+ * as a failure of that request, so the panel never waits for nothing.
+ */
+function refuseAsk(panel: PanelPort, raw: unknown): void {
+  const candidate = raw as { type?: unknown; requestId?: unknown } | null;
+  if (candidate?.type !== 'ask' || typeof candidate.requestId !== 'string') return;
+  if (candidate.requestId === '' || candidate.requestId.length > 100) return;
+  postToPanel(panel, {
+    type: 'failed',
+    requestId: candidate.requestId,
+    seq: 0,
+    error: { code: 'bad-request', message: 'Aside could not send this conversation (it is too long or malformed). Start a new chat.' },
+  });
+}
+
 type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings' }>['settings'];
 
-async function settingsFromInput(input: SettingsMessageInput, options: { modelOptional?: boolean } = {}) {
+/** Characters an API key can have: printable ASCII (anything else cannot go in a header). */
+const KEY_CHARACTERS = /^[\x21-\x7e]*$/;
+
+/** The origin requests go to with these settings. */
+function targetOrigin(settings: StoredSettings): string | null {
+  try {
+    return new URL(settings.custom ? settings.custom.url : effectiveBaseUrl(settings)).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Settings as typed in the panel. `apiKey: null` means "the stored key", which is used
+ * only where it is already sent: for Save (the user's explicit choice), or when the
+ * address is the saved one (or the provider's own). Trying a new address with a stored
+ * key needs the key typed again, so a typo'd or unfamiliar URL never receives it.
+ */
+async function settingsFromInput(
+  input: SettingsMessageInput,
+  options: { modelOptional?: boolean; purpose?: 'save' | 'try' } = {},
+) {
   const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
-  const check = checkSettings({ ...input, sendsKey: apiKey !== '', ...options });
+  if (!KEY_CHARACTERS.test(apiKey)) {
+    return { ok: false as const, message: 'The API key contains spaces or characters a key cannot have. Paste it again.' };
+  }
+  const check = checkSettings({ ...input, sendsKey: apiKey !== '', modelOptional: options.modelOptional });
   if (!check.ok) return check;
   const settings: StoredSettings = { provider: check.provider, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
+  if (input.apiKey === null && apiKey !== '' && options.purpose !== 'save') {
+    const saved = await loadSettings();
+    const target = targetOrigin(settings);
+    const allowed = [targetOrigin({ ...settings, baseUrl: '', custom: null })]; // the provider's own
+    if (saved.provider === settings.provider) allowed.push(targetOrigin(saved));
+    if (target === null || !allowed.includes(target)) {
+      return {
+        ok: false as const,
+        message: 'Type the API key again to try this address: Aside sends a saved key only to the address it was saved for.',
+      };
+    }
+  }
   return { ok: true as const, settings, apiKey };
 }
 
@@ -109,7 +161,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       return;
     }
     case 'save-settings': {
-      const checked = await settingsFromInput(message.settings);
+      const checked = await settingsFromInput(message.settings, { purpose: 'save' });
       if (!checked.ok) {
         postToPanel(panel, { type: 'notice', error: { code: 'bad-settings', message: checked.message } });
         return;
@@ -134,28 +186,40 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       return;
     }
     case 'ask': {
-      if (running.has(message.requestId)) return;
-      const controller = new AbortController();
-      running.set(message.requestId, controller);
+      if (isRunning(message.requestId)) return;
+      const controller = startAnswer(message.requestId, panel);
       const release = holdKeepalive();
       try {
         const settings = await loadSettings();
         const apiKey = await loadApiKey(settings.provider);
         await streamAnswer(
           { requestId: message.requestId, turns: message.turns, settings, apiKey },
-          (streamMessage) => postToPanel(panel, streamMessage),
+          recordAndForward,
           controller.signal,
           { canReach },
         );
+      } catch (cause) {
+        // Settings that cannot be read, or a bug: still the answer's own failure.
+        recordAndForward({
+          type: 'failed',
+          requestId: message.requestId,
+          seq: Number.MAX_SAFE_INTEGER,
+          error: { code: 'unknown', message: 'Aside could not get this answer. Try again.', detail: capDetail(String(cause)) },
+        });
       } finally {
-        running.delete(message.requestId);
+        await finishAnswer(message.requestId);
         release();
       }
       return;
     }
     case 'stop':
-      running.get(message.requestId)?.abort();
+      stopAnswer(message.requestId);
       return;
+    case 'attach': {
+      const snapshot = await attachPanel(panel, message.requestId);
+      postToPanel(panel, snapshot ?? { type: 'attach-failed', requestId: message.requestId });
+      return;
+    }
     case 'read-selection': {
       const tab = await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
       const result = tab

@@ -1,6 +1,6 @@
 /** The panels connected right now (every open panel or panel tab has its own port). */
 import type { Browser } from 'wxt/browser';
-import type { BackgroundMessage } from '../messaging/protocol.ts';
+import { parseBackgroundMessage, type BackgroundMessage } from '../messaging/protocol.ts';
 
 export interface PanelPort {
   port: Browser.runtime.Port;
@@ -24,10 +24,28 @@ export function connectedPanels(): readonly PanelPort[] {
   return [...panels];
 }
 
+/**
+ * A message the panel's validation would refuse is replaced by one it accepts, saying
+ * what went wrong: a dropped message would leave the panel waiting for nothing.
+ */
+function deliverable(message: BackgroundMessage): BackgroundMessage {
+  if (parseBackgroundMessage(message)) return message;
+  const error = {
+    code: 'unknown' as const,
+    message: 'Aside produced a message it could not show (a value was too long or malformed). Try again.',
+  };
+  if ('requestId' in message && 'seq' in message) {
+    return { type: 'failed', requestId: message.requestId, seq: Math.max(0, message.seq), error };
+  }
+  if (message.type === 'connection-test') return { ...message, ok: false, message: error.message };
+  if (message.type === 'models') return { type: 'models', requestId: message.requestId, models: [], error: error.message };
+  return { type: 'notice', error };
+}
+
 /** Posts without throwing: a panel may close between any two messages. */
 export function postToPanel(panel: PanelPort, message: BackgroundMessage): boolean {
   try {
-    panel.port.postMessage(message);
+    panel.port.postMessage(deliverable(message));
     return true;
   } catch {
     panels.delete(panel);

@@ -46,6 +46,8 @@ export function handOffSelection(item: PendingSelection): void {
 export async function claimPendingSelection(windowId: number | undefined, now = Date.now()): Promise<PendingSelection | null> {
   let item = pending;
   if (!item) item = await pendingItem.getValue().catch(() => null);
+  // A newer selection may have been handed off during that await: it is the one to claim.
+  if (pending !== null) item = pending;
   if (!item || !matches(item, windowId)) return null;
   pending = null;
   await pendingItem.setValue(null).catch(() => {});

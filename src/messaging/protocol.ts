@@ -125,6 +125,8 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('list-models'), requestId, settings: SettingsInputSchema }),
   v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(500)) }),
   v.object({ type: v.literal('stop'), requestId }),
+  /** Re-attach to an answer this panel was showing before it closed or lost its port. */
+  v.object({ type: v.literal('attach'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
   v.object({ type: v.literal('read-selection'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
 ]);
@@ -132,6 +134,17 @@ export const PanelMessageSchema = v.variant('type', [
 export type PanelMessage = v.InferInput<typeof PanelMessageSchema>;
 /** What the background handles: a panel message after validation, defaults filled in. */
 export type ReceivedPanelMessage = v.InferOutput<typeof PanelMessageSchema>;
+
+const EndSchema = v.object({
+  type: v.literal('end'),
+  requestId,
+  seq,
+  /** The provider's stop reason (end_turn, max_tokens, ...), null when stopped or cut. */
+  stopReason: v.nullable(v.string()),
+  /** How the answer ended: finished normally, stopped by the user, or cut off upstream. */
+  outcome: v.picklist(['complete', 'stopped', 'truncated']),
+});
+const FailedSchema = v.object({ type: v.literal('failed'), requestId, seq, error: UserErrorSchema });
 
 export const BackgroundMessageSchema = v.variant('type', [
   v.object({ type: v.literal('settings'), settings: PublicSettingsSchema }),
@@ -169,19 +182,25 @@ export const BackgroundMessageSchema = v.variant('type', [
     /** Seconds until the next attempt. */
     inSeconds: v.pipe(v.number(), v.minValue(0)),
   }),
+  EndSchema,
+  FailedSchema,
+  /**
+   * The answer so far, for a panel that re-attached: the whole text and reasoning up to
+   * `seq` (-1: nothing yet), and how it ended if it has. Later stream messages follow.
+   */
   v.object({
-    type: v.literal('end'),
+    type: v.literal('snapshot'),
     requestId,
-    seq,
-    /** The provider's stop reason (end_turn, max_tokens, ...), null when stopped or cut. */
-    stopReason: v.nullable(v.string()),
-    /** How the answer ended: finished normally, stopped by the user, or cut off upstream. */
-    outcome: v.picklist(['complete', 'stopped', 'truncated']),
+    seq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+    text,
+    thinking: text,
+    final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
   }),
-  v.object({ type: v.literal('failed'), requestId, seq, error: UserErrorSchema }),
+  /** The background knows nothing of that answer (it was restarted): it stays interrupted. */
+  v.object({ type: v.literal('attach-failed'), requestId }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessageSchema>;
-export type StreamMessage = Extract<BackgroundMessage, { seq: number }>;
+export type StreamMessage = Extract<BackgroundMessage, { type: 'delta' | 'thinking' | 'retrying' | 'end' | 'failed' }>;
 
 /** Validates a message from the panel; null when it does not match the protocol. */
 export function parsePanelMessage(input: unknown): ReceivedPanelMessage | null {

@@ -33,6 +33,11 @@ export interface AssistantTurn {
   error?: UserError;
   /** While waiting to retry: why, and how long. */
   retry?: { error: UserError; inSeconds: number };
+  /**
+   * Interrupted on this side only (the panel closed or lost its port): the background may
+   * still have it, so the panel asks to re-attach when it connects.
+   */
+  resumable?: boolean;
 }
 
 export type Turn = UserTurn | AssistantTurn;
@@ -63,6 +68,9 @@ export const initialState: PanelState = {
   connectionTest: null,
   models: null,
 };
+
+/** Turns in one conversation (the protocol's limit). */
+export const MAX_TURNS = 500;
 
 /** The longest question the panel sends: a pasted 5 MB text gets a clear message instead. */
 export const MAX_QUESTION_CHARS = 100_000;
@@ -107,6 +115,11 @@ function isLive(status: AnswerStatus): boolean {
   return status === 'streaming' || status === 'retrying';
 }
 
+/** Answers to re-attach to once the port is up. */
+export function resumableRequestIds(state: PanelState): string[] {
+  return state.turns.flatMap((turn) => (turn.role === 'assistant' && turn.resumable ? [turn.requestId] : []));
+}
+
 export function isAnswering(state: PanelState): boolean {
   return state.turns.some((turn) => turn.role === 'assistant' && isLive(turn.status));
 }
@@ -125,6 +138,9 @@ export function askProblem(state: PanelState, question: string): string | null {
   if (!state.connected) return 'Aside is reconnecting to its background; try again in a moment.';
   if (isAnswering(state)) return 'Wait for the current answer, or stop it first.';
   if (question.trim() === '' && !state.selection) return 'Type a question, or select text on the page first.';
+  if (state.turns.length + 2 > MAX_TURNS) {
+    return 'This conversation has reached its length limit. Start a new chat (New chat, above) to go on.';
+  }
   if (question.length > MAX_QUESTION_CHARS) {
     return `The question is ${question.length.toLocaleString('en')} characters; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en')}. Shorten it, or select the text on the page instead of pasting it.`;
   }
@@ -192,6 +208,34 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
           ? { ...turn, status: 'retrying', retry: { error: message.error, inSeconds: message.inSeconds } }
           : turn,
       );
+    case 'snapshot': {
+      // Everything the background has so far: a superset of what this panel showed.
+      const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === message.requestId);
+      const turn = state.turns[index] as AssistantTurn | undefined;
+      if (!turn || (!turn.resumable && message.seq <= turn.lastSeq)) return state;
+      const newer = message.seq > turn.lastSeq;
+      let next: AssistantTurn = {
+        ...turn,
+        text: newer ? message.text : turn.text,
+        ...(newer && message.thinking ? { thinking: message.thinking } : {}),
+        status: 'streaming',
+        lastSeq: Math.max(turn.lastSeq, message.seq),
+        resumable: undefined,
+        retry: undefined,
+      };
+      if (message.final?.type === 'end') next = { ...next, status: message.final.outcome };
+      else if (message.final?.type === 'failed') next = { ...next, status: 'failed', error: message.final.error };
+      const turns = state.turns.slice();
+      turns[index] = next;
+      return { ...state, turns };
+    }
+    case 'attach-failed':
+      return {
+        ...state,
+        turns: state.turns.map((turn) =>
+          turn.role === 'assistant' && turn.requestId === message.requestId ? { ...turn, resumable: undefined } : turn,
+        ),
+      };
     case 'end':
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
         ...turn,
@@ -221,14 +265,16 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
         ...state,
         connected: false,
         turns: state.turns.map((turn) =>
-          turn.role === 'assistant' && isLive(turn.status) ? { ...turn, status: 'interrupted', retry: undefined } : turn,
+          turn.role === 'assistant' && isLive(turn.status)
+            ? { ...turn, status: 'interrupted', retry: undefined, resumable: true }
+            : turn,
         ),
         connectionTest: state.connectionTest?.status === 'running' ? null : state.connectionTest,
       };
     case 'restore': {
       const turns = action.saved.turns.map((turn) =>
         turn.role === 'assistant' && isLive(turn.status)
-          ? { ...turn, status: 'interrupted' as const, retry: undefined }
+          ? { ...turn, status: 'interrupted' as const, retry: undefined, resumable: true }
           : turn,
       );
       return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft };

@@ -11,6 +11,7 @@ import {
   initialState,
   quickActionQuestion,
   reduce,
+  resumableRequestIds,
   toSaved,
   turnsForRequest,
   type PanelAction,
@@ -139,7 +140,14 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       connectionRef.current = connectToBackground(
         {
           onMessage,
-          onConnected: () => dispatch({ type: 'connected' }),
+          onConnected: () => {
+            dispatch({ type: 'connected' });
+            // Answers cut off on this side may still be running in the background: ask
+            // for them (after this call returns, once the connection object exists).
+            queueMicrotask(() => {
+              for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
+            });
+          },
           onDisconnected: () => dispatch({ type: 'disconnected' }),
         },
         () => ({ type: 'hello', windowId: windowIdRef.current }),

@@ -17,6 +17,9 @@ export interface ModelInfo {
   label: string;
 }
 
+/** Ids and labels longer than this are not model names (the port protocol allows 300). */
+export const MAX_MODEL_ID_CHARS = 300;
+
 /** Never more than this many entries, whatever the server sends. */
 export const MAX_MODELS = 2000;
 
@@ -64,11 +67,13 @@ export function parseModelList(kind: ModelListKind, json: unknown): ModelInfo[] 
     if (entry === null || typeof entry !== 'object') continue;
     const e = entry as Record<string, unknown>;
     const id = nonEmpty(e.id) ? e.id : nonEmpty(e.model) ? e.model : nonEmpty(e.name) ? e.name : null;
-    if (id === null || seen.has(id)) continue;
+    // An id too long to be a model name is junk (and a cut id would be a wrong one).
+    if (id === null || id.length > MAX_MODEL_ID_CHARS || seen.has(id)) continue;
     seen.add(id);
-    const label = kind === 'anthropic'
+    const fullLabel = kind === 'anthropic'
       ? (nonEmpty(e.display_name) ? e.display_name : id)
       : nonEmpty(e.name) && e.name !== id ? e.name : id;
+    const label = fullLabel.length > MAX_MODEL_ID_CHARS ? `${fullLabel.slice(0, MAX_MODEL_ID_CHARS - 1)}…` : fullLabel;
     const created = typeof e.created_at === 'string' ? Date.parse(e.created_at) : NaN;
     out.push({ id, label, created: Number.isNaN(created) ? -Infinity : created, order: out.length });
   }

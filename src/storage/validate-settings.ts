@@ -105,7 +105,18 @@ function checkCustom(custom: CustomEndpoint | null | undefined, sendsKey: boolea
   };
 }
 
+/** What the settings protocol carries; a URL that grows past it when normalized is refused here. */
+const MAX_URL_CHARS = 2_000;
+
 export function checkSettings(input: SettingsToCheck): SettingsCheck {
+  const result = checkSettingsFields(input);
+  if (!result.ok) return result;
+  const url = result.custom ? result.custom.url : result.baseUrl;
+  if (url.length > MAX_URL_CHARS) return { ok: false, message: `The URL is too long (over ${MAX_URL_CHARS} characters once encoded).` };
+  return result;
+}
+
+function checkSettingsFields(input: SettingsToCheck): SettingsCheck {
   const provider = input.provider ?? 'anthropic';
   const preset = presetFor(provider);
   const sendsKey = input.sendsKey ?? preset.needsKey;

@@ -90,14 +90,21 @@ describe('connecting', () => {
     expect(port.disconnected).toBe(true);
   });
 
-  it('ignores messages that do not match the protocol and keeps serving the port', async () => {
+  it('drops messages that do not match the protocol (a malformed ask still gets its failure) and keeps serving the port', async () => {
     const port = connectPanel();
     await send(port, { type: 'ask', requestId: 'x' } as unknown as PanelMessage); // no turns
     await send(port, { type: 'nonsense' } as unknown as PanelMessage);
-    expect(messages(port)).toEqual([]);
+    expect(messages(port)).toEqual([
+      {
+        type: 'failed',
+        requestId: 'x',
+        seq: 0,
+        error: { code: 'bad-request', message: expect.stringContaining('could not send this conversation') },
+      },
+    ]);
     expect(fetchMock).not.toHaveBeenCalled();
     await send(port, { type: 'hello' });
-    expect(messages(port).map((m) => m.type)).toEqual(['settings']);
+    expect(messages(port).map((m) => m.type)).toEqual(['failed', 'settings']);
   });
 });
 

@@ -3,6 +3,7 @@ import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startBackground } from '../../src/background/index.ts';
 import { resetHandoffForTests } from '../../src/background/selection-handoff.ts';
+import { resetLiveAnswersForTests } from '../../src/background/live-answers.ts';
 import { installFakePorts, type FakePorts } from '../fake-port.ts';
 
 export interface BackgroundHarness extends FakePorts {
@@ -30,6 +31,7 @@ export function startTestBackground(): BackgroundHarness {
   const ports = installFakePorts(); // first: disconnects the previous test's panels
   fakeBrowser.reset();
   resetHandoffForTests();
+  resetLiveAnswersForTests();
   const fresh = installFakePorts();
   Object.assign(ports, fresh);
   const fb = fakeBrowser as unknown as Record<string, unknown>;

@@ -63,6 +63,7 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
     },
   ],
   stop: [{ type: 'stop', requestId: 'r1' }],
+  attach: [{ type: 'attach', requestId: 'r1' }],
   'read-selection': [{ type: 'read-selection', windowId: 3 }, { type: 'read-selection' }],
 };
 
@@ -84,6 +85,18 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     { type: 'notice', error: { code: 'no-page-access', message: 'Grant access.', fix: 'grant-page-access' } },
   ],
   'connection-test': [{ type: 'connection-test', requestId: 'r1', ok: true, message: 'Connected.' }],
+  snapshot: [
+    { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', final: null },
+    {
+      type: 'snapshot',
+      requestId: 'r1',
+      seq: 7,
+      text: 'All of it.',
+      thinking: 'Hmm.',
+      final: { type: 'end', requestId: 'r1', seq: 7, stopReason: 'end_turn', outcome: 'complete' },
+    },
+  ],
+  'attach-failed': [{ type: 'attach-failed', requestId: 'r1' }],
   thinking: [{ type: 'thinking', requestId: 'r1', seq: 0, text: 'Let me think…' }],
   delta: [
     { type: 'delta', requestId: 'r1', seq: 0, text: 'Hel' },

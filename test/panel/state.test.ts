@@ -169,7 +169,7 @@ describe('restore', () => {
 
   it('brings back turns, selection and draft, marking streaming answers interrupted with their text', () => {
     const state = reduce(ready, { type: 'restore', saved: { turns: savedTurns, selection, draft: 'typing…' } });
-    expect(state.turns).toEqual([savedTurns[0], savedTurns[1], savedTurns[2], { ...savedTurns[3], status: 'interrupted' }]);
+    expect(state.turns).toEqual([savedTurns[0], savedTurns[1], savedTurns[2], { ...savedTurns[3], status: 'interrupted', resumable: true }]);
     expect(state.selection).toEqual(selection);
     expect(state.draft).toBe('typing…');
     expect(isAnswering(state)).toBe(false);
@@ -433,5 +433,79 @@ describe('reasoning text', () => {
   it('an answer without reasoning has none', () => {
     const state = run(reduce(ready, { type: 'ask', requestId: 'r', question: 'Hi' }), delta('r', 0, 'Hello'));
     expect(answer(state, 'r').thinking).toBeUndefined();
+  });
+});
+
+describe('re-attaching to an answer', () => {
+  const asked = () => run(reduce(ready, { type: 'ask', requestId: 'r', question: 'Long?' }), delta('r', 0, 'Par'));
+
+  it('a lost port makes live answers interrupted but resumable', () => {
+    const state = reduce(asked(), { type: 'disconnected' });
+    expect(answer(state, 'r')).toMatchObject({ status: 'interrupted', resumable: true, text: 'Par' });
+  });
+
+  it('a snapshot replaces the text with everything so far and makes the answer live again', () => {
+    const state = run(
+      reduce(asked(), { type: 'disconnected' }),
+      { type: 'connected' },
+      bg({ type: 'snapshot', requestId: 'r', seq: 4, text: 'Partial answer', thinking: '', final: null }),
+      delta('r', 4, ' (repeat, ignored)'),
+      delta('r', 5, ' and more'),
+    );
+    expect(answer(state, 'r')).toMatchObject({ status: 'streaming', text: 'Partial answer and more', lastSeq: 5 });
+    expect(answer(state, 'r').resumable).toBeUndefined();
+  });
+
+  it('a snapshot of a finished answer shows it finished, with its final text', () => {
+    const state = run(
+      reduce(asked(), { type: 'restore', saved: toSaved(asked()) }),
+      bg({
+        type: 'snapshot',
+        requestId: 'r',
+        seq: 9,
+        text: 'The whole answer.',
+        thinking: 'Because.',
+        final: { type: 'end', requestId: 'r', seq: 9, stopReason: 'end_turn', outcome: 'complete' },
+      }),
+    );
+    expect(answer(state, 'r')).toMatchObject({ status: 'complete', text: 'The whole answer.', thinking: 'Because.' });
+  });
+
+  it('a snapshot of a failed answer shows the error', () => {
+    const state = run(
+      reduce(asked(), { type: 'disconnected' }),
+      bg({
+        type: 'snapshot',
+        requestId: 'r',
+        seq: 3,
+        text: 'Partial',
+        thinking: '',
+        final: { type: 'failed', requestId: 'r', seq: 3, error: overloaded },
+      }),
+    );
+    expect(answer(state, 'r')).toMatchObject({ status: 'failed', text: 'Partial', error: overloaded });
+  });
+
+  it('attach-failed leaves it interrupted, no longer resumable (Retry is the way on)', () => {
+    const state = run(reduce(asked(), { type: 'disconnected' }), bg({ type: 'attach-failed', requestId: 'r' }));
+    expect(answer(state, 'r')).toMatchObject({ status: 'interrupted', text: 'Par' });
+    expect(answer(state, 'r').resumable).toBeUndefined();
+  });
+
+  it('a snapshot for an answer this panel is already showing live changes nothing old', () => {
+    const live = run(asked(), delta('r', 1, 'tial'));
+    const state = reduce(live, bg({ type: 'snapshot', requestId: 'r', seq: 0, text: 'Par', thinking: '', final: null }));
+    expect(answer(state, 'r').text).toBe('Partial');
+  });
+
+  it('a conversation at its turn limit asks for a new chat', () => {
+    let state = ready;
+    for (let i = 0; i < 249; i++) {
+      state = run(state, { type: 'ask', requestId: `q${i}`, question: 'q' }, bg({ type: 'end', requestId: `q${i}`, seq: 0, stopReason: 'end_turn', outcome: 'complete' }));
+    }
+    expect(state.turns).toHaveLength(498);
+    expect(askProblem(state, 'one more')).toBeNull();
+    state = run(state, { type: 'ask', requestId: 'last', question: 'q' }, bg({ type: 'end', requestId: 'last', seq: 0, stopReason: null, outcome: 'complete' }));
+    expect(askProblem(state, 'one more')).toContain('length limit');
   });
 });
