@@ -37,6 +37,11 @@ export interface PanelCommands {
   listModels(input: SettingsInput): void;
 }
 
+/** What must be saved at once when it changes: the turns and how each answer stands. */
+function conversationShape(state: PanelState): string {
+  return state.turns.map((turn) => (turn.role === 'user' ? 'u' : `${turn.requestId}:${turn.status}`)).join('|');
+}
+
 function newRequestId(): string {
   return crypto.randomUUID();
 }
@@ -160,12 +165,31 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     };
   }, [commands]);
 
-  // Save the conversation shortly after it changes (and so, while streaming, a few times a second).
+  // Save the conversation so a closed panel loses nothing: at once when its shape changes
+  // (a turn added, an answer's status), otherwise at most every 250 ms while text streams
+  // (a throttle: a debounce would never fire while deltas keep coming), and on pagehide.
+  const saveTimerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const shapeRef = useRef('');
   useEffect(() => {
     if (!restoredRef.current) return;
-    const timer = setTimeout(() => void saveConversation(toSaved(state)).catch(() => {}), 250);
-    return () => clearTimeout(timer);
+    const save = () => {
+      if (saveTimerRef.current !== null) clearTimeout(saveTimerRef.current);
+      saveTimerRef.current = null;
+      void saveConversation(toSaved(stateRef.current)).catch(() => {});
+    };
+    const shape = conversationShape(state);
+    if (shape !== shapeRef.current) {
+      shapeRef.current = shape;
+      save();
+    } else if (saveTimerRef.current === null) {
+      saveTimerRef.current = setTimeout(save, 250);
+    }
   }, [state.turns, state.selection, state.draft]);
+  useEffect(() => {
+    const flush = () => void saveConversation(toSaved(stateRef.current)).catch(() => {});
+    addEventListener('pagehide', flush);
+    return () => removeEventListener('pagehide', flush);
+  }, []);
 
   return { state, commands };
 }

@@ -128,6 +128,30 @@ describe('Aside in Chromium', () => {
     expect(kept).not.toContain('word199');
   });
 
+  it('an answer keeps streaming while the panel is closed, and the reopened panel shows all of it', async () => {
+    const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
+    mock.enqueue({ text: words, delayMs: 60 });
+    await panel.fill('[data-testid="composer"]', 'A longer answer, please.');
+    const requestIndex = mock.requests.length;
+    await panel.click('[data-testid="send"]');
+    await panel.waitForFunction(() => {
+      const all = document.querySelectorAll('[data-testid="answer-text"]');
+      return (all[all.length - 1]?.textContent ?? '').includes('w2 ');
+    });
+    await panel.close(); // mid-answer
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    panel = await browserExt.openExtensionPage('sidepanel.html');
+    await panel.setViewportSize({ width: 400, height: 640 });
+    const reopened = panel.locator('[data-testid="answer"]').last();
+    await panel.waitForFunction(() => {
+      const all = document.querySelectorAll('[data-testid="answer"]');
+      return all[all.length - 1]?.getAttribute('data-status') === 'complete';
+    }, undefined, { timeout: 15_000 });
+    expect(await reopened.locator('[data-testid="answer-text"]').textContent()).toBe(words.join(''));
+    // The provider was never cut off: the background finished the answer on its own.
+    expect((await mock.responseFinished(requestIndex)).clientClosed).toBe(false);
+  });
+
   it('shows a rejected key (401) as a key error with a way to settings', async () => {
     mock.enqueue({ httpError: { status: 401 } });
     await panel.fill('[data-testid="composer"]', 'One more question');
