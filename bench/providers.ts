@@ -13,6 +13,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { fileURLToPath } from 'node:url';
 import { accumulateChat, readChatStream } from '../src/providers/index.ts';
 import { chunkBytes, generateAnthropicStream } from './anthropic-stream.ts';
+import { median } from './stats.ts';
 
 export const name = 'providers';
 
@@ -64,11 +65,6 @@ const variants: Variant[] = [
   },
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 export interface ProvidersBenchOptions {
   targetBytes?: number;

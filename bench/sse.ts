@@ -11,6 +11,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { fileURLToPath } from 'node:url';
 import { createSseParser, parseSseStream } from '../src/sse/index.ts';
 import { chunkBytes, generateAnthropicStream } from './anthropic-stream.ts';
+import { median } from './stats.ts';
 
 export const name = 'sse';
 
@@ -151,11 +152,6 @@ const variants: Variant[] = [
   },
 ];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
 
 export interface SseBenchOptions {
   targetBytes?: number;
