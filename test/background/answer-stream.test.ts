@@ -1,0 +1,77 @@
+/** streamAnswer on its own: the idle watchdog that gives up on a silent provider. */
+import { describe, expect, it, vi } from 'vitest';
+import { streamAnswer } from '../../src/background/answer-stream.ts';
+import type { StreamMessage } from '../../src/messaging/protocol.ts';
+import { DEFAULT_SETTINGS } from '../../src/storage/settings.ts';
+import { anthropicSse } from '../helpers/anthropic-sse.ts';
+
+const job = { requestId: 'r', turns: [{ role: 'user' as const, text: 'Hi' }], settings: DEFAULT_SETTINGS, apiKey: 'sk-ant-x' };
+
+/** A fetch whose body sends `first`, then nothing at all; it errors when aborted, as fetch does. */
+function silentAfter(first: string) {
+  const signals: AbortSignal[] = [];
+  const fetch = vi.fn((_url: RequestInfo | URL, init?: RequestInit) => {
+    const signal = init!.signal!;
+    signals.push(signal);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(first));
+        signal.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+      },
+    });
+    return Promise.resolve(new Response(body, { status: 200 }));
+  });
+  return { fetch, signals };
+}
+
+describe('the idle watchdog', () => {
+  it('gives up on a stream that goes silent, keeping what arrived, without retrying', async () => {
+    const { fetch, signals } = silentAfter(anthropicSse(['Half'], { end: 'none' }));
+    const sent: StreamMessage[] = [];
+    await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 80 });
+    expect(sent.filter((m) => m.type === 'delta').map((m) => (m as { text: string }).text).join('')).toBe('Half');
+    expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'network', fix: 'retry' } });
+    expect((sent.at(-1) as { error: { message: string } }).error.message).toContain('stopped sending');
+    expect(signals[0]?.aborted).toBe(true); // the upstream request was closed
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a slow stream alive as long as bytes (even pings) keep coming', async () => {
+    const encoder = new TextEncoder();
+    const sse = anthropicSse(['a', 'b', 'c']);
+    const parts = sse.split(/(?<=\n\n)/);
+    const fetch = vi.fn((_url: RequestInfo | URL, _init?: RequestInit) =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            async start(controller) {
+              for (const part of parts) {
+                controller.enqueue(encoder.encode(part));
+                await new Promise((resolve) => setTimeout(resolve, 30)); // each gap under the timeout
+              }
+              controller.close();
+            },
+          }),
+          { status: 200 },
+        ),
+      ),
+    );
+    const sent: StreamMessage[] = [];
+    await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 120 });
+    expect(sent.at(-1)).toMatchObject({ type: 'end', outcome: 'complete' });
+  });
+
+  it('gives up on a provider that never answers the request, then retries', async () => {
+    const fetch = vi.fn(
+      (_url: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((_resolve, reject) => {
+          init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+        }),
+    );
+    const sent: StreamMessage[] = [];
+    await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 40 });
+    expect(fetch).toHaveBeenCalledTimes(3);
+    expect(sent.map((m) => m.type)).toEqual(['retrying', 'retrying', 'failed']);
+    expect((sent.at(-1) as { error: { message: string } }).error.message).toContain('did not answer');
+  }, 10_000);
+});
