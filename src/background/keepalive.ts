@@ -21,7 +21,3 @@ export function holdKeepalive(ping: () => unknown = () => browser.runtime.getPla
     }
   };
 }
-
-export function keepaliveActive(): boolean {
-  return timer !== null;
-}

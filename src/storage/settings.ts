@@ -5,10 +5,10 @@
  */
 import { storage } from 'wxt/utils/storage';
 import type { PublicSettings } from '../messaging/protocol.ts';
-import { PROVIDER_IDS, type ProviderId } from '../providers/presets.ts';
-import { DEFAULT_MODEL } from './settings-defaults.ts';
+import { PRESETS, PROVIDER_IDS, type ProviderId } from '../providers/presets.ts';
 
-export { DEFAULT_MODEL, ANTHROPIC_BASE_URL } from './settings-defaults.ts';
+/** The model a new user starts with: the Anthropic preset's. */
+export const DEFAULT_MODEL = PRESETS.anthropic.defaultModel;
 
 /** A "Custom SSE" endpoint: how to call it and where the text is in its events. */
 export interface CustomEndpoint {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../src/storage/settings-defaults.ts';
+import { DEFAULT_MODEL } from '../../src/storage/settings.ts';
 import { checkSettings, originPattern } from '../../src/storage/validate-settings.ts';
 
 const MODEL = 'claude-sonnet-5-5';
