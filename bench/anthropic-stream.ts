@@ -125,3 +125,16 @@ export function chunkBytes(bytes: Uint8Array, seed: number, min: number, max: nu
   }
   return chunks;
 }
+
+/** A fresh `Response` whose body yields the given chunks, one per pull. */
+export function responseOf(chunks: Uint8Array[]): Response {
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const c = chunks[i++];
+      if (c === undefined) controller.close();
+      else controller.enqueue(c);
+    },
+  });
+  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+}

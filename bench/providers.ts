@@ -12,23 +12,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { fileURLToPath } from 'node:url';
 import { accumulateChat, readChatStream } from '../src/providers/index.ts';
-import { chunkBytes, generateAnthropicStream } from './anthropic-stream.ts';
+import { chunkBytes, generateAnthropicStream, responseOf } from './anthropic-stream.ts';
 import { median } from './stats.ts';
 
 export const name = 'providers';
-
-/** A fresh `Response` whose body yields the given chunks, one per pull. */
-function responseOf(chunks: Uint8Array[]): Response {
-  let i = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const c = chunks[i++];
-      if (c === undefined) controller.close();
-      else controller.enqueue(c);
-    },
-  });
-  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-}
 
 interface Answer {
   text: string;

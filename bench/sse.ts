@@ -10,7 +10,7 @@ import { createParser } from 'eventsource-parser';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { fileURLToPath } from 'node:url';
 import { createSseParser, parseSseStream } from '../src/sse/index.ts';
-import { chunkBytes, generateAnthropicStream } from './anthropic-stream.ts';
+import { chunkBytes, generateAnthropicStream, responseOf } from './anthropic-stream.ts';
 import { median } from './stats.ts';
 
 export const name = 'sse';
@@ -21,19 +21,6 @@ interface Variant {
   run(chunks: Uint8Array[]): number | Promise<number>;
   /** Events this variant is expected to report (default: all SSE events). */
   expected?: 'non-ping';
-}
-
-/** A fresh `Response` whose body yields the given chunks, one per pull. */
-function responseOf(chunks: Uint8Array[]): Response {
-  let i = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const c = chunks[i++];
-      if (c === undefined) controller.close();
-      else controller.enqueue(c);
-    },
-  });
-  return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
 }
 
 const FLOOR = 'floor: TextDecoder alone';
