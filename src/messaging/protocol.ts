@@ -4,28 +4,43 @@
  * is a trust boundary, and a malformed message must be dropped, never half-handled.
  */
 import * as v from 'valibot';
-import { PROVIDER_IDS } from '../providers/presets.ts';
+import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
+import { UserErrorSchema } from '../shared/errors.ts';
+import { ProviderIdSchema, QUICK_ACTIONS } from '../shared/ids.ts';
+import {
+  MAX_KEY_CHARS,
+  MAX_MODEL_CHARS,
+  MAX_MODEL_ID_CHARS,
+  MAX_MODELS,
+  MAX_PORT_TEXT_CHARS,
+  MAX_PREVIEW_CHARS,
+  MAX_REQUEST_ID_CHARS,
+  MAX_SHORT_TEXT_CHARS,
+  MAX_TOOL_CALLS,
+  MAX_TURNS,
+  MAX_URL_CHARS,
+} from '../shared/limits.ts';
+
+export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
+export type { QuickAction } from '../shared/ids.ts';
 
 /** The name every panel port connects with; ports with any other name are refused. */
 export const PANEL_PORT_NAME = 'aside-panel';
 
-/** Generous sanity bound on any text crossing the port (the panel enforces tighter caps). */
-const MAX_TEXT = 4_000_000;
-const text = v.pipe(v.string(), v.maxLength(MAX_TEXT));
-const shortText = v.pipe(v.string(), v.maxLength(2_000));
-const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const text = field(MAX_PORT_TEXT_CHARS);
+const shortText = field(MAX_SHORT_TEXT_CHARS);
+const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
-
-export const QUICK_ACTIONS = ['summarize', 'explain', 'ask'] as const;
-export type QuickAction = (typeof QUICK_ACTIONS)[number];
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** Text the user selected on a page, cleaned and capped by the background. */
-const PageSelectionSchema = v.object({
+export const PageSelectionSchema = v.object({
   text,
   url: shortText,
   title: shortText,
   /** Characters in the selection before cleaning and capping. */
-  originalLength: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  originalLength: count,
   truncated: v.boolean(),
 });
 export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
@@ -37,30 +52,15 @@ const TurnSchema = v.variant('role', [
 ]);
 export type ConversationTurn = v.InferOutput<typeof TurnSchema>;
 
-const ProviderIdSchema = v.picklist(PROVIDER_IDS);
-const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
-
-const CustomEndpointSchema = v.object({
-  url: field(2_000),
-  method: v.picklist(['POST', 'GET']),
-  headers: field(8_000),
-  bodyTemplate: field(20_000),
-  textPath: field(200),
-  reasoningPath: field(200),
-  textMode: v.picklist(['delta', 'cumulative']),
-  doneData: field(200),
-  eventType: field(200),
-});
-
 /**
  * Settings the panel may write. `apiKey: null` keeps the stored key of that provider;
- * "" forgets it. The rest is checked again by the background (validate-settings.ts).
+ * "" forgets it. The rest is checked again by the background.
  */
 const SettingsInputSchema = v.object({
   provider: v.optional(ProviderIdSchema, 'anthropic'),
-  apiKey: v.nullable(field(1_000)),
-  model: field(200),
-  baseUrl: field(2_000),
+  apiKey: v.nullable(field(MAX_KEY_CHARS)),
+  model: field(MAX_MODEL_CHARS),
+  baseUrl: field(MAX_URL_CHARS),
   custom: v.optional(v.nullable(CustomEndpointSchema), null),
 });
 export type SettingsInput = v.InferInput<typeof SettingsInputSchema>;
@@ -77,41 +77,25 @@ const PublicSettingsSchema = v.object({
 });
 export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
 
-const ModelInfoSchema = v.object({ id: field(300), label: field(300) });
+const ModelInfoSchema = v.object({ id: field(MAX_MODEL_ID_CHARS), label: field(MAX_MODEL_ID_CHARS) });
 
-export const ERROR_CODES = [
-  'no-key',
-  'auth',
-  'bad-request',
-  'forbidden',
-  'not-found',
-  'too-large',
-  'rate-limit',
-  'quota',
-  'overloaded',
-  'server',
-  'network',
-  'stream-error',
-  'truncated',
-  'bad-settings',
-  'restricted-page',
-  'empty-selection',
-  'no-page-access',
-  'no-tab',
-  'unknown',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** An error as the user reads it: plain words, and what they can do about it. */
-const UserErrorSchema = v.object({
-  code: v.picklist(ERROR_CODES),
-  message: v.pipe(v.string(), v.maxLength(4_000)),
-  /** Details from the provider, shown small under the message. */
-  detail: v.optional(v.pipe(v.string(), v.maxLength(4_000))),
-  /** The one button that helps: open settings, retry, or grant page access. */
-  fix: v.optional(v.picklist(['settings', 'retry', 'grant-page-access'])),
+/** Token counts as the provider reported them; later values overlay earlier ones. */
+export const UsageSchema = v.object({
+  inputTokens: v.optional(count),
+  outputTokens: v.optional(count),
+  cacheReadTokens: v.optional(count),
+  cacheWriteTokens: v.optional(count),
+  reasoningTokens: v.optional(count),
 });
-export type UserError = v.InferOutput<typeof UserErrorSchema>;
+export type Usage = v.InferOutput<typeof UsageSchema>;
+
+/** What "Test connection" found: the model answered, a custom stream's extracted text, or why not. */
+const ConnectionTestResultSchema = v.variant('kind', [
+  v.object({ kind: v.literal('connected'), model: field(MAX_MODEL_ID_CHARS) }),
+  v.object({ kind: v.literal('preview'), text: field(MAX_PREVIEW_CHARS + 1), complete: v.boolean() }),
+  v.object({ kind: v.literal('failed'), error: UserErrorSchema }),
+]);
+export type ConnectionTestResult = v.InferOutput<typeof ConnectionTestResultSchema>;
 
 export const PanelMessageSchema = v.variant('type', [
   /**
@@ -123,7 +107,7 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
   /** List the models the provider serves, with the settings as typed. */
   v.object({ type: v.literal('list-models'), requestId, settings: SettingsInputSchema }),
-  v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(500)) }),
+  v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(MAX_TURNS)) }),
   v.object({ type: v.literal('stop'), requestId }),
   /** Re-attach to an answer this panel was showing before it closed or lost its port. */
   v.object({ type: v.literal('attach'), requestId }),
@@ -159,21 +143,22 @@ export const BackgroundMessageSchema = v.variant('type', [
   v.object({
     type: v.literal('models'),
     requestId,
-    models: v.pipe(v.array(ModelInfoSchema), v.maxLength(5_000)),
+    models: v.pipe(v.array(ModelInfoSchema), v.maxLength(MAX_MODELS)),
     /** Why the list could not be loaded; the model field still accepts a typed name. */
-    error: v.optional(field(4_000)),
+    error: v.optional(UserErrorSchema),
   }),
-  v.object({
-    type: v.literal('connection-test'),
-    requestId,
-    ok: v.boolean(),
-    message: v.pipe(v.string(), v.maxLength(4_000)),
-  }),
+  v.object({ type: v.literal('connection-test'), requestId, result: ConnectionTestResultSchema }),
   // Stream messages: each carries its request id and a per-request sequence number
   // starting at 0, so a panel can drop duplicates and re-attach to a stream in flight.
   v.object({ type: v.literal('delta'), requestId, seq, text }),
   /** Reasoning text (Anthropic thinking, DeepSeek reasoning_content, ...), shown apart from the answer. */
   v.object({ type: v.literal('thinking'), requestId, seq, text }),
+  /** Token usage so far (the metrics line subscribes to it). */
+  v.object({ type: v.literal('usage'), requestId, seq, usage: UsageSchema }),
+  /** A tool call began (index: the provider's block or call index). */
+  v.object({ type: v.literal('tool-start'), requestId, seq, index: count, id: shortText, name: shortText }),
+  /** A fragment of a tool call's JSON input. */
+  v.object({ type: v.literal('tool-input'), requestId, seq, index: count, json: text }),
   v.object({
     type: v.literal('retrying'),
     requestId,
@@ -194,13 +179,22 @@ export const BackgroundMessageSchema = v.variant('type', [
     seq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
     text,
     thinking: text,
+    usage: UsageSchema,
+    toolCalls: v.pipe(
+      v.array(v.object({ index: count, id: shortText, name: shortText, json: text })),
+      v.maxLength(MAX_TOOL_CALLS),
+    ),
     final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
   }),
   /** The background knows nothing of that answer (it was restarted): it stays interrupted. */
   v.object({ type: v.literal('attach-failed'), requestId }),
 ]);
 export type BackgroundMessage = v.InferOutput<typeof BackgroundMessageSchema>;
-export type StreamMessage = Extract<BackgroundMessage, { type: 'delta' | 'thinking' | 'retrying' | 'end' | 'failed' }>;
+export type StreamMessage = Extract<
+  BackgroundMessage,
+  { type: 'delta' | 'thinking' | 'usage' | 'tool-start' | 'tool-input' | 'retrying' | 'end' | 'failed' }
+>;
+export type SnapshotMessage = Extract<BackgroundMessage, { type: 'snapshot' }>;
 
 /** Validates a message from the panel; null when it does not match the protocol. */
 export function parsePanelMessage(input: unknown): ReceivedPanelMessage | null {

@@ -5,13 +5,18 @@
  */
 import type {
   BackgroundMessage,
+  ConnectionTestResult,
   ConversationTurn,
   PageSelection,
   PublicSettings,
   QuickAction,
+  Usage,
   UserError,
 } from '../messaging/protocol.ts';
-import { presetFor } from '../providers/presets.ts';
+import { presetFor } from '../providers/catalog.ts';
+import { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
+
+export { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
 
 export type AnswerStatus = 'streaming' | 'retrying' | 'complete' | 'stopped' | 'truncated' | 'failed' | 'interrupted';
 
@@ -27,6 +32,10 @@ export interface AssistantTurn {
   text: string;
   /** Reasoning the model showed before its answer (absent when it showed none). */
   thinking?: string;
+  /** Token counts as the provider reported them (absent until it does). */
+  usage?: Usage;
+  /** Tool calls the model made, by the provider's index; `json` is the input as streamed. */
+  toolCalls?: ToolCall[];
   status: AnswerStatus;
   /** Highest stream sequence number applied; older or repeated messages are ignored. */
   lastSeq: number;
@@ -38,6 +47,13 @@ export interface AssistantTurn {
    * still have it, so the panel asks to re-attach when it connects.
    */
   resumable?: boolean;
+}
+
+export interface ToolCall {
+  index: number;
+  id: string;
+  name: string;
+  json: string;
 }
 
 export type Turn = UserTurn | AssistantTurn;
@@ -52,9 +68,10 @@ export interface PanelState {
   draft: string;
   notice: UserError | null;
   connected: boolean;
-  connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; message: string } | null;
+  /** "Test connection": running, then what it found (the result is absent while running). */
+  connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; result?: ConnectionTestResult } | null;
   /** The provider's models, for the settings form's model picker. */
-  models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: string } | null;
+  models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: UserError } | null;
 }
 
 export const initialState: PanelState = {
@@ -68,12 +85,6 @@ export const initialState: PanelState = {
   connectionTest: null,
   models: null,
 };
-
-/** Turns in one conversation (the protocol's limit). */
-export const MAX_TURNS = 500;
-
-/** The longest question the panel sends: a pasted 5 MB text gets a clear message instead. */
-export const MAX_QUESTION_CHARS = 100_000;
 
 export const QUICK_ACTION_QUESTIONS: Record<Exclude<QuickAction, 'ask'>, string> = {
   summarize: 'Summarize this.',
@@ -186,7 +197,11 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       if (state.connectionTest?.requestId !== message.requestId) return state;
       return {
         ...state,
-        connectionTest: { requestId: message.requestId, status: message.ok ? 'ok' : 'failed', message: message.message },
+        connectionTest: {
+          requestId: message.requestId,
+          status: message.result.kind === 'failed' ? 'failed' : 'ok',
+          result: message.result,
+        },
       };
     case 'delta':
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
@@ -202,6 +217,27 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
         status: isLive(turn.status) ? 'streaming' : turn.status,
         retry: undefined,
       }));
+    case 'usage':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => ({
+        ...turn,
+        usage: { ...turn.usage, ...message.usage },
+      }));
+    case 'tool-start':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => {
+        const calls = (turn.toolCalls ?? []).filter((call) => call.index !== message.index);
+        const before = turn.toolCalls?.find((call) => call.index === message.index);
+        calls.push({ index: message.index, id: message.id || (before?.id ?? ''), name: message.name || (before?.name ?? ''), json: before?.json ?? '' });
+        return { ...turn, toolCalls: calls.sort((a, b) => a.index - b.index) };
+      });
+    case 'tool-input':
+      return updateAnswer(state, message.requestId, message.seq, (turn) => {
+        const calls = turn.toolCalls ?? [];
+        const found = calls.some((call) => call.index === message.index);
+        const next = found
+          ? calls.map((call) => (call.index === message.index ? { ...call, json: call.json + message.json } : call))
+          : [...calls, { index: message.index, id: '', name: '', json: message.json }].sort((a, b) => a.index - b.index);
+        return { ...turn, toolCalls: next };
+      });
     case 'retrying':
       return updateAnswer(state, message.requestId, message.seq, (turn) =>
         isLive(turn.status)
@@ -218,6 +254,8 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
         ...turn,
         text: newer ? message.text : turn.text,
         ...(newer && message.thinking ? { thinking: message.thinking } : {}),
+        ...(newer && Object.keys(message.usage).length > 0 ? { usage: message.usage } : {}),
+        ...(newer && message.toolCalls.length > 0 ? { toolCalls: message.toolCalls } : {}),
         status: 'streaming',
         lastSeq: Math.max(turn.lastSeq, message.seq),
         resumable: undefined,
@@ -310,7 +348,7 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'open-settings':
       return { ...state, settingsOpen: action.open, connectionTest: null };
     case 'test-connection':
-      return { ...state, connectionTest: { requestId: action.requestId, status: 'running', message: 'Testing…' } };
+      return { ...state, connectionTest: { requestId: action.requestId, status: 'running' } };
     case 'list-models':
       return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
   }

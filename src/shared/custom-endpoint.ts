@@ -1,0 +1,29 @@
+/**
+ * A "Custom SSE" endpoint as the user describes it: how to call it and where the text is
+ * in its events. One schema for the port, storage and the provider.
+ */
+import * as v from 'valibot';
+import { MAX_CUSTOM_BODY_CHARS, MAX_CUSTOM_HEADERS_CHARS, MAX_CUSTOM_PATH_CHARS, MAX_URL_CHARS } from './limits.ts';
+
+const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
+
+export const CustomEndpointSchema = v.object({
+  url: field(MAX_URL_CHARS),
+  method: v.picklist(['POST', 'GET']),
+  /** "Name: value" lines; `{{key}}` is replaced by the API key in the background. */
+  headers: field(MAX_CUSTOM_HEADERS_CHARS),
+  /** JSON with `{{messages}}`, `{{prompt}}`, `{{system}}` placeholders. */
+  bodyTemplate: field(MAX_CUSTOM_BODY_CHARS),
+  /** Dot path into each event's JSON: "delta", "output.text", "choices.0.delta.content". */
+  textPath: field(MAX_CUSTOM_PATH_CHARS),
+  reasoningPath: field(MAX_CUSTOM_PATH_CHARS),
+  /** cumulative: each event repeats the whole text so far. */
+  textMode: v.picklist(['delta', 'cumulative']),
+  /** Default "[DONE]". */
+  doneData: field(MAX_CUSTOM_PATH_CHARS),
+  /** Only events of this type carry content; "" for all. */
+  eventType: field(MAX_CUSTOM_PATH_CHARS),
+});
+export type CustomEndpoint = v.InferOutput<typeof CustomEndpointSchema>;
+
+export const DEFAULT_CUSTOM_BODY_TEMPLATE = '{"messages": {{messages}}, "stream": true}';

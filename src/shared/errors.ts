@@ -1,0 +1,168 @@
+/**
+ * Errors as data. The core never writes a sentence for the user: it returns a code, the
+ * parameters the sentence needs, and the provider's own words (`detail`) where there are
+ * some. The panel turns that into words in the user's language (src/panel/i18n). Every
+ * code below has an entry `error_<code with _ for ->` in each catalog, and the params
+ * listed next to it are the only ones that code carries.
+ */
+import * as v from 'valibot';
+import { MAX_DETAIL_CHARS, MAX_ERROR_PARAM_CHARS } from './limits.ts';
+
+export const ERROR_CODES = [
+  // Provider answers (HTTP status before the stream)
+  /** A key is needed and missing. params: provider (a ProviderId) */
+  'no-key',
+  /** 401. */
+  'auth',
+  /** 400 without a more specific reason. params: status */
+  'bad-request',
+  /** Out of credit or over a spend limit: never retried. params: status */
+  'quota',
+  /** 400 context length: the text is too long for this model. */
+  'context-too-long',
+  /** 413. */
+  'too-large',
+  /** 403: the key may not do this. */
+  'forbidden',
+  /** 403: not offered in the user's country or region. */
+  'region-blocked',
+  /** 403 from Ollama's origin check. params: setting (the OLLAMA_ORIGINS value to set) */
+  'ollama-origin',
+  /** 404. params: model */
+  'not-found',
+  /** 429. */
+  'rate-limit',
+  /** 503 / 529. params: status */
+  'overloaded',
+  /** Other 5xx. params: status */
+  'server',
+  /** Any other status. params: status */
+  'http-status',
+
+  // The connection and the stream
+  /** fetch() failed: offline, DNS, TLS, refused, a blocked redirect. params: host */
+  'network',
+  /** No byte for the idle timeout before the answer started. params: host, seconds */
+  'no-response',
+  /** No byte for the idle timeout in the middle of the answer (partial kept). params: seconds */
+  'stalled',
+  /** The connection dropped in the middle of the answer (partial kept). */
+  'connection-dropped',
+  /** The provider reported an error inside the stream (partial kept). detail: type: message */
+  'stream-error',
+  /** The same, when the provider said it is overloaded. */
+  'stream-overloaded',
+  /** The stream carried data that is not valid JSON. */
+  'malformed-stream',
+  /** A 200 without a body. */
+  'no-body',
+  /** Aside has no host permission for the address. params: host */
+  'no-permission',
+
+  // Settings (checked in the panel and again in the background)
+  /** params: value */
+  'url-invalid',
+  /** params: field ('base-url' | 'endpoint-url') */
+  'url-scheme',
+  /** Plain http with a key to a non-loopback host. params: field */
+  'url-needs-https',
+  /** params: field */
+  'url-credentials',
+  'url-query',
+  /** params: max */
+  'url-too-long',
+  /** params: line */
+  'header-line',
+  'custom-incomplete',
+  'custom-text-path',
+  /** detail: the JSON parser's message */
+  'template-json',
+  /** A GET request with a body template. */
+  'get-with-body',
+  'model-spaces',
+  'model-missing',
+  'base-url-missing',
+  'key-characters',
+  /** A saved key is sent only to the address it was saved for. */
+  'key-retype',
+
+  // Pages and selections
+  'restricted-page',
+  'empty-selection',
+  /** fix: grant-page-access; detail: the browser's words */
+  'no-page-access',
+  'no-tab',
+  /** detail: the browser's words */
+  'page-unreadable',
+
+  // Conversations and the panel
+  /** Nothing to send: no question and no selection. */
+  'nothing-to-send',
+  /** The conversation cannot be sent (over the turn limit, malformed). */
+  'conversation-invalid',
+  /** params: max */
+  'turn-limit',
+  /** params: length, max */
+  'question-too-long',
+  'busy',
+  'reconnecting',
+  /** The user did not allow an address. params: host */
+  'permission-denied',
+  /** The provider cannot list its models. params: provider */
+  'models-unsupported',
+  'models-invalid',
+  /** Connection test: the custom endpoint's events had no text at the text path. */
+  'preview-no-text',
+  /** Connection test: reading the stream failed. detail */
+  'preview-failed',
+  /** Stored data could not be read and was reset. params: item */
+  'storage-reset',
+
+  // Aside itself
+  /** A message was too long or malformed to deliver. */
+  'undeliverable',
+  /** A handler in the background failed. detail */
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The one button that helps: open settings, retry, or grant page access. */
+export const FIXES = ['settings', 'retry', 'grant-page-access'] as const;
+export type Fix = (typeof FIXES)[number];
+
+const ParamSchema = v.union([v.pipe(v.string(), v.maxLength(MAX_ERROR_PARAM_CHARS)), v.number(), v.boolean()]);
+export type ErrorParam = v.InferOutput<typeof ParamSchema>;
+
+export const UserErrorSchema = v.object({
+  code: v.picklist(ERROR_CODES),
+  params: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), ParamSchema)),
+  /** The provider's (or browser's) own words, shown small under the message, untranslated. */
+  detail: v.optional(v.pipe(v.string(), v.maxLength(4_000))),
+  fix: v.optional(v.picklist(FIXES)),
+});
+export type UserError = v.InferOutput<typeof UserErrorSchema>;
+
+export function capDetail(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS - 1)}…` : text;
+}
+
+/** Builds a UserError; `detail` is capped so the port never refuses it. */
+export function userError(
+  code: ErrorCode,
+  options: { params?: Record<string, ErrorParam>; detail?: string; fix?: Fix } = {},
+): UserError {
+  const error: UserError = { code };
+  if (options.params && Object.keys(options.params).length > 0) error.params = options.params;
+  if (options.detail !== undefined && options.detail !== '') error.detail = capDetail(options.detail);
+  if (options.fix) error.fix = options.fix;
+  return error;
+}
+
+/** The host:port of a URL, for error params, or the raw text when it is not a URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The identifiers every layer agrees on: providers, their wire dialects, quick actions and
+ * interface languages. Plain data, so anything may import it.
+ */
+import * as v from 'valibot';
+
+export const PROVIDER_IDS = [
+  'anthropic',
+  'openai',
+  'gemini',
+  'openrouter',
+  'groq',
+  'deepseek',
+  'mistral',
+  'xai',
+  'together',
+  'lmstudio',
+  'ollama',
+  'openai-compatible',
+  'custom-sse',
+] as const;
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+export const ProviderIdSchema = v.picklist(PROVIDER_IDS);
+
+/** How a provider is spoken to: one Provider implementation each (see src/providers/registry.ts). */
+export const DIALECTS = ['anthropic', 'openai', 'custom'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export const QUICK_ACTIONS = ['summarize', 'explain', 'ask'] as const;
+export type QuickAction = (typeof QUICK_ACTIONS)[number];
+
+/** Interface languages with a catalog in src/locales; 'auto' follows the browser. */
+export const UI_LANGUAGES = ['auto', 'en', 'zh_CN'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+
+/** The provider and model a new user starts with. */
+export const DEFAULT_PROVIDER: ProviderId = 'anthropic';
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';

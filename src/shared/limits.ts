@@ -1,0 +1,73 @@
+/**
+ * Every limit in one place. Several are enforced at more than one boundary (the port
+ * schema, the panel before sending, the background before storing), and they must agree:
+ * a value one side allows and the other refuses is a message dropped on the floor.
+ */
+
+// --- The port -----------------------------------------------------------------------------
+/** Sanity bound on any text crossing the port (the panel enforces tighter caps). */
+export const MAX_PORT_TEXT_CHARS = 4_000_000;
+/** URLs, titles and other short fields on the port. */
+export const MAX_SHORT_TEXT_CHARS = 2_000;
+export const MAX_REQUEST_ID_CHARS = 100;
+/** Turns in one conversation. */
+export const MAX_TURNS = 500;
+/** Model ids and labels; longer ones are not model names. */
+export const MAX_MODEL_ID_CHARS = 300;
+/** Entries in a model list, whatever the server sends. */
+export const MAX_MODELS = 2_000;
+/** The provider's own words shown under an error. */
+export const MAX_DETAIL_CHARS = 1_000;
+/** A parameter of an error (a host name, a model id, a header line number). */
+export const MAX_ERROR_PARAM_CHARS = 2_000;
+/** Tool calls kept per answer. */
+export const MAX_TOOL_CALLS = 100;
+/** Text of a connection-test preview. */
+export const MAX_PREVIEW_CHARS = 300;
+
+// --- What the user sends ------------------------------------------------------------------
+/** The longest question the panel sends: a pasted 5 MB text gets a clear message instead. */
+export const MAX_QUESTION_CHARS = 100_000;
+/** About 30k tokens: enough for a long article, far below any model's context. */
+export const MAX_SELECTION_CHARS = 120_000;
+export const MAX_PAGE_TITLE_CHARS = 300;
+/** Titles and URLs inside the prompt's selection tag. */
+export const MAX_PROMPT_ATTRIBUTE_CHARS = 500;
+
+// --- Settings -----------------------------------------------------------------------------
+export const MAX_URL_CHARS = 2_000;
+export const MAX_KEY_CHARS = 1_000;
+export const MAX_MODEL_CHARS = 200;
+export const MAX_CUSTOM_HEADERS_CHARS = 8_000;
+export const MAX_CUSTOM_BODY_CHARS = 20_000;
+export const MAX_CUSTOM_PATH_CHARS = 200;
+
+// --- Provider calls -----------------------------------------------------------------------
+/** Output tokens asked for per answer. */
+export const MAX_ANSWER_TOKENS = 4_096;
+/** With no bytes at all (not even a ping) for this long, a stream is given up. */
+export const IDLE_TIMEOUT_MS = 60_000;
+/** Error bodies, model lists and test bodies are read up to this many bytes. */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** An SSE event larger than this is refused (the parser's default). */
+export const MAX_SSE_EVENT_BYTES = 16 * 1024 * 1024;
+/** Automatic retries before the first byte of an answer. */
+export const MAX_RETRIES = 2;
+/** Longer waits than this are shown to the user rather than waited out. */
+export const MAX_RETRY_WAIT_MS = 30_000;
+export const MODELS_TIMEOUT_MS = 15_000;
+export const TEST_CONNECTION_TIMEOUT_MS = 20_000;
+
+// --- The background -----------------------------------------------------------------------
+/** Port messages carrying answer text are sent at most this often. */
+export const BATCH_INTERVAL_MS = 32;
+/** A selection nobody claimed for this long is stale (the user moved on). */
+export const PENDING_SELECTION_TTL_MS = 5 * 60_000;
+/** How long an unreceived finished answer is kept for a panel to come back for it. */
+export const ORPHAN_ANSWER_TTL_MS = 10 * 60_000;
+/** Chrome stops an idle worker after 30 s; an API call this often keeps it up while answers stream. */
+export const KEEPALIVE_INTERVAL_MS = 25_000;
+/** Raw SSE events kept per answer for the stream timeline (oldest dropped first). */
+export const MAX_RAW_EVENTS = 2_000;
+/** Bytes of raw event data kept per answer for the stream timeline. */
+export const MAX_RAW_EVENT_BYTES = 2 * 1024 * 1024;
