@@ -139,6 +139,8 @@ export function createSseParser(handlers: SseHandlers, options?: SseParserOption
     } else {
       data = value;
       dataSeen = true;
+      // Tracked already when a pending line was large (checkPending): data was ''.
+      if (dataBytes >= 0) dataBytes = utf8Length(value);
     }
     if (dataBytes >= 0) {
       if (dataBytes > maxEventBytes) fail();

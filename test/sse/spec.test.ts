@@ -542,6 +542,19 @@ describe('maxEventBytes', () => {
     }).toThrow(SseEventTooLargeError);
   });
 
+  it('raises the error for an over-limit event split across two chunks, at any offset', () => {
+    for (const text of [
+      `data: ${'a'.repeat(101)}\n\n`,
+      `data: ${'a'.repeat(50)}\ndata: ${'b'.repeat(50)}\n\n`,
+      `data: ${'你'.repeat(34)}\n\n`,
+    ]) {
+      const b = enc(text);
+      for (let i = 1; i < b.length; i++) {
+        expect(() => parseChunks(splitAt(b, [i]), { maxEventBytes: 100 })).toThrow(SseEventTooLargeError);
+      }
+    }
+  });
+
   it('limits each event separately, not the whole stream', () => {
     const text = `data: ${'a'.repeat(90)}\n\n`.repeat(100);
     expect(parseChunks([text], { maxEventBytes: 100 }).events.length).toBe(100);
