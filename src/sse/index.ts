@@ -11,4 +11,5 @@ export {
   type SseParser,
   type SseParserOptions,
 } from './parser.ts';
+export { readSseBatches } from './batches.ts';
 export { parseSseStream, type ParseSseStreamOptions } from './stream.ts';

@@ -92,3 +92,25 @@ export function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
 }
 
 export const ev = (data: string, event = 'message', id = ''): SseEvent => ({ event, data, id });
+
+/** A body whose chunks the test pushes by hand; records cancellation. */
+export function manualBody() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const state = { cancelled: false, reason: undefined as unknown };
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel(reason) {
+      state.cancelled = true;
+      state.reason = reason;
+    },
+  });
+  return {
+    body,
+    state,
+    push: (s: string) => controller.enqueue(enc(s)),
+    pushBytes: (b: Uint8Array) => controller.enqueue(b),
+    close: () => controller.close(),
+  };
+}

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSseStream, SseEventTooLargeError, type SseEvent } from '../../src/sse/index.ts';
-import { enc, ev, streamOf } from './helpers.ts';
-
-/** A body whose chunks the test pushes by hand; records cancellation. */
-function manualBody() {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const state = { cancelled: false, reason: undefined as unknown };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-    },
-    cancel(reason) {
-      state.cancelled = true;
-      state.reason = reason;
-    },
-  });
-  return {
-    body,
-    state,
-    push: (s: string) => controller.enqueue(enc(s)),
-    close: () => controller.close(),
-  };
-}
+import { enc, ev, manualBody, streamOf } from './helpers.ts';
 
 describe('parseSseStream', () => {
   it('yields an event as soon as its blank line arrives, before the body ends', async () => {
