@@ -3,9 +3,14 @@
  * to ChatDelta. Wire format: https://docs.claude.com/en/docs/build-with-claude/streaming
  */
 import type { SseEvent } from '../sse/index.ts';
+import { effectiveBaseUrl, presetFor } from './catalog.ts';
+import { classifyHttpFailure } from './failures.ts';
+import { streamHttp } from './http.ts';
+import { ANTHROPIC_VERSION, fetchModelList, modelsRequest } from './models.ts';
+import type { EventMapper, HttpRequest, Provider } from './provider.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
 
-export const ANTHROPIC_VERSION = '2023-06-01';
+export { ANTHROPIC_VERSION } from './models.ts';
 
 export interface AnthropicRequest {
   baseUrl: string;
@@ -17,7 +22,7 @@ export interface AnthropicRequest {
   stream: boolean;
 }
 
-export function buildAnthropicRequest(request: AnthropicRequest): { url: string; init: RequestInit } {
+export function buildAnthropicRequest(request: AnthropicRequest): HttpRequest {
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: request.maxTokens,
@@ -27,24 +32,17 @@ export function buildAnthropicRequest(request: AnthropicRequest): { url: string;
   if (request.stream) body.stream = true;
   return {
     url: `${request.baseUrl.replace(/\/+$/, '')}/v1/messages`,
-    init: {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: request.stream ? 'text/event-stream' : 'application/json',
-        'x-api-key': request.apiKey,
-        'anthropic-version': ANTHROPIC_VERSION,
-        // Anthropic refuses browser-origin requests (extension pages send an Origin)
-        // without this opt-in; the key never leaves the background.
-        'anthropic-dangerous-direct-browser-access': 'true',
-      },
-      body: JSON.stringify(body),
-      // A redirect would carry x-api-key to another origin (only Authorization is stripped).
-      redirect: 'error',
-      // No cookies of the user's provider session ride along.
-      credentials: 'omit',
-      cache: 'no-store',
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: request.stream ? 'text/event-stream' : 'application/json',
+      'x-api-key': request.apiKey,
+      'anthropic-version': ANTHROPIC_VERSION,
+      // Anthropic refuses browser-origin requests (extension pages send an Origin)
+      // without this opt-in; the key never leaves the background.
+      'anthropic-dangerous-direct-browser-access': 'true',
     },
+    body: JSON.stringify(body),
   };
 }
 
@@ -133,7 +131,7 @@ export function mapAnthropicEvent(event: SseEvent): ChatDelta[] | 'malformed' {
           type: 'error',
           error: {
             type: typeof error?.type === 'string' ? error.type : 'error',
-            message: typeof error?.message === 'string' ? error.message : 'The provider reported an error.',
+            message: typeof error?.message === 'string' ? error.message : '',
           },
         },
       ];
@@ -142,3 +140,61 @@ export function mapAnthropicEvent(event: SseEvent): ChatDelta[] | 'malformed' {
       return [];
   }
 }
+
+const TEXT_DELTA_HEAD = '{"type":"content_block_delta","index":';
+const TEXT_DELTA_MID = ',"delta":{"type":"text_delta","text":"';
+const TEXT_DELTA_TAIL = '"}}';
+/** Characters that make a JSON string's raw text differ from its value, or invalid. */
+const NEEDS_JSON_DECODING = /["\\\u0000-\u001f]/;
+
+/**
+ * The text of an Anthropic text_delta event in the API's exact compact form
+ * (`{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`),
+ * read without building the event object; null for anything else (the caller then does
+ * the full JSON.parse). Text deltas are nearly every event of a long answer, and parsing
+ * them whole was most of the cost of reading a stream. Anything the fast path cannot
+ * prove equal to the full parse (escapes it cannot skip, extra members, whitespace,
+ * a leading zero) falls back, so the two always agree (tested as a property).
+ */
+export function anthropicTextFastPath(event: SseEvent): string | null {
+  const data = event.data;
+  if (event.event === 'error' || !data.startsWith(TEXT_DELTA_HEAD) || !data.endsWith(TEXT_DELTA_TAIL)) return null;
+  let i = TEXT_DELTA_HEAD.length;
+  const digits = i;
+  for (let c = data.charCodeAt(i); c >= 48 && c <= 57; c = data.charCodeAt(++i));
+  if (i === digits || (i - digits > 1 && data.charCodeAt(digits) === 48)) return null;
+  if (!data.startsWith(TEXT_DELTA_MID, i)) return null;
+  const start = i + TEXT_DELTA_MID.length;
+  const end = data.length - TEXT_DELTA_TAIL.length;
+  if (end < start) return null;
+  const raw = data.slice(start, end);
+  if (!NEEDS_JSON_DECODING.test(raw)) return raw;
+  try {
+    // An unescaped quote or control character makes this throw: then it was not one string.
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return null;
+  }
+}
+
+const anthropicMapper: EventMapper = { map: mapAnthropicEvent, errorEnds: false, fastText: anthropicTextFastPath };
+
+export const anthropicProvider: Provider = {
+  dialect: 'anthropic',
+  buildCall(settings, apiKey, request) {
+    return {
+      request: buildAnthropicRequest({ baseUrl: effectiveBaseUrl(settings), apiKey, model: settings.model, ...request }),
+      format: { kind: 'anthropic' },
+    };
+  },
+  eventMapper: () => anthropicMapper,
+  stream: (call, options) => streamHttp(call, anthropicMapper, options),
+  classifyFailure: (status, bodyText) =>
+    // Anthropic reports an empty prepaid balance as a 400 invalid_request_error.
+    classifyHttpFailure(status, bodyText, (code, body) =>
+      code === 400 && /credit balance is too low/i.test(body.message ?? '') ? 'quota' : null),
+  listModels: (settings, apiKey, options) =>
+    presetFor(settings.provider).listsModels
+      ? fetchModelList('anthropic', modelsRequest('anthropic', effectiveBaseUrl(settings), apiKey), options)
+      : Promise.resolve([]),
+};

@@ -10,7 +10,9 @@ import type { CustomEndpoint } from '../shared/custom-endpoint.ts';
 import { userError, type UserError } from '../shared/errors.ts';
 import { DEFAULT_MODEL, type Dialect, type ProviderId } from '../shared/ids.ts';
 import { MAX_URL_CHARS } from '../shared/limits.ts';
-import { fillJsonTemplate } from './custom.ts';
+import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
+
+export { parseHeaderLines } from './custom-template.ts';
 
 export { PROVIDER_IDS, type Dialect, type ProviderId } from '../shared/ids.ts';
 
@@ -121,19 +123,6 @@ function checkBaseUrl(raw: string, sendsKey: boolean): Checked<string> {
   const url = new URL(check.value);
   if (url.search || url.hash) return fail('url-query');
   return { ok: true, value: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
-}
-
-/** Parses "Name: value" lines; a malformed line gives its 1-based number. */
-export function parseHeaderLines(text: string): { ok: true; headers: Record<string, string> } | { ok: false; line: number } {
-  const headers: Record<string, string> = {};
-  for (const [index, line] of text.split(/\r?\n/).entries()) {
-    if (line.trim() === '') continue;
-    const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return { ok: false, line: index + 1 };
-    headers[name] = line.slice(colon + 1).trim();
-  }
-  return { ok: true, headers };
 }
 
 function checkCustom(custom: CustomEndpoint | null | undefined, sendsKey: boolean): Checked<CustomEndpoint> {

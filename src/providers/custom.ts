@@ -28,9 +28,17 @@
  * without one (DashScope), when the body ends normally after an event carried a finish
  * (rule 7). A body that ends without either is incomplete (truncated).
  */
+import { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../shared/custom-endpoint.ts';
 import type { SseEvent } from '../sse/index.ts';
+import { classifyHttpFailure } from './failures.ts';
+import { streamHttp } from './http.ts';
 import { mapOpenAIUsage, streamErrorOf } from './openai.ts';
+import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
+import { ProviderSetupError, type EventMapper, type HttpRequest, type Provider } from './provider.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
+
+export { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../shared/custom-endpoint.ts';
+export { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 
 export interface CustomStreamFormat {
   textPath: string;
@@ -40,10 +48,8 @@ export interface CustomStreamFormat {
   eventType?: string;
 }
 
-export const CUMULATIVE_REWRITE_ERROR = {
-  type: 'cumulative_text_rewritten',
-  message: 'The provider rewrote text it had already sent, which cannot be shown faithfully; the answer stops here.',
-};
+/** Text already shown cannot be taken back: the stream stops with this error. */
+export const CUMULATIVE_REWRITE_ERROR = { type: 'cumulative_text_rewritten', message: '' };
 
 type Segment = string | number;
 
@@ -117,12 +123,8 @@ function errorOf(json: unknown, eventType: string): { type: string; message: str
   return streamErrorOf(error);
 }
 
-export interface CustomEventMapper {
-  /** Maps one SSE event; a `done` or `error` delta ends the stream (the caller stops reading). */
-  map(event: SseEvent): ChatDelta[] | 'malformed';
-  /** Called when the body ended without a done marker or error: `done` if a finish was seen. */
-  end(): ChatDelta[];
-}
+/** A `done` or `error` delta ends the stream; `end()` gives `done` if a finish was seen. */
+export type CustomEventMapper = EventMapper & { end(): ChatDelta[] };
 
 export function createCustomEventMapper(format: CustomStreamFormat): CustomEventMapper {
   const textPath = parsePath(format.textPath);
@@ -188,6 +190,7 @@ export function createCustomEventMapper(format: CustomStreamFormat): CustomEvent
     end() {
       return finished ? [{ type: 'done' }] : [];
     },
+    errorEnds: true,
   };
 }
 
@@ -211,82 +214,26 @@ export interface CustomRequest {
   prompt?: string;
 }
 
-export const DEFAULT_CUSTOM_BODY_TEMPLATE = '{"messages": {{messages}}, "stream": true}';
-
-const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/y;
-
-/**
- * Fills `{{name}}` placeholders in a JSON template with JSON values. A bare placeholder
- * becomes the value's JSON text (`"text"`, `[...]`); a placeholder inside a JSON string
- * becomes the escaped contents of that string (a non-string value is written as its JSON
- * text, escaped), so `"Summarise: {{prompt}}"` stays one valid string whatever the prompt
- * holds. Unknown names are left as they are. Throws when the result is not valid JSON.
- */
-export function fillJsonTemplate(template: string, values: Record<string, unknown>): string {
-  let out = '';
-  let inString = false;
-  let i = 0;
-  while (i < template.length) {
-    const c = template[i] as string;
-    if (c === '{' && template[i + 1] === '{') {
-      PLACEHOLDER.lastIndex = i;
-      const m = PLACEHOLDER.exec(template);
-      const name = m?.[1];
-      if (m && name !== undefined && Object.hasOwn(values, name)) {
-        const value = values[name];
-        if (inString) {
-          const asText = typeof value === 'string' ? value : JSON.stringify(value);
-          out += JSON.stringify(asText).slice(1, -1);
-        } else {
-          out += JSON.stringify(value);
-        }
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (inString) {
-      if (c === '\\') {
-        out += c + (template[i + 1] ?? '');
-        i += 2;
-        continue;
-      }
-      if (c === '"') inString = false;
-    } else if (c === '"') {
-      inString = true;
-    }
-    out += c;
-    i++;
-  }
-  try {
-    JSON.parse(out);
-  } catch (cause) {
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new Error(`The request body template is not valid JSON once its placeholders are filled in: ${why}`);
-  }
-  return out;
-}
-
-export function buildCustomRequest(request: CustomRequest): { url: string; init: RequestInit } {
+export function buildCustomRequest(request: CustomRequest): HttpRequest {
   let parsed: URL;
   try {
     parsed = new URL(request.url);
   } catch {
-    throw new Error(`The endpoint URL "${request.url}" is not a valid URL.`);
+    throw new ProviderSetupError('url-invalid', { params: { value: request.url.slice(0, 200) } });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new Error(`The endpoint URL must start with https:// or http://, not ${parsed.protocol}`);
+    throw new ProviderSetupError('url-scheme', { params: { field: 'endpoint-url' } });
   }
   const method = (request.method ?? 'POST').trim().toUpperCase();
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   headers.accept ??= 'text/event-stream';
 
-  const init: RequestInit = { method, headers, redirect: 'error', credentials: 'omit', cache: 'no-store' };
   if (method === 'GET' || method === 'HEAD') {
     if (request.bodyTemplate !== undefined && request.bodyTemplate.trim() !== '') {
-      throw new Error(`A ${method} request cannot have a body; clear the body template or use POST.`);
+      throw new ProviderSetupError('get-with-body', { params: { method } });
     }
-    return { url: parsed.href, init };
+    return { url: parsed.href, method, headers };
   }
 
   const template = request.bodyTemplate === undefined || request.bodyTemplate.trim() === ''
@@ -310,7 +257,46 @@ export function buildCustomRequest(request: CustomRequest): { url: string; init:
       }
     }
   }
-  init.body = fillJsonTemplate(template, { messages, prompt, system });
+  const body = fillJsonTemplate(template, { messages, prompt, system });
   headers['content-type'] ??= 'application/json';
-  return { url: parsed.href, init };
+  return { url: parsed.href, method, headers, body };
 }
+
+/** `{{key}}` in custom headers is the provider's API key (kept out of settings). */
+function customHeaders(text: string, apiKey: string): Record<string, string> {
+  const parsed = parseHeaderLines(text);
+  if (!parsed.ok) throw new ProviderSetupError('header-line', { params: { line: parsed.line } });
+  const headers = parsed.headers;
+  for (const name of Object.keys(headers)) headers[name] = headers[name]!.replace(/\{\{\s*key\s*\}\}/g, apiKey);
+  return headers;
+}
+
+export const customProvider: Provider = {
+  dialect: 'custom',
+  buildCall(settings, apiKey, request) {
+    const custom = settings.custom;
+    if (!custom) throw new ProviderSetupError('custom-incomplete');
+    return {
+      request: buildCustomRequest({
+        url: custom.url,
+        method: custom.method,
+        headers: customHeaders(custom.headers, apiKey),
+        bodyTemplate: custom.method === 'GET' ? undefined : custom.bodyTemplate,
+        messages: request.messages,
+        system: request.system,
+      }),
+      format: {
+        kind: 'custom',
+        textPath: custom.textPath,
+        ...(custom.reasoningPath ? { reasoningPath: custom.reasoningPath } : {}),
+        textMode: custom.textMode,
+        ...(custom.doneData ? { doneData: custom.doneData } : {}),
+        ...(custom.eventType ? { eventType: custom.eventType } : {}),
+      },
+    };
+  },
+  eventMapper: (format) => createCustomEventMapper(format.kind === 'custom' ? format : { textPath: '' }),
+  stream: (call, options) =>
+    streamHttp(call, createCustomEventMapper(call.format.kind === 'custom' ? call.format : { textPath: '' }), options),
+  classifyFailure: (status, bodyText) => classifyHttpFailure(status, bodyText),
+};

@@ -8,27 +8,24 @@
  * OpenAI: https://platform.openai.com/docs/api-reference/models/list — `{object: "list",
  * data: [{id, object: "model", created, owned_by}]}`; OpenRouter adds `name`.
  */
-import { ANTHROPIC_VERSION } from './anthropic.ts';
+import { MAX_MODEL_ID_CHARS, MAX_MODEL_LIST_BYTES, MAX_MODELS } from '../shared/limits.ts';
+import { fetchOk, readBoundedText } from './http.ts';
+import type { HttpRequest, ModelInfo, StreamOptions } from './provider.ts';
+
+export { MAX_MODEL_ID_CHARS, MAX_MODELS } from '../shared/limits.ts';
+export type { ModelInfo } from './provider.ts';
+
+/** Anthropic's API version header, for every Anthropic request. */
+export const ANTHROPIC_VERSION = '2023-06-01';
 
 export type ModelListKind = 'anthropic' | 'openai';
-
-export interface ModelInfo {
-  id: string;
-  label: string;
-}
-
-/** Ids and labels longer than this are not model names (the port protocol allows 300). */
-export const MAX_MODEL_ID_CHARS = 300;
-
-/** Never more than this many entries, whatever the server sends. */
-export const MAX_MODELS = 2000;
 
 /**
  * The listing request. `baseUrl` is what the chat request uses: without `/v1` for
  * Anthropic (`https://api.anthropic.com`), with it for OpenAI-compatible servers
  * (`https://api.openai.com/v1`, `http://localhost:11434/v1`).
  */
-export function modelsRequest(kind: ModelListKind, baseUrl: string, apiKey: string): { url: string; init: RequestInit } {
+export function modelsRequest(kind: ModelListKind, baseUrl: string, apiKey: string): HttpRequest {
   const base = baseUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = { accept: 'application/json' };
   let url: string;
@@ -41,7 +38,32 @@ export function modelsRequest(kind: ModelListKind, baseUrl: string, apiKey: stri
     url = `${base}/models`;
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
   }
-  return { url, init: { method: 'GET', headers, redirect: 'error', credentials: 'omit', cache: 'no-store' } };
+  return { url, method: 'GET', headers };
+}
+
+/** The listing body was not JSON. */
+export class ModelListInvalidError extends Error {
+  constructor() {
+    super('The model list is not valid JSON.');
+    this.name = 'ModelListInvalidError';
+  }
+}
+
+/** GET the listing and parse it; an error status throws HttpFailure, a body that is not JSON ModelListInvalidError. */
+export async function fetchModelList(
+  kind: ModelListKind,
+  request: HttpRequest,
+  options: Omit<StreamOptions, 'onRawEvent'>,
+): Promise<ModelInfo[]> {
+  const response = await fetchOk(request, options);
+  const text = await readBoundedText(response, MAX_MODEL_LIST_BYTES);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ModelListInvalidError();
+  }
+  return parseModelList(kind, json);
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });

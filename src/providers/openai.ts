@@ -11,6 +11,11 @@
  * `{"object": "error", ...}` (vLLM).
  */
 import type { SseEvent } from '../sse/index.ts';
+import { effectiveBaseUrl, presetFor } from './catalog.ts';
+import { classifyHttpFailure } from './failures.ts';
+import { streamHttp } from './http.ts';
+import { fetchModelList, modelsRequest } from './models.ts';
+import type { EventMapper, HttpRequest, Provider } from './provider.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
 
 export interface OpenAIRequest {
@@ -45,7 +50,7 @@ export function usesMaxCompletionTokens(baseUrl: string): boolean {
   }
 }
 
-export function buildOpenAIRequest(request: OpenAIRequest): { url: string; init: RequestInit } {
+export function buildOpenAIRequest(request: OpenAIRequest): HttpRequest {
   const messages: { role: string; content: string }[] = [];
   if (request.system) messages.push({ role: 'system', content: request.system });
   for (const m of request.messages) messages.push({ role: m.role, content: m.content });
@@ -62,16 +67,9 @@ export function buildOpenAIRequest(request: OpenAIRequest): { url: string; init:
   if (request.apiKey) headers.authorization = `Bearer ${request.apiKey}`;
   return {
     url: `${request.baseUrl.replace(/\/+$/, '')}/chat/completions`,
-    init: {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-      // Keep the key from following a redirect to another origin.
-      redirect: 'error',
-      // No cookies of the user's provider session ride along.
-      credentials: 'omit',
-      cache: 'no-store',
-    },
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
   };
 }
 
@@ -122,17 +120,15 @@ export function streamErrorOf(error: unknown): { type: string; message: string }
     : typeof e.code === 'string' || typeof e.code === 'number'
       ? String(e.code)
       : 'error';
-  const message = typeof e.message === 'string' && e.message !== '' ? e.message : 'The provider reported an error.';
+  const message = typeof e.message === 'string' ? e.message : '';
   return { type, message };
 }
 
-export interface OpenAIEventMapper {
-  /**
-   * Maps one SSE event. Returns 'malformed' for data that is not a JSON object. A `done`
-   * delta (for `[DONE]`) or an `error` delta ends the stream; the caller stops reading.
-   */
-  map(event: SseEvent): ChatDelta[] | 'malformed';
-}
+/**
+ * Maps one SSE event. Returns 'malformed' for data that is not a JSON object. A `done`
+ * delta (for `[DONE]`) or an `error` delta ends the stream; the caller stops reading.
+ */
+export type OpenAIEventMapper = EventMapper;
 
 interface ToolState {
   id: string;
@@ -231,5 +227,38 @@ export function createOpenAIEventMapper(): OpenAIEventMapper {
       if (stop !== null) out.push({ type: 'stop', reason: stop });
       return out;
     },
+    errorEnds: true,
   };
 }
+
+/** An Ollama server, by its default port (11434) or a host name that says so. */
+export function isLikelyOllama(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return u.port === '11434' || /(^|[.-])ollama([.-]|$)/i.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export const openAIProvider: Provider = {
+  dialect: 'openai',
+  buildCall(settings, apiKey, request) {
+    return {
+      request: buildOpenAIRequest({ baseUrl: effectiveBaseUrl(settings), apiKey, model: settings.model, ...request }),
+      format: { kind: 'openai' },
+    };
+  },
+  eventMapper: () => createOpenAIEventMapper(),
+  stream: (call, options) => streamHttp(call, createOpenAIEventMapper(), options),
+  classifyFailure: (status, bodyText, { url }) =>
+    // Ollama's origin check: a 403 with an empty body from its CORS middleware when the
+    // extension's origin is not in OLLAMA_ORIGINS.
+    classifyHttpFailure(status, bodyText, (code, _body, text) =>
+      code === 403 && text.trim() === '' && isLikelyOllama(url) ? 'ollama-origin' : null),
+  listModels: (settings, apiKey, options) =>
+    presetFor(settings.provider).listsModels
+      ? fetchModelList('openai', modelsRequest('openai', effectiveBaseUrl(settings), apiKey), options)
+      : Promise.resolve([]),
+};

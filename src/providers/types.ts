@@ -38,6 +38,25 @@ export interface ChatResult {
   complete: boolean;
 }
 
+/** How a streamed response body is read: which dialect's events, and for custom endpoints where the text is. */
+export type StreamFormat =
+  | { kind: 'anthropic' }
+  /** chat.completions chunks, and every compatible server. */
+  | { kind: 'openai' }
+  | {
+      kind: 'custom';
+      /** Dot path into each event's JSON: "delta", "token", "output.text", "choices.0.delta.content". */
+      textPath: string;
+      /** Optional dot path for reasoning text. */
+      reasoningPath?: string;
+      /** cumulative: each event repeats the whole text so far (DashScope without incremental output). */
+      textMode?: 'delta' | 'cumulative';
+      /** Default "[DONE]". */
+      doneData?: string;
+      /** Only events of this type carry content (e.g. "result"); default: all. */
+      eventType?: string;
+    };
+
 /** One turn of the conversation as it is sent to a provider. */
 export interface ChatMessage {
   role: 'user' | 'assistant';

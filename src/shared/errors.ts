@@ -54,6 +54,8 @@ export const ERROR_CODES = [
   'stream-overloaded',
   /** The stream carried data that is not valid JSON. */
   'malformed-stream',
+  /** A cumulative custom stream rewrote text it had already sent (partial kept). */
+  'text-rewritten',
   /** A 200 without a body. */
   'no-body',
   /** Aside has no host permission for the address. params: host */

@@ -56,6 +56,8 @@ export const MAX_RETRIES = 2;
 /** Longer waits than this are shown to the user rather than waited out. */
 export const MAX_RETRY_WAIT_MS = 30_000;
 export const MODELS_TIMEOUT_MS = 15_000;
+/** A model list is read up to this many bytes (OpenRouter's full list is about 1 MB). */
+export const MAX_MODEL_LIST_BYTES = 4 * 1024 * 1024;
 export const TEST_CONNECTION_TIMEOUT_MS = 20_000;
 
 // --- The background -----------------------------------------------------------------------

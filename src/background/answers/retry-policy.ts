@@ -6,9 +6,9 @@
  * or spend-limit 429 is never retried, and a server asking for a long wait is not
  * waited on silently: the error is shown instead.
  */
-export const MAX_RETRIES = 2;
-/** Longer waits than this are shown to the user rather than waited out. */
-export const MAX_RETRY_WAIT_MS = 30_000;
+import { MAX_RETRIES, MAX_RETRY_WAIT_MS } from '../../shared/limits.ts';
+
+export { MAX_RETRIES, MAX_RETRY_WAIT_MS } from '../../shared/limits.ts';
 
 export interface RetryInput {
   /** 0 for the first retry. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDeltaBatcher, type Clock } from '../../src/background/delta-batcher.ts';
+import { createDeltaBatcher, type Clock } from '../../../src/background/answers/delta-batcher.ts';
 
 /** A manual clock: time moves only when the test advances it, firing due timers in order. */
 class FakeClock implements Clock {

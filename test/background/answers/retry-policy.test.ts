@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RETRIES, MAX_RETRY_WAIT_MS, retryDelayMs, type RetryInput } from '../../src/background/retry-policy.ts';
+import { MAX_RETRIES, MAX_RETRY_WAIT_MS, retryDelayMs, type RetryInput } from '../../../src/background/answers/retry-policy.ts';
 
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const h = (entries: Record<string, string> = {}): Headers => new Headers(entries);

@@ -1,0 +1,76 @@
+/**
+ * One answer, end to end: check there is something to send and a key to send it with,
+ * build the provider's call, open it with retries, and pump the stream into the sink.
+ * Every path ends the sink exactly once (the sink enforces it).
+ */
+import type { ConversationTurn } from '../../messaging/protocol.ts';
+import { presetFor } from '../../providers/catalog.ts';
+import { ProviderSetupError, type ProviderCall, type ProviderSettings } from '../../providers/provider.ts';
+import { providerForSettings } from '../../providers/registry.ts';
+import { userError } from '../../shared/errors.ts';
+import { IDLE_TIMEOUT_MS, MAX_ANSWER_TOKENS } from '../../shared/limits.ts';
+import { buildMessages, SYSTEM_PROMPT } from '../prompt.ts';
+import { systemClock, type Clock } from './delta-batcher.ts';
+import { noPermissionError } from './errors.ts';
+import { openWithRetries } from './open-with-retries.ts';
+import { pump } from './pump.ts';
+import type { AnswerSink } from './sink.ts';
+
+export interface AnswerJob {
+  turns: readonly ConversationTurn[];
+  settings: ProviderSettings;
+  apiKey: string;
+}
+
+export interface AnswerDeps {
+  fetch?: typeof fetch;
+  clock?: Clock;
+  idleTimeoutMs?: number;
+  /** Whether the browser lets us reach this URL (a host permission can be revoked at any time). */
+  canReach?: (url: string) => Promise<boolean>;
+}
+
+/** A key is needed and missing. */
+export function missingKey(settings: Pick<ProviderSettings, 'provider'>, apiKey: string) {
+  return presetFor(settings.provider).needsKey && !apiKey
+    ? userError('no-key', { params: { provider: settings.provider }, fix: 'settings' })
+    : null;
+}
+
+/** The settings cannot make a request: the code and params the provider gave. */
+export function setupError(cause: ProviderSetupError) {
+  return userError(cause.code, { ...(cause.params ? { params: cause.params } : {}), ...(cause.detail ? { detail: cause.detail } : {}), fix: 'settings' });
+}
+
+export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortSignal, deps: AnswerDeps = {}): Promise<void> {
+  const noKey = missingKey(job.settings, job.apiKey);
+  if (noKey) return sink.fail(noKey);
+  const messages = buildMessages(job.turns);
+  if (messages.length === 0) return sink.fail(userError('nothing-to-send'));
+  const provider = providerForSettings(job.settings);
+  let call: ProviderCall;
+  try {
+    call = provider.buildCall(job.settings, job.apiKey, {
+      system: SYSTEM_PROMPT,
+      messages,
+      maxTokens: MAX_ANSWER_TOKENS,
+      stream: true,
+    });
+  } catch (cause) {
+    if (cause instanceof ProviderSetupError) return sink.fail(setupError(cause));
+    throw cause;
+  }
+  if (deps.canReach && !(await deps.canReach(call.request.url))) return sink.fail(noPermissionError(call.request.url));
+  const idleTimeoutMs = deps.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const opened = await openWithRetries(provider, call, {
+    signal,
+    clock: deps.clock ?? systemClock,
+    idleTimeoutMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    model: job.settings.model,
+    sink,
+  });
+  if (opened.kind === 'stopped') return sink.end('stopped');
+  if (opened.kind === 'failed') return sink.fail(opened.error);
+  await pump(opened, sink, { signal, idleTimeoutMs });
+}

@@ -1,0 +1,279 @@
+/**
+ * Where one answer goes: the AnswerSink. Everything the provider stream produces is pushed
+ * here, and the sink is the only place that
+ * - numbers the answer's port messages (seq 0, 1, 2, … with no gaps),
+ * - batches text and reasoning for the port (the first text at once, then at most one
+ *   message per batch interval),
+ * - keeps what a re-attaching panel needs (text, thinking, usage, tool calls, the end),
+ * - keeps each raw SSE event with its arrival offset, in a bounded ring (the timeline),
+ * - guarantees exactly one final message (`end` or `failed`); later ones are ignored.
+ *
+ * Subscribers (`on`) see a typed event map, in the style of the Anthropic SDK's
+ * MessageStream: each event with its delta and the snapshot so far. The metrics line and
+ * the stream timeline subscribe here.
+ */
+import type { SnapshotMessage, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
+import type { ChatDelta } from '../../providers/index.ts';
+import { MAX_RAW_EVENT_BYTES, MAX_RAW_EVENTS, MAX_TOOL_CALLS } from '../../shared/limits.ts';
+import type { SseEvent } from '../../sse/index.ts';
+import { createDeltaBatcher, systemClock, type Clock } from './delta-batcher.ts';
+
+export type AnswerOutcome = 'complete' | 'stopped' | 'truncated';
+export type FinalMessage = Extract<StreamMessage, { type: 'end' | 'failed' }>;
+
+export interface ToolCallSnapshot {
+  index: number;
+  id: string;
+  name: string;
+  /** The input JSON as streamed so far. */
+  json: string;
+}
+
+/** One raw SSE event as it arrived: ms since the answer started, its type, its data. */
+export interface RawEventRecord {
+  atMs: number;
+  event: string;
+  data: string;
+  id: string | undefined;
+}
+
+export interface AnswerSnapshot {
+  text: string;
+  thinking: string;
+  usage: Usage;
+  toolCalls: ToolCallSnapshot[];
+  stopReason: string | null;
+  final: FinalMessage | null;
+}
+
+export interface AnswerEvents {
+  text: { delta: string; snapshot: string };
+  thinking: { delta: string; snapshot: string };
+  'tool-start': { index: number; id: string; name: string };
+  'tool-input': { index: number; delta: string; snapshot: string };
+  usage: { delta: Usage; snapshot: Usage };
+  stop: { reason: string };
+  /** An error the provider reported inside the stream. */
+  'stream-error': { type: string; message: string };
+  raw: RawEventRecord;
+  retrying: { error: UserError; inSeconds: number };
+  final: FinalMessage;
+}
+
+type Listener<K extends keyof AnswerEvents> = (event: AnswerEvents[K]) => void;
+
+/** Sends a message to the panel that shows this answer; false when it is gone. */
+export type Receiver = (message: StreamMessage) => boolean;
+
+export interface AnswerSink {
+  readonly requestId: string;
+  push(delta: ChatDelta): void;
+  raw(event: SseEvent): void;
+  retrying(error: UserError, inSeconds: number): void;
+  end(outcome: AnswerOutcome): void;
+  fail(error: UserError): void;
+  /** Whether a final message was sent. */
+  readonly finished: boolean;
+  snapshot(): AnswerSnapshot;
+  /** The snapshot message for a re-attaching panel (what was sent up to its seq). */
+  snapshotMessage(): SnapshotMessage;
+  rawEvents(): readonly RawEventRecord[];
+  /** Which panel receives messages from now on (null: none; messages are only recorded). */
+  attach(receiver: Receiver | null): void;
+  readonly attached: boolean;
+  on<K extends keyof AnswerEvents>(type: K, listener: Listener<K>): () => void;
+}
+
+export interface SinkOptions {
+  receiver?: Receiver | null;
+  clock?: Clock;
+  batchIntervalMs?: number;
+  /** Outgoing messages are checked before they leave; one the panel would refuse becomes a failure. */
+  validate?: (message: StreamMessage) => boolean;
+}
+
+type Unnumbered<M> = M extends StreamMessage ? Omit<M, 'seq' | 'requestId'> : never;
+
+export function createAnswerSink(requestId: string, options: SinkOptions = {}): AnswerSink {
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
+  let receiver = options.receiver ?? null;
+  let seq = 0;
+  let lastSentSeq = -1;
+  let text = '';
+  let thinking = '';
+  let usage: Usage = {};
+  const tools = new Map<number, ToolCallSnapshot>();
+  let stopReason: string | null = null;
+  let final: FinalMessage | null = null;
+  const ring: RawEventRecord[] = [];
+  let ringBytes = 0;
+  const listeners = new Map<keyof AnswerEvents, Set<(event: never) => void>>();
+
+  function emit<K extends keyof AnswerEvents>(type: K, event: AnswerEvents[K]): void {
+    const set = listeners.get(type);
+    if (!set) return;
+    for (const listener of set) (listener as Listener<K>)(event);
+  }
+
+  /** The one place sequence numbers are made. */
+  function send(message: Unnumbered<StreamMessage>): void {
+    let numbered = { ...message, requestId, seq: seq++ } as StreamMessage;
+    if (options.validate && !options.validate(numbered)) {
+      // A message the panel would refuse would leave it waiting forever: end the answer
+      // with a failure it accepts instead (what was already sent stays).
+      numbered = { type: 'failed', requestId, seq: numbered.seq, error: { code: 'undeliverable' } };
+      final ??= numbered;
+    }
+    lastSentSeq = numbered.seq;
+    if (receiver && !receiver(numbered)) receiver = null;
+  }
+
+  const interval = options.batchIntervalMs;
+  const thinkingBatcher = createDeltaBatcher((chunk) => send({ type: 'thinking', text: chunk }), interval, clock);
+  const textBatcher = createDeltaBatcher((chunk) => send({ type: 'delta', text: chunk }), interval, clock);
+  /** Text waiting in a batcher must leave before any other message, to keep the order. */
+  const flushText = () => {
+    thinkingBatcher.flush();
+    textBatcher.flush();
+  };
+
+  function finish(message: Unnumbered<FinalMessage>): void {
+    if (final) return;
+    flushText();
+    send(message);
+    final ??= { ...message, requestId, seq: lastSentSeq } as FinalMessage;
+    emit('final', final);
+  }
+
+  const sink: AnswerSink = {
+    requestId,
+    push(delta) {
+      if (final) return;
+      switch (delta.type) {
+        case 'text':
+          if (delta.text === '') return;
+          text += delta.text;
+          // Reasoning comes before the answer it leads to.
+          thinkingBatcher.flush();
+          textBatcher.push(delta.text);
+          emit('text', { delta: delta.text, snapshot: text });
+          return;
+        case 'thinking':
+          if (delta.text === '') return;
+          thinking += delta.text;
+          thinkingBatcher.push(delta.text);
+          emit('thinking', { delta: delta.text, snapshot: thinking });
+          return;
+        case 'thinking-signature':
+          return;
+        case 'tool-start': {
+          if (!tools.has(delta.index) && tools.size >= MAX_TOOL_CALLS) return;
+          const before = tools.get(delta.index);
+          const tool = { index: delta.index, id: delta.id || (before?.id ?? ''), name: delta.name || (before?.name ?? ''), json: before?.json ?? '' };
+          tools.set(delta.index, tool);
+          flushText();
+          send({ type: 'tool-start', index: tool.index, id: tool.id, name: tool.name });
+          emit('tool-start', { index: tool.index, id: tool.id, name: tool.name });
+          return;
+        }
+        case 'tool-input': {
+          if (!tools.has(delta.index) && tools.size >= MAX_TOOL_CALLS) return;
+          const tool = tools.get(delta.index) ?? { index: delta.index, id: '', name: '', json: '' };
+          tool.json += delta.json;
+          tools.set(delta.index, tool);
+          flushText();
+          send({ type: 'tool-input', index: delta.index, json: delta.json });
+          emit('tool-input', { index: delta.index, delta: delta.json, snapshot: tool.json });
+          return;
+        }
+        case 'usage':
+          usage = { ...usage, ...delta.usage };
+          flushText();
+          send({ type: 'usage', usage: delta.usage });
+          emit('usage', { delta: delta.usage, snapshot: usage });
+          return;
+        case 'stop':
+          stopReason = delta.reason;
+          emit('stop', { reason: delta.reason });
+          return;
+        case 'error':
+          emit('stream-error', delta.error);
+          return;
+        case 'done':
+          return;
+        default: {
+          const unknown: never = delta;
+          throw new Error(`Unknown delta ${(unknown as { type: string }).type}`);
+        }
+      }
+    },
+    raw(event) {
+      const record: RawEventRecord = { atMs: Math.round(clock.now() - startedAt), event: event.event, data: event.data, id: event.id };
+      ring.push(record);
+      ringBytes += record.data.length;
+      while (ring.length > MAX_RAW_EVENTS || (ringBytes > MAX_RAW_EVENT_BYTES && ring.length > 1)) {
+        ringBytes -= (ring.shift() as RawEventRecord).data.length;
+      }
+      emit('raw', record);
+    },
+    retrying(error, inSeconds) {
+      if (final) return;
+      flushText();
+      send({ type: 'retrying', error, inSeconds });
+      emit('retrying', { error, inSeconds });
+    },
+    end(outcome) {
+      finish({ type: 'end', stopReason: outcome === 'complete' || outcome === 'truncated' ? stopReason : null, outcome });
+    },
+    fail(error) {
+      finish({ type: 'failed', error });
+    },
+    get finished() {
+      return final !== null;
+    },
+    snapshot() {
+      return {
+        text,
+        thinking,
+        usage: { ...usage },
+        toolCalls: [...tools.values()].sort((a, b) => a.index - b.index).map((tool) => ({ ...tool })),
+        stopReason,
+        final,
+      };
+    },
+    snapshotMessage() {
+      // Text still waiting in a batcher is part of the snapshot: flush it first so the
+      // snapshot's seq covers it.
+      flushText();
+      const snap = sink.snapshot();
+      return {
+        type: 'snapshot',
+        requestId,
+        seq: lastSentSeq,
+        text: snap.text,
+        thinking: snap.thinking,
+        usage: snap.usage,
+        toolCalls: snap.toolCalls,
+        final: snap.final,
+      };
+    },
+    rawEvents: () => ring.slice(),
+    attach(next) {
+      receiver = next;
+    },
+    get attached() {
+      return receiver !== null;
+    },
+    on(type, listener) {
+      let set = listeners.get(type);
+      if (!set) {
+        set = new Set();
+        listeners.set(type, set);
+      }
+      set.add(listener as (event: never) => void);
+      return () => set.delete(listener as (event: never) => void);
+    },
+  };
+  return sink;
+}
