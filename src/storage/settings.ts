@@ -1,67 +1,57 @@
 /**
- * Settings and API keys, in `storage.local`. Keys live in their own item, one per
- * provider, so nothing that reads settings for display can leak them; they never go to
- * `storage.sync` (which the browser uploads). Only the background reads keys.
+ * Settings (provider, model, address, custom endpoint), in `storage.local`. API keys are
+ * not here: they are in keys.ts, which only the background imports, so nothing that reads
+ * settings can leak one.
+ *
+ * Version 2 (schema-checked). Version 1 was the same object without a version, and the
+ * oldest ones lack `provider` and `custom`: the migration fills what is missing from the
+ * defaults.
  */
-import { storage } from 'wxt/utils/storage';
-import type { PublicSettings } from '../messaging/protocol.ts';
-import { PRESETS, PROVIDER_IDS, type ProviderId } from '../providers/presets.ts';
+import * as v from 'valibot';
+import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
+import { DEFAULT_MODEL, DEFAULT_PROVIDER, ProviderIdSchema } from '../shared/ids.ts';
+import { MAX_MODEL_CHARS, MAX_URL_CHARS } from '../shared/limits.ts';
+import { defineVersionedItem } from './item.ts';
 
-/** The model a new user starts with: the Anthropic preset's. */
-export const DEFAULT_MODEL = PRESETS.anthropic.defaultModel;
+export { DEFAULT_MODEL } from '../shared/ids.ts';
+export type { CustomEndpoint } from '../shared/custom-endpoint.ts';
 
-/** A "Custom SSE" endpoint: how to call it and where the text is in its events. */
-export interface CustomEndpoint {
-  url: string;
-  method: 'POST' | 'GET';
-  /** "Name: value" lines; `{{key}}` is replaced by the API key in the background. */
-  headers: string;
-  /** JSON with `{{messages}}`, `{{prompt}}`, `{{system}}` placeholders. */
-  bodyTemplate: string;
-  textPath: string;
-  reasoningPath: string;
-  textMode: 'delta' | 'cumulative';
-  doneData: string;
-  eventType: string;
-}
-
-export interface StoredSettings {
-  provider: ProviderId;
-  model: string;
+export const StoredSettingsSchema = v.object({
+  provider: ProviderIdSchema,
+  model: v.pipe(v.string(), v.maxLength(MAX_MODEL_CHARS)),
   /** "" means the provider's own URL. */
-  baseUrl: string;
-  custom: CustomEndpoint | null;
-}
+  baseUrl: v.pipe(v.string(), v.maxLength(MAX_URL_CHARS)),
+  custom: v.nullable(CustomEndpointSchema),
+});
+export type StoredSettings = v.InferOutput<typeof StoredSettingsSchema>;
 
-export const DEFAULT_SETTINGS: StoredSettings = { provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null };
+export const DEFAULT_SETTINGS: Readonly<StoredSettings> = Object.freeze({
+  provider: DEFAULT_PROVIDER,
+  model: DEFAULT_MODEL,
+  baseUrl: '',
+  custom: null,
+});
 
-const settingsItem = storage.defineItem<StoredSettings>('local:settings', { fallback: DEFAULT_SETTINGS });
-const keysItem = storage.defineItem<Partial<Record<ProviderId, string>>>('local:apiKeys', { fallback: {} });
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const settingsItem = defineVersionedItem<StoredSettings>({
+  key: 'local:settings',
+  version: 2,
+  schema: StoredSettingsSchema,
+  fallback: DEFAULT_SETTINGS,
+  migrations: {
+    // Anything that is not an object is left as it is, fails the schema and is reset.
+    2: (old: unknown) => (isRecord(old) ? { ...DEFAULT_SETTINGS, ...old } : old),
+  },
+});
+
+/** The stored settings, or the defaults (never throws; see takeStorageProblems in item.ts). */
 export async function loadSettings(): Promise<StoredSettings> {
-  // Fill fields a settings object saved by an older version lacks.
-  return { ...DEFAULT_SETTINGS, ...(await settingsItem.getValue()) };
+  return settingsItem.getValue();
 }
 
+/** Throws when the settings do not match the schema (check them first) or storage fails. */
 export async function saveSettings(settings: StoredSettings): Promise<void> {
   await settingsItem.setValue(settings);
-}
-
-/** Only the background calls this. */
-export async function loadApiKey(provider: ProviderId = 'anthropic'): Promise<string> {
-  return (await keysItem.getValue())[provider] ?? '';
-}
-
-/** "" forgets the key of that provider. */
-export async function saveApiKey(key: string, provider: ProviderId = 'anthropic'): Promise<void> {
-  const keys = { ...(await keysItem.getValue()) };
-  if (key === '') delete keys[provider];
-  else keys[provider] = key;
-  await keysItem.setValue(keys);
-}
-
-export async function loadPublicSettings(): Promise<PublicSettings> {
-  const [settings, keys] = await Promise.all([loadSettings(), keysItem.getValue()]);
-  const providersWithKey = PROVIDER_IDS.filter((id) => (keys[id] ?? '') !== '');
-  return { ...settings, hasKey: providersWithKey.includes(settings.provider), providersWithKey };
 }
