@@ -62,7 +62,6 @@ export class SseEventTooLargeError extends Error {
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024 * 1024;
 
 const LF = 10;
-const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;

@@ -22,10 +22,7 @@ export interface ParseSseStreamOptions {
  * - An event larger than `maxEventBytes` rejects with `SseEventTooLargeError`.
  * - Concurrent `next()` calls are served in order.
  */
-export async function* parseSseStream(
-  body: ReadableStream<Uint8Array>,
-  options?: ParseSseStreamOptions,
-): AsyncGenerator<SseEvent> {
+export async function* parseSseStream(body: ReadableStream<Uint8Array>, options?: ParseSseStreamOptions): AsyncGenerator<SseEvent> {
   const signal = options?.signal;
   const batches = readSseBatches(body, options);
   try {
