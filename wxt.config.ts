@@ -4,24 +4,26 @@ import preact from '@preact/preset-vite';
 // `--mode e2e` builds to .output/<target>-e2e with the loopback host permission the
 // browser tests need to reach the mock provider; it never reaches a shipped manifest.
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser, mode }) => {
     const e2e = mode === 'e2e';
     return {
-      name: 'Aside',
-      description: 'Select text, ask, and read the answer streaming in a side panel.',
+      // Words come from locales/<lang>.yml (the @wxt-dev/i18n module writes _locales/).
+      default_locale: 'en',
+      name: '__MSG_extension_name__',
+      description: '__MSG_extension_description__',
       permissions: ['storage', 'scripting', 'activeTab', 'contextMenus'],
       host_permissions: ['https://api.anthropic.com/*', ...(e2e ? ['http://127.0.0.1/*'] : [])],
       // "Use page selection" from inside the panel asks for these from the click,
       // because clicks inside the panel do not grant activeTab. Custom base URLs
       // (a local mock, a proxy) are requested the same way.
       optional_host_permissions: ['http://*/*', 'https://*/*'],
-      action: { default_title: 'Open Aside' },
+      action: { default_title: '__MSG_action_title__' },
       commands: {
         'ask-about-selection': {
           suggested_key: { default: 'Alt+Shift+A' },
-          description: 'Ask Aside about the selected text',
+          description: '__MSG_command_ask__',
         },
       },
       // Stated in full so that: remote images can never load (a markdown image is a known
