@@ -1,0 +1,39 @@
+/**
+ * The panel's language as component state: reads the saved choice once, switches to it,
+ * and re-renders on every switch; `<html lang>` follows. `ready` is false until the first
+ * switch is done, so the panel never shows a flash of the other language.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { UiLanguage } from '../../shared/ids.ts';
+import { loadPreferences, saveLanguage } from '../../storage/preferences.ts';
+import { currentLanguage, onLanguageChange, setLanguage, uiLocale } from './index.ts';
+
+export function useLanguage(): { ready: boolean; language: UiLanguage; choose(language: UiLanguage): void } {
+  const [ready, setReady] = useState(false);
+  const [language, setLanguageState] = useState<UiLanguage>(currentLanguage());
+  useEffect(() => {
+    let disposed = false;
+    const unsubscribe = onLanguageChange(() => {
+      document.documentElement.lang = uiLocale();
+      setLanguageState(currentLanguage());
+    });
+    void loadPreferences()
+      .then((preferences) => setLanguage(preferences.language))
+      .catch(() => setLanguage('auto'))
+      .finally(() => {
+        if (!disposed) setReady(true);
+      });
+    return () => {
+      disposed = true;
+      unsubscribe();
+    };
+  }, []);
+  return {
+    ready,
+    language,
+    choose(next) {
+      void setLanguage(next);
+      void saveLanguage(next).catch(() => {});
+    },
+  };
+}
