@@ -3,16 +3,18 @@
  * context menu, and the keyboard command: each opens the panel inside the user's
  * gesture, then reads the selection and hands it over.
  */
+import { i18n } from '#i18n';
 import type { Browser } from 'wxt/browser';
 import type { QuickAction } from '../messaging/protocol.ts';
 import { openPanelFromGesture } from './open-panel.ts';
 import { readSelectionFromTab } from './page-selection.ts';
 import { handOffSelection } from './selection-handoff.ts';
 
-export const MENU_ITEMS: { id: string; title: string; action: QuickAction }[] = [
-  { id: 'aside-summarize', title: 'Summarize with Aside', action: 'summarize' },
-  { id: 'aside-explain', title: 'Explain with Aside', action: 'explain' },
-  { id: 'aside-ask', title: 'Ask Aside about this', action: 'ask' },
+/** Titles are in the browser's language (locales/<lang>.yml, read through browser.i18n). */
+export const MENU_ITEMS: { id: string; title: () => string; action: QuickAction }[] = [
+  { id: 'aside-summarize', title: () => i18n.t('menu_summarize'), action: 'summarize' },
+  { id: 'aside-explain', title: () => i18n.t('menu_explain'), action: 'explain' },
+  { id: 'aside-ask', title: () => i18n.t('menu_ask'), action: 'ask' },
 ];
 
 export const ASK_COMMAND = 'ask-about-selection';
@@ -20,7 +22,7 @@ export const ASK_COMMAND = 'ask-about-selection';
 export function createContextMenus(): void {
   browser.contextMenus.removeAll(() => {
     for (const item of MENU_ITEMS) {
-      browser.contextMenus.create({ id: item.id, title: item.title, contexts: ['selection'] });
+      browser.contextMenus.create({ id: item.id, title: item.title(), contexts: ['selection'] });
     }
   });
 }

@@ -3,20 +3,28 @@ import { Conversation } from './components/Conversation.tsx';
 import { NoticeBanner } from './components/NoticeBanner.tsx';
 import { SelectionCard } from './components/SelectionCard.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
+import { t } from './i18n/index.ts';
+import { useLanguage } from './i18n/use-language.ts';
 import { isAnswering, isReady } from './state.ts';
 import { usePanel } from './use-panel.ts';
 
+/** The keyboard command's default (manifest commands); a key name, not a word. */
+const ASK_SHORTCUT = 'Alt+Shift+A';
+
 export function App() {
   const { state, commands } = usePanel();
+  const { ready, language, choose } = useLanguage();
   const answering = isAnswering(state);
+  // Until the saved language is in place: nothing, rather than a flash of the other one.
+  if (!ready) return null;
   return (
     <div class="panel">
       <header class="panel-header">
-        <h1>Aside</h1>
+        <h1>{t('extension_name')}</h1>
         <div class="header-actions">
           {!state.connected && (
             <span class="status-pill" role="status">
-              Reconnecting…
+              {t('status_reconnecting')}
             </span>
           )}
           <button
@@ -24,9 +32,9 @@ export function App() {
             class="ghost"
             onClick={commands.newConversation}
             disabled={answering || state.turns.length === 0}
-            title="Start a new conversation"
+            title={t('new_chat_title')}
           >
-            New chat
+            {t('new_chat')}
           </button>
           <button
             type="button"
@@ -34,9 +42,9 @@ export function App() {
             data-testid="open-settings"
             aria-pressed={state.settingsOpen}
             onClick={() => commands.openSettings(!state.settingsOpen)}
-            title="Settings"
+            title={t('settings')}
           >
-            Settings
+            {t('settings')}
           </button>
         </div>
       </header>
@@ -52,7 +60,7 @@ export function App() {
       )}
       {state.settingsOpen || state.settings === null ? (
         state.settings === null ? (
-          <p class="muted loading">Connecting…</p>
+          <p class="muted loading">{t('connecting')}</p>
         ) : (
           <SettingsForm
             settings={state.settings}
@@ -62,6 +70,8 @@ export function App() {
             onTest={commands.testConnection}
             onListModels={commands.listModels}
             onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
+            language={language}
+            onLanguage={choose}
           />
         )
       ) : (
@@ -69,13 +79,13 @@ export function App() {
           <main class="conversation-scroll">
             <Conversation
               turns={state.turns}
+              language={language}
               onRetry={commands.retry}
               onOpenSettings={() => commands.openSettings(true)}
             />
             {state.turns.length === 0 && !state.selection && (
               <p class="muted empty-hint">
-                Select text on a page, then right-click → “Summarize with Aside”, press Alt+Shift+A, or click “Use page
-                selection” below. You can also just type a question.
+                {t('empty_hint', { menu: t('menu_summarize'), shortcut: ASK_SHORTCUT, button: t('use_selection') })}
               </p>
             )}
           </main>

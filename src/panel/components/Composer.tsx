@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { t } from '../i18n/index.ts';
 
 export function Composer(props: {
   draft: string;
@@ -27,8 +28,8 @@ export function Composer(props: {
         data-testid="composer"
         rows={3}
         value={props.draft}
-        placeholder={props.hasSelection ? 'Ask about the selected text…' : 'Ask anything…'}
-        aria-label="Your question"
+        placeholder={props.hasSelection ? t('composer_placeholder_selection') : t('composer_placeholder')}
+        aria-label={t('composer_label')}
         onInput={(event) => props.onDraft(event.currentTarget.value)}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
@@ -39,16 +40,16 @@ export function Composer(props: {
       />
       <div class="row">
         <button type="button" class="ghost" data-testid="use-selection" onClick={props.onUseSelection}>
-          Use page selection
+          {t('use_selection')}
         </button>
         <span class="spacer" />
         {props.answering ? (
           <button type="button" class="stop" data-testid="stop" onClick={props.onStop}>
-            Stop
+            {t('stop')}
           </button>
         ) : (
           <button type="submit" data-testid="send">
-            Send
+            {t('send')}
           </button>
         )}
       </div>

@@ -1,15 +1,17 @@
 import type { UserError } from '../../messaging/protocol.ts';
+import { errorText, t } from '../i18n/index.ts';
 
-const FIX_LABELS: Record<NonNullable<UserError['fix']>, string> = {
-  settings: 'Open settings',
-  retry: 'Retry',
-  'grant-page-access': 'Allow reading pages',
-};
+const FIX_LABELS = {
+  settings: () => t('open_settings'),
+  retry: () => t('retry'),
+  'grant-page-access': () => t('allow_reading_pages'),
+} satisfies Record<NonNullable<UserError['fix']>, () => string>;
 
+/** The sentence for an error, and under it, small and as it came, the provider's own words. */
 export function ErrorDetails({ error }: { error: UserError }) {
   return (
     <>
-      <p class="error-message">{error.message}</p>
+      <p class="error-message">{errorText(error)}</p>
       {error.detail && <p class="error-detail">{error.detail}</p>}
     </>
   );
@@ -28,11 +30,11 @@ export function NoticeBanner(props: {
       <div class="row">
         {fix && (
           <button type="button" data-testid="notice-fix" onClick={() => props.onFix(fix)}>
-            {FIX_LABELS[fix]}
+            {FIX_LABELS[fix]()}
           </button>
         )}
         <button type="button" class="ghost" onClick={props.onDismiss}>
-          Dismiss
+          {t('dismiss')}
         </button>
       </div>
     </div>

@@ -1,8 +1,8 @@
 import type { PageSelection } from '../../messaging/protocol.ts';
-import { QUICK_ACTION_QUESTIONS } from '../state.ts';
+import { t } from '../i18n/index.ts';
 
 export function formatLength(chars: number): string {
-  return `${chars.toLocaleString('en')} character${chars === 1 ? '' : 's'}`;
+  return t('selection_length', { count: chars });
 }
 
 /** Exactly what will be sent about the page: shown, collapsible, with its size. */
@@ -10,7 +10,7 @@ export function SelectionPreview({ selection, open = false }: { selection: PageS
   return (
     <details class="selection" open={open} data-testid="selection">
       <summary>
-        <span class="selection-label">Selected text</span>
+        <span class="selection-label">{t('selected_text')}</span>
         <span class="muted"> · {formatLength(selection.text.length)}</span>
         {selection.title && <span class="selection-source muted"> · {selection.title}</span>}
       </summary>
@@ -19,8 +19,10 @@ export function SelectionPreview({ selection, open = false }: { selection: PageS
       </blockquote>
       {selection.truncated && (
         <p class="muted small" data-testid="selection-truncated">
-          The selection was {formatLength(selection.originalLength)}; Aside sends the first{' '}
-          {formatLength(selection.text.length)}.
+          {t('selection_truncated', {
+            original: formatLength(selection.originalLength),
+            sent: formatLength(selection.text.length),
+          })}
         </p>
       )}
     </details>
@@ -34,27 +36,27 @@ export function SelectionCard(props: {
   onDiscard(): void;
 }) {
   return (
-    <section class="selection-card" data-testid="selection-card" aria-label="Selected text to ask about">
+    <section class="selection-card" data-testid="selection-card" aria-label={t('selection_card_label')}>
       <SelectionPreview selection={props.selection} open />
       <div class="row">
         <button
           type="button"
           data-testid="summarize"
           disabled={props.disabled}
-          onClick={() => props.onAction(QUICK_ACTION_QUESTIONS.summarize)}
+          onClick={() => props.onAction(t('question_summarize'))}
         >
-          Summarize
+          {t('summarize')}
         </button>
         <button
           type="button"
           data-testid="explain"
           disabled={props.disabled}
-          onClick={() => props.onAction(QUICK_ACTION_QUESTIONS.explain)}
+          onClick={() => props.onAction(t('question_explain'))}
         >
-          Explain
+          {t('explain')}
         </button>
-        <button type="button" class="ghost" onClick={props.onDiscard} title="Do not send this selection">
-          Remove
+        <button type="button" class="ghost" onClick={props.onDiscard} title={t('remove_title')}>
+          {t('remove')}
         </button>
       </div>
     </section>

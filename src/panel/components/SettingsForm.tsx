@@ -1,13 +1,35 @@
 import { useState } from 'preact/hooks';
-import type { PublicSettings, SettingsInput } from '../../messaging/protocol.ts';
-import { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../../providers/custom.ts';
-import { PRESETS, PROVIDER_IDS, presetFor, type ProviderId } from '../../providers/presets.ts';
-import type { CustomEndpoint } from '../../storage/settings.ts';
-import { checkSettings, effectiveBaseUrl, originPattern } from '../../storage/validate-settings.ts';
+import type { PublicSettings, SettingsInput, UserError } from '../../messaging/protocol.ts';
+import {
+  BUILT_IN_ORIGINS,
+  checkSettings,
+  effectiveBaseUrl,
+  OLLAMA_ORIGINS_SETTING,
+  originPattern,
+  PROVIDER_IDS,
+  presetFor,
+  type ProviderId,
+} from '../../providers/catalog.ts';
+import { DEFAULT_CUSTOM_BODY_TEMPLATE, type CustomEndpoint } from '../../shared/custom-endpoint.ts';
+import { userError } from '../../shared/errors.ts';
+import { UI_LANGUAGES, type UiLanguage } from '../../shared/ids.ts';
+import { connectionTestText, providerKeyHint, providerName, t, tParts } from '../i18n/index.ts';
 import type { PanelState } from '../state.ts';
+import { ErrorDetails } from './NoticeBanner.tsx';
 
-/** Origins in the manifest's host_permissions: no prompt needed. */
-const BUILT_IN_ORIGINS = ['https://api.anthropic.com'];
+/** Examples and wire tokens shown in the form: not words, the same in every language. */
+const EXAMPLE_BASE_URL = 'https://host/v1';
+const EXAMPLE_ENDPOINT_URL = 'https://host/stream';
+const DEFAULT_DONE_DATA = '[DONE]';
+const METHODS = ['POST', 'GET'] as const;
+const KEY_TOKEN = '{{key}}';
+const BODY_TOKENS = '{{messages}}, {{prompt}}, {{system}}';
+
+const LANGUAGE_LABELS = {
+  auto: () => t('language_auto'),
+  en: () => t('language_en'),
+  zh_CN: () => t('language_zh_CN'),
+} satisfies Record<UiLanguage, () => string>;
 
 /**
  * A provider other than Anthropic needs a host permission, asked for inside this click
@@ -55,6 +77,8 @@ export function SettingsForm(props: {
   onTest(input: SettingsInput): void;
   onListModels(input: SettingsInput): void;
   onClose?: () => void;
+  language: UiLanguage;
+  onLanguage(language: UiLanguage): void;
 }) {
   const saved = props.settings;
   const [provider, setProvider] = useState<ProviderId>(saved.provider);
@@ -62,10 +86,11 @@ export function SettingsForm(props: {
   const [model, setModel] = useState(saved.model);
   const [baseUrl, setBaseUrl] = useState(saved.baseUrl);
   const [custom, setCustom] = useState<CustomEndpoint>(saved.custom ?? EMPTY_CUSTOM);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<UserError | null>(null);
   const preset = presetFor(provider);
   const isCustom = preset.dialect === 'custom';
   const keyStored = saved.providersWithKey.includes(provider);
+  const keyHint = providerKeyHint(provider);
 
   const chooseProvider = (next: ProviderId) => {
     setProvider(next);
@@ -88,7 +113,7 @@ export function SettingsForm(props: {
       ...options,
     });
     if (!check.ok) {
-      setProblem(check.message);
+      setProblem(check.error);
       return null;
     }
     setProblem(null);
@@ -101,7 +126,7 @@ export function SettingsForm(props: {
     const target = value.custom ? value.custom.url : effectiveBaseUrl({ provider, baseUrl: value.baseUrl });
     void requestHostFor(target).then((granted) => {
       if (granted) action(value);
-      else setProblem(`Aside needs your permission to reach ${new URL(target).host}. Allow it when the browser asks.`);
+      else setProblem(userError('permission-denied', { params: { host: new URL(target).host } }));
     });
   };
 
@@ -117,39 +142,51 @@ export function SettingsForm(props: {
         });
       }}
     >
-      <h2>Settings</h2>
+      <h2>{t('settings')}</h2>
       {!saved.hasKey && saved.provider === 'anthropic' && provider === 'anthropic' && (
-        <p class="muted">Aside answers with the AI provider of your choice, using your own API key. Paste it below to start.</p>
+        <p class="muted">{t('settings_intro')}</p>
       )}
-      <Field label="Provider">
-        <select data-testid="provider" value={provider} onChange={(event) => chooseProvider(event.currentTarget.value as ProviderId)}>
-          {PROVIDER_IDS.map((id) => (
+      <Field label={t('field_language')}>
+        <select
+          data-testid="language"
+          value={props.language}
+          onChange={(event) => props.onLanguage(event.currentTarget.value as UiLanguage)}
+        >
+          {UI_LANGUAGES.map((id) => (
             <option key={id} value={id}>
-              {PRESETS[id].label}
+              {LANGUAGE_LABELS[id]()}
             </option>
           ))}
         </select>
       </Field>
-      <Field label="API key" hint={preset.needsKey ? undefined : '(optional)'}>
+      <Field label={t('field_provider')}>
+        <select data-testid="provider" value={provider} onChange={(event) => chooseProvider(event.currentTarget.value as ProviderId)}>
+          {PROVIDER_IDS.map((id) => (
+            <option key={id} value={id}>
+              {providerName(id)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('field_api_key')} hint={preset.needsKey ? undefined : t('hint_optional')}>
         <input
           type="password"
           data-testid="api-key"
           autocomplete="off"
           spellcheck={false}
           value={apiKey}
-          placeholder={keyStored ? 'Saved (hidden). Type to replace it.' : preset.keyHint ? `From ${preset.keyHint}` : ''}
+          placeholder={keyStored ? t('key_saved_placeholder') : keyHint ? t('key_hint_placeholder', { hint: keyHint }) : ''}
           onInput={(event) => setApiKey(event.currentTarget.value)}
         />
       </Field>
       {provider === 'ollama' && (
         <p class="muted small" data-testid="ollama-hint">
-          Ollama accepts requests from extensions only when started with{' '}
-          <code>OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*</code>.
+          {tParts('ollama_hint', { setting: <code>{OLLAMA_ORIGINS_SETTING}</code> })}
         </p>
       )}
       {!isCustom && (
         <>
-          <Field label="Model">
+          <Field label={t('field_model')}>
             <div class="row tight">
               <input
                 type="text"
@@ -157,7 +194,7 @@ export function SettingsForm(props: {
                 list="aside-models"
                 spellcheck={false}
                 value={model}
-                placeholder={preset.defaultModel || 'Load models, or type a name'}
+                placeholder={preset.defaultModel || t('model_placeholder')}
                 onInput={(event) => setModel(event.currentTarget.value)}
               />
               <button
@@ -167,7 +204,7 @@ export function SettingsForm(props: {
                 disabled={props.models?.status === 'loading'}
                 onClick={() => withPermission(props.onListModels, { modelOptional: true })}
               >
-                {props.models?.status === 'loading' ? 'Loading…' : 'Load models'}
+                {props.models?.status === 'loading' ? t('loading') : t('load_models')}
               </button>
             </div>
             <datalist id="aside-models">
@@ -179,17 +216,21 @@ export function SettingsForm(props: {
             </datalist>
           </Field>
           {props.models?.status === 'done' && (
-            <p class={props.models.error ? 'error-message small' : 'muted small'} data-testid="models-result">
-              {props.models.error ?? `${props.models.list.length} models available: pick one from the list or type a name.`}
-            </p>
+            <div class={props.models.error ? 'small' : 'muted small'} data-testid="models-result">
+              {props.models.error ? (
+                <ErrorDetails error={props.models.error} />
+              ) : (
+                t('models_available', { count: props.models.list.length })
+              )}
+            </div>
           )}
-          <Field label="Base URL" hint={preset.baseUrl ? '(optional)' : undefined}>
+          <Field label={t('field_base_url')} hint={preset.baseUrl ? t('hint_optional') : undefined}>
             <input
               type="url"
               data-testid="base-url"
               spellcheck={false}
               value={baseUrl}
-              placeholder={preset.baseUrl || 'https://host/v1'}
+              placeholder={preset.baseUrl || EXAMPLE_BASE_URL}
               onInput={(event) => setBaseUrl(event.currentTarget.value)}
             />
           </Field>
@@ -197,52 +238,55 @@ export function SettingsForm(props: {
       )}
       {isCustom && (
         <fieldset class="custom" data-testid="custom-endpoint">
-          <legend>Custom SSE endpoint</legend>
-          <Field label="URL">
-            <input type="url" data-testid="custom-url" value={custom.url} placeholder="https://host/stream" onInput={(e) => editCustom({ url: e.currentTarget.value })} />
+          <legend>{t('custom_legend')}</legend>
+          <Field label={t('field_url')}>
+            <input type="url" data-testid="custom-url" value={custom.url} placeholder={EXAMPLE_ENDPOINT_URL} onInput={(e) => editCustom({ url: e.currentTarget.value })} />
           </Field>
-          <Field label="Method">
+          <Field label={t('field_method')}>
             <select data-testid="custom-method" value={custom.method} onChange={(e) => editCustom({ method: e.currentTarget.value as 'POST' | 'GET' })}>
-              <option value="POST">POST</option>
-              <option value="GET">GET</option>
+              {METHODS.map((method) => (
+                <option key={method} value={method}>
+                  {method}
+                </option>
+              ))}
             </select>
           </Field>
-          <Field label="Headers" hint="(one “Name: value” per line; {{key}} is your API key)">
+          <Field label={t('field_headers')} hint={t('hint_headers', { token: KEY_TOKEN })}>
             <textarea data-testid="custom-headers" rows={2} spellcheck={false} value={custom.headers} onInput={(e) => editCustom({ headers: e.currentTarget.value })} />
           </Field>
           {custom.method === 'POST' && (
-            <Field label="Request body" hint="(JSON; {{messages}}, {{prompt}}, {{system}} are filled in)">
+            <Field label={t('field_body')} hint={t('hint_body', { tokens: BODY_TOKENS })}>
               <textarea data-testid="custom-body" rows={3} spellcheck={false} value={custom.bodyTemplate} onInput={(e) => editCustom({ bodyTemplate: e.currentTarget.value })} />
             </Field>
           )}
-          <Field label="Text path" hint="(where the text is in each event’s JSON, e.g. delta, token, output.text, choices.0.delta.content)">
+          <Field label={t('field_text_path')} hint={t('hint_text_path')}>
             <input type="text" data-testid="custom-text-path" spellcheck={false} value={custom.textPath} onInput={(e) => editCustom({ textPath: e.currentTarget.value })} />
           </Field>
-          <Field label="Each event carries">
+          <Field label={t('field_text_mode')}>
             <select data-testid="custom-text-mode" value={custom.textMode} onChange={(e) => editCustom({ textMode: e.currentTarget.value as 'delta' | 'cumulative' })}>
-              <option value="delta">the new text only</option>
-              <option value="cumulative">all the text so far</option>
+              <option value="delta">{t('text_mode_delta')}</option>
+              <option value="cumulative">{t('text_mode_cumulative')}</option>
             </select>
           </Field>
-          <Field label="Reasoning path" hint="(optional)">
+          <Field label={t('field_reasoning_path')} hint={t('hint_optional')}>
             <input type="text" data-testid="custom-reasoning-path" spellcheck={false} value={custom.reasoningPath} onInput={(e) => editCustom({ reasoningPath: e.currentTarget.value })} />
           </Field>
-          <Field label="End marker" hint="(optional; default [DONE])">
-            <input type="text" data-testid="custom-done" spellcheck={false} value={custom.doneData} placeholder="[DONE]" onInput={(e) => editCustom({ doneData: e.currentTarget.value })} />
+          <Field label={t('field_done')} hint={t('hint_done')}>
+            <input type="text" data-testid="custom-done" spellcheck={false} value={custom.doneData} placeholder={DEFAULT_DONE_DATA} onInput={(e) => editCustom({ doneData: e.currentTarget.value })} />
           </Field>
-          <Field label="Event type" hint="(optional; only events of this type carry text, e.g. result)">
+          <Field label={t('field_event_type')} hint={t('hint_event_type')}>
             <input type="text" data-testid="custom-event-type" spellcheck={false} value={custom.eventType} onInput={(e) => editCustom({ eventType: e.currentTarget.value })} />
           </Field>
         </fieldset>
       )}
       {problem && (
-        <p class="error-message" role="alert" data-testid="settings-problem">
-          {problem}
-        </p>
+        <div role="alert" data-testid="settings-problem" data-code={problem.code}>
+          <ErrorDetails error={problem} />
+        </div>
       )}
       <div class="row">
         <button type="submit" data-testid="save-settings">
-          Save
+          {t('save')}
         </button>
         <button
           type="button"
@@ -251,12 +295,12 @@ export function SettingsForm(props: {
           disabled={props.test?.status === 'running'}
           onClick={() => withPermission(props.onTest)}
         >
-          {isCustom ? 'Preview' : 'Test connection'}
+          {isCustom ? t('preview') : t('test_connection')}
         </button>
         <span class="spacer" />
         {props.onClose && (
           <button type="button" class="ghost" onClick={props.onClose}>
-            Done
+            {t('done')}
           </button>
         )}
       </div>
@@ -267,12 +311,14 @@ export function SettingsForm(props: {
           data-testid="connection-result"
           data-status={props.test.status}
         >
-          {props.test.message}
+          {props.test.result ? connectionTestText(props.test.result) : t('connection_testing')}
         </p>
       )}
+      {props.test?.result?.kind === 'failed' && props.test.result.error.detail && (
+        <p class="error-detail">{props.test.result.error.detail}</p>
+      )}
       <p class="muted small privacy">
-        Keys are kept in this browser’s extension storage (never synced) and are sent only to the provider’s URL. The text
-        you select and your questions go to the same place, only when you ask.
+        {t('privacy')}
       </p>
     </form>
   );
