@@ -14,6 +14,7 @@ import type {
   UserError,
 } from '../messaging/protocol.ts';
 import { presetFor } from '../providers/catalog.ts';
+import { userError } from '../shared/errors.ts';
 import { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
 
 export { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
@@ -144,16 +145,14 @@ export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): Co
   );
 }
 
-/** Why a question cannot be sent now, or null when it can. */
-export function askProblem(state: PanelState, question: string): string | null {
-  if (!state.connected) return 'Aside is reconnecting to its background; try again in a moment.';
-  if (isAnswering(state)) return 'Wait for the current answer, or stop it first.';
-  if (question.trim() === '' && !state.selection) return 'Type a question, or select text on the page first.';
-  if (state.turns.length + 2 > MAX_TURNS) {
-    return 'This conversation has reached its length limit. Start a new chat (New chat, above) to go on.';
-  }
+/** Why a question cannot be sent now (an error code for the notice), or null when it can. */
+export function askProblem(state: PanelState, question: string): UserError | null {
+  if (!state.connected) return userError('reconnecting');
+  if (isAnswering(state)) return userError('busy');
+  if (question.trim() === '' && !state.selection) return userError('nothing-to-send');
+  if (state.turns.length + 2 > MAX_TURNS) return userError('turn-limit', { params: { max: MAX_TURNS } });
   if (question.length > MAX_QUESTION_CHARS) {
-    return `The question is ${question.length.toLocaleString('en')} characters; the limit is ${MAX_QUESTION_CHARS.toLocaleString('en')}. Shorten it, or select the text on the page instead of pasting it.`;
+    return userError('question-too-long', { params: { length: question.length, max: MAX_QUESTION_CHARS } });
   }
   return null;
 }

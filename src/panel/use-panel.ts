@@ -67,7 +67,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       const current = stateRef.current;
       const problem = askProblem(current, question);
       if (problem) {
-        dispatch({ type: 'background', message: { type: 'notice', error: { code: 'bad-request', message: problem } } });
+        dispatch({ type: 'background', message: { type: 'notice', error: problem } });
         return;
       }
       const requestId = newRequestId();

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundMessage, PageSelection, UserError } from '../../src/messaging/protocol.ts';
+import { errorText } from '../../src/panel/i18n/index.ts';
+import { browserSpeaks } from '../i18n/catalogs.ts';
 import {
   askProblem,
   initialState,
@@ -22,7 +24,11 @@ const selection: PageSelection = {
   originalLength: 20,
   truncated: false,
 };
-const overloaded: UserError = { code: 'overloaded', message: 'Overloaded.', fix: 'retry' };
+const overloaded: UserError = { code: 'overloaded', params: { status: 529 }, fix: 'retry' };
+
+// askProblem's codes are checked in the words an English user reads.
+beforeAll(() => browserSpeaks('en'));
+const words = (problem: UserError | null): string => (problem ? errorText(problem) : '');
 
 const bg = (message: BackgroundMessage): PanelAction => ({ type: 'background', message });
 const delta = (requestId: string, seq: number, text: string) => bg({ type: 'delta', requestId, seq, text });
@@ -88,7 +94,7 @@ describe('stream messages', () => {
   });
 
   it('a failed message sets the failed status and keeps the error and the text', () => {
-    const error: UserError = { code: 'stream-error', message: 'Stopped.', fix: 'retry' };
+    const error: UserError = { code: 'stream-error', detail: 'api_error: Stopped.', fix: 'retry' };
     const state = run(asking, delta('r1', 0, 'Half'), bg({ type: 'failed', requestId: 'r1', seq: 1, error }));
     expect(answer(state, 'r1')).toMatchObject({ text: 'Half', status: 'failed', error });
     expect(isAnswering(state)).toBe(false);
@@ -154,8 +160,12 @@ describe('connection', () => {
   it('disconnected drops a running connection test but keeps a finished one', () => {
     const running = reduce(ready, { type: 'test-connection', requestId: 't1' });
     expect(reduce(running, { type: 'disconnected' }).connectionTest).toBeNull();
-    const finished = reduce(running, bg({ type: 'connection-test', requestId: 't1', ok: true, message: 'Connected.' }));
-    expect(reduce(finished, { type: 'disconnected' }).connectionTest).toEqual({ requestId: 't1', status: 'ok', message: 'Connected.' });
+    const finished = reduce(running, bg({ type: 'connection-test', requestId: 't1', result: { kind: 'connected', model: 'm' } }));
+    expect(reduce(finished, { type: 'disconnected' }).connectionTest).toEqual({
+      requestId: 't1',
+      status: 'ok',
+      result: { kind: 'connected', model: 'm' },
+    });
   });
 });
 
@@ -242,7 +252,7 @@ describe('ask', () => {
   });
 
   it('clears the notice', () => {
-    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'restricted-page', message: 'No.' } }));
+    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'restricted-page' } }));
     expect(noticed.notice).not.toBeNull();
     expect(reduce(noticed, { type: 'ask', requestId: 'r1', question: 'Hi' }).notice).toBeNull();
   });
@@ -288,7 +298,7 @@ describe('retry', () => {
   });
 
   it('clears the notice, and does nothing for an unknown request', () => {
-    const noticed = reduce(conversation, bg({ type: 'notice', error: { code: 'no-tab', message: 'x' } }));
+    const noticed = reduce(conversation, bg({ type: 'notice', error: { code: 'no-tab' } }));
     expect(reduce(noticed, { type: 'retry', requestId: 'r2', newRequestId: 'r3' }).notice).toBeNull();
     expect(reduce(conversation, { type: 'retry', requestId: 'ghost', newRequestId: 'r3' })).toBe(conversation);
   });
@@ -300,13 +310,15 @@ describe('askProblem', () => {
   });
 
   it('refuses while not connected', () => {
-    expect(askProblem(reduce(ready, { type: 'disconnected' }), 'What?')).toMatch(/reconnecting/);
+    expect(askProblem(reduce(ready, { type: 'disconnected' }), 'What?')).toEqual({ code: 'reconnecting' });
+    expect(words(askProblem(reduce(ready, { type: 'disconnected' }), 'What?'))).toMatch(/reconnecting/);
   });
 
   it('refuses while an answer is streaming or waiting to retry', () => {
-    expect(askProblem(asking, 'Again?')).toMatch(/Wait for the current answer/);
+    expect(askProblem(asking, 'Again?')).toEqual({ code: 'busy' });
+    expect(words(askProblem(asking, 'Again?'))).toMatch(/Wait for the current answer/);
     const retrying = reduce(asking, bg({ type: 'retrying', requestId: 'r1', seq: 0, error: overloaded, inSeconds: 1 }));
-    expect(askProblem(retrying, 'Again?')).toMatch(/Wait for the current answer/);
+    expect(words(askProblem(retrying, 'Again?'))).toMatch(/Wait for the current answer/);
   });
 
   it('allows the next question once the answer has ended', () => {
@@ -315,7 +327,8 @@ describe('askProblem', () => {
   });
 
   it('refuses an empty question without a selection, but allows it with one', () => {
-    expect(askProblem(ready, '   ')).toMatch(/Type a question/);
+    expect(askProblem(ready, '   ')).toEqual({ code: 'nothing-to-send' });
+    expect(words(askProblem(ready, '   '))).toMatch(/Type a question/);
     const staged = reduce(ready, bg({ type: 'selection', selection, action: null }));
     expect(askProblem(staged, '')).toBeNull();
   });
@@ -323,7 +336,11 @@ describe('askProblem', () => {
   it('allows exactly MAX_QUESTION_CHARS and refuses one more, with both numbers in the message', () => {
     expect(MAX_QUESTION_CHARS).toBe(100_000);
     expect(askProblem(ready, 'q'.repeat(MAX_QUESTION_CHARS))).toBeNull();
-    expect(askProblem(ready, 'q'.repeat(MAX_QUESTION_CHARS + 1))).toBe(
+    expect(askProblem(ready, 'q'.repeat(MAX_QUESTION_CHARS + 1))).toEqual({
+      code: 'question-too-long',
+      params: { length: MAX_QUESTION_CHARS + 1, max: MAX_QUESTION_CHARS },
+    });
+    expect(words(askProblem(ready, 'q'.repeat(MAX_QUESTION_CHARS + 1)))).toBe(
       'The question is 100,001 characters; the limit is 100,000. Shorten it, or select the text on the page instead of pasting it.',
     );
   });
@@ -362,24 +379,24 @@ describe('settings', () => {
 
   it('opening or closing settings forgets the last connection test', () => {
     const tested = run(ready, { type: 'test-connection', requestId: 't' });
-    expect(tested.connectionTest).toEqual({ requestId: 't', status: 'running', message: 'Testing…' });
+    expect(tested.connectionTest).toEqual({ requestId: 't', status: 'running' });
     expect(reduce(tested, { type: 'open-settings', open: false }).connectionTest).toBeNull();
   });
 
   it('applies a connection-test result only for the test that is running', () => {
     const tested = run(ready, { type: 'test-connection', requestId: 't2' });
-    expect(reduce(tested, bg({ type: 'connection-test', requestId: 't1', ok: true, message: 'old' }))).toBe(tested);
-    expect(reduce(tested, bg({ type: 'connection-test', requestId: 't2', ok: false, message: 'Bad key' })).connectionTest).toEqual({
+    expect(reduce(tested, bg({ type: 'connection-test', requestId: 't1', result: { kind: 'connected', model: 'old' } }))).toBe(tested);
+    expect(reduce(tested, bg({ type: 'connection-test', requestId: 't2', result: { kind: 'failed', error: { code: 'auth', fix: 'settings' } } })).connectionTest).toEqual({
       requestId: 't2',
       status: 'failed',
-      message: 'Bad key',
+      result: { kind: 'failed', error: { code: 'auth', fix: 'settings' } },
     });
   });
 });
 
 describe('selection, notices and housekeeping', () => {
   it('a new selection replaces the staged one and clears the notice', () => {
-    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'empty-selection', message: 'Select text.' } }));
+    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'empty-selection' } }));
     const state = reduce(noticed, bg({ type: 'selection', selection: { ...selection, text: 'Other' }, action: 'explain' }));
     expect(state.selection?.text).toBe('Other');
     expect(state.notice).toBeNull();
@@ -399,7 +416,7 @@ describe('selection, notices and housekeeping', () => {
   });
 
   it('dismiss-notice clears the notice', () => {
-    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'no-tab', message: 'x' } }));
+    const noticed = reduce(ready, bg({ type: 'notice', error: { code: 'no-tab' } }));
     expect(reduce(noticed, { type: 'dismiss-notice' }).notice).toBeNull();
   });
 
@@ -448,7 +465,7 @@ describe('re-attaching to an answer', () => {
     const state = run(
       reduce(asked(), { type: 'disconnected' }),
       { type: 'connected' },
-      bg({ type: 'snapshot', requestId: 'r', seq: 4, text: 'Partial answer', thinking: '', final: null }),
+      bg({ type: 'snapshot', requestId: 'r', seq: 4, text: 'Partial answer', thinking: '', usage: {}, toolCalls: [], final: null }),
       delta('r', 4, ' (repeat, ignored)'),
       delta('r', 5, ' and more'),
     );
@@ -465,6 +482,8 @@ describe('re-attaching to an answer', () => {
         seq: 9,
         text: 'The whole answer.',
         thinking: 'Because.',
+        usage: {},
+        toolCalls: [],
         final: { type: 'end', requestId: 'r', seq: 9, stopReason: 'end_turn', outcome: 'complete' },
       }),
     );
@@ -480,6 +499,8 @@ describe('re-attaching to an answer', () => {
         seq: 3,
         text: 'Partial',
         thinking: '',
+        usage: {},
+        toolCalls: [],
         final: { type: 'failed', requestId: 'r', seq: 3, error: overloaded },
       }),
     );
@@ -494,7 +515,7 @@ describe('re-attaching to an answer', () => {
 
   it('a snapshot for an answer this panel is already showing live changes nothing old', () => {
     const live = run(asked(), delta('r', 1, 'tial'));
-    const state = reduce(live, bg({ type: 'snapshot', requestId: 'r', seq: 0, text: 'Par', thinking: '', final: null }));
+    const state = reduce(live, bg({ type: 'snapshot', requestId: 'r', seq: 0, text: 'Par', thinking: '', usage: {}, toolCalls: [], final: null }));
     expect(answer(state, 'r').text).toBe('Partial');
   });
 
@@ -506,6 +527,7 @@ describe('re-attaching to an answer', () => {
     expect(state.turns).toHaveLength(498);
     expect(askProblem(state, 'one more')).toBeNull();
     state = run(state, { type: 'ask', requestId: 'last', question: 'q' }, bg({ type: 'end', requestId: 'last', seq: 0, stopReason: null, outcome: 'complete' }));
-    expect(askProblem(state, 'one more')).toContain('length limit');
+    expect(askProblem(state, 'one more')?.code).toBe('turn-limit');
+    expect(words(askProblem(state, 'one more'))).toContain('length limit');
   });
 });
