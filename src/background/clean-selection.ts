@@ -5,9 +5,9 @@
  * user is told exactly what was cut.
  */
 import type { PageSelection } from '../messaging/protocol.ts';
+import { MAX_PAGE_TITLE_CHARS, MAX_SELECTION_CHARS, MAX_SHORT_TEXT_CHARS } from '../shared/limits.ts';
 
-/** About 30k tokens: enough for a long article, far below any model's context. */
-export const MAX_SELECTION_CHARS = 120_000;
+export { MAX_SELECTION_CHARS } from '../shared/limits.ts';
 
 // Tags block U+E0000–E007F; zero-width U+200B–U+200D, U+2060, U+FEFF; bidi controls
 // U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069; soft hyphen U+00AD.
@@ -35,8 +35,8 @@ export function cleanSelection(raw: string, page: { url?: string; title?: string
   }
   return {
     text,
-    url: (page.url ?? '').slice(0, 2_000),
-    title: (page.title ?? '').slice(0, 300),
+    url: (page.url ?? '').slice(0, MAX_SHORT_TEXT_CHARS),
+    title: (page.title ?? '').slice(0, MAX_PAGE_TITLE_CHARS),
     originalLength,
     truncated,
   };

@@ -4,12 +4,14 @@
  * call every 25 s does (the approach Chrome documents). Firefox's event page follows
  * the same rule. Stops as soon as the last answer ends.
  */
+import { KEEPALIVE_INTERVAL_MS } from '../shared/limits.ts';
+
 let active = 0;
 let timer: ReturnType<typeof setInterval> | null = null;
 
 export function holdKeepalive(ping: () => unknown = () => browser.runtime.getPlatformInfo()): () => void {
   active++;
-  if (timer === null) timer = setInterval(ping, 25_000);
+  if (timer === null) timer = setInterval(ping, KEEPALIVE_INTERVAL_MS);
   let released = false;
   return () => {
     if (released) return;

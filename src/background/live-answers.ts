@@ -1,35 +1,37 @@
 /**
  * Answers in flight, and recently finished ones, by request id. A panel that closes does
- * not stop its answer (Stop does): the background keeps streaming into a buffer, and a
- * panel that opens again re-attaches and gets everything so far, then the rest. Finished
- * answers nobody received are kept in `storage.session` for a while, since the worker may
- * be stopped once the answer no longer holds it alive.
+ * not stop its answer (Stop does): the answer keeps streaming into its sink, and a panel
+ * that opens again re-attaches and gets everything so far as one snapshot, then the rest.
+ * Finished answers nobody received are kept in `storage.session` for a while, since the
+ * worker may be stopped once the answer no longer holds it alive.
  */
 import { storage } from 'wxt/utils/storage';
-import type { BackgroundMessage, StreamMessage } from '../messaging/protocol.ts';
-import { postToPanel, type PanelPort } from './panel-ports.ts';
+import { parseBackgroundMessage, type SnapshotMessage } from '../messaging/protocol.ts';
+import { ORPHAN_ANSWER_TTL_MS } from '../shared/limits.ts';
+import { createAnswerSink, type AnswerSink, type Receiver, type SinkOptions } from './answers/sink.ts';
+import { sendToPanel, type PanelPort } from './panel-ports.ts';
 
-type Snapshot = Extract<BackgroundMessage, { type: 'snapshot' }>;
-type Final = Extract<StreamMessage, { type: 'end' | 'failed' }>;
+export { ORPHAN_ANSWER_TTL_MS as ORPHAN_TTL_MS } from '../shared/limits.ts';
 
 interface LiveAnswer {
-  requestId: string;
+  sink: AnswerSink;
   controller: AbortController;
   /** The panel receiving this answer, or null while none is attached. */
-  sink: PanelPort | null;
-  text: string;
-  thinking: string;
-  lastSeq: number;
-  final: Final | null;
+  panel: PanelPort | null;
 }
 
-/** How long an unreceived finished answer is kept for a panel to come back for it. */
-export const ORPHAN_TTL_MS = 10 * 60_000;
-
 const live = new Map<string, LiveAnswer>();
-const orphansItem = storage.defineItem<Record<string, { snapshot: Snapshot; savedAt: number }>>('session:orphanAnswers', {
+const orphansItem = storage.defineItem<Record<string, { snapshot: SnapshotMessage; savedAt: number }>>('session:orphanAnswers', {
   fallback: {},
 });
+
+function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {
+  return (message) => {
+    if (sendToPanel(panel, message)) return true;
+    if (answer.panel === panel) answer.panel = null;
+    return false;
+  };
+}
 
 export function isRunning(requestId: string): boolean {
   return live.has(requestId);
@@ -37,47 +39,33 @@ export function isRunning(requestId: string): boolean {
 
 export function runningCount(): number {
   let count = 0;
-  for (const answer of live.values()) if (!answer.final) count++;
+  for (const answer of live.values()) if (!answer.sink.finished) count++;
   return count;
 }
 
-export function startAnswer(requestId: string, sink: PanelPort): AbortController {
+/** A new answer for this panel: its sink, and the signal its Stop aborts. */
+export function startAnswer(
+  requestId: string,
+  panel: PanelPort,
+  options: Pick<SinkOptions, 'clock' | 'batchIntervalMs'> = {},
+): { sink: AnswerSink; signal: AbortSignal } {
   const controller = new AbortController();
-  live.set(requestId, { requestId, controller, sink, text: '', thinking: '', lastSeq: -1, final: null });
-  return controller;
+  const sink = createAnswerSink(requestId, { ...options, validate: (message) => parseBackgroundMessage(message) !== null });
+  const answer: LiveAnswer = { sink, controller, panel };
+  sink.attach(receiverFor(answer, panel));
+  live.set(requestId, answer);
+  return { sink, signal: controller.signal };
 }
 
-function snapshotOf(answer: LiveAnswer): Snapshot {
-  return {
-    type: 'snapshot',
-    requestId: answer.requestId,
-    seq: answer.lastSeq,
-    text: answer.text,
-    thinking: answer.thinking,
-    final: answer.final,
-  };
-}
-
-/** Records a stream message and forwards it to the attached panel, if any. */
-export function recordAndForward(message: StreamMessage): void {
-  const answer = live.get(message.requestId);
-  if (!answer) return;
-  answer.lastSeq = message.seq;
-  if (message.type === 'delta') answer.text += message.text;
-  else if (message.type === 'thinking') answer.thinking += message.text;
-  else if (message.type === 'end' || message.type === 'failed') answer.final = message;
-  if (answer.sink && !postToPanel(answer.sink, message)) answer.sink = null;
-}
-
-/** The answer's stream has ended (its final message was recorded). */
+/** The answer's stream has ended (its sink has its final message). */
 export async function finishAnswer(requestId: string, now = Date.now()): Promise<void> {
   const answer = live.get(requestId);
   if (!answer) return;
   live.delete(requestId);
-  if (answer.sink) return; // delivered
+  if (answer.panel && answer.sink.attached) return; // delivered
   const orphans = await orphansItem.getValue().catch(() => ({}));
-  const kept = Object.fromEntries(Object.entries(orphans).filter(([, entry]) => now - entry.savedAt < ORPHAN_TTL_MS));
-  kept[requestId] = { snapshot: snapshotOf(answer), savedAt: now };
+  const kept = Object.fromEntries(Object.entries(orphans).filter(([, entry]) => now - entry.savedAt < ORPHAN_ANSWER_TTL_MS));
+  kept[requestId] = { snapshot: answer.sink.snapshotMessage(), savedAt: now };
   await orphansItem.setValue(kept).catch(() => {});
 }
 
@@ -86,24 +74,30 @@ export function stopAnswer(requestId: string): void {
   live.get(requestId)?.controller.abort();
 }
 
-/** A panel went away: its answers keep streaming into their buffers. */
+/** A panel went away: its answers keep streaming into their sinks. */
 export function detachPanel(panel: PanelPort): void {
-  for (const answer of live.values()) if (answer.sink === panel) answer.sink = null;
+  for (const answer of live.values()) {
+    if (answer.panel !== panel) continue;
+    answer.panel = null;
+    answer.sink.attach(null);
+  }
 }
 
 /**
  * A panel asks for an answer it was showing: everything so far as one snapshot, then the
  * rest as it streams. Null when the background knows nothing of it (it was restarted).
  */
-export async function attachPanel(panel: PanelPort, requestId: string, now = Date.now()): Promise<Snapshot | null> {
+export async function attachPanel(panel: PanelPort, requestId: string, now = Date.now()): Promise<SnapshotMessage | null> {
   const answer = live.get(requestId);
   if (answer) {
-    answer.sink = panel;
-    return snapshotOf(answer);
+    const snapshot = answer.sink.snapshotMessage();
+    answer.panel = panel;
+    answer.sink.attach(receiverFor(answer, panel));
+    return snapshot;
   }
-  const orphans = await orphansItem.getValue().catch(() => ({}) as Record<string, { snapshot: Snapshot; savedAt: number }>);
+  const orphans = await orphansItem.getValue().catch(() => ({}) as Record<string, { snapshot: SnapshotMessage; savedAt: number }>);
   const entry = orphans[requestId];
-  if (!entry || now - entry.savedAt >= ORPHAN_TTL_MS) return null;
+  if (!entry || now - entry.savedAt >= ORPHAN_ANSWER_TTL_MS) return null;
   delete orphans[requestId];
   await orphansItem.setValue(orphans).catch(() => {});
   return entry.snapshot;

@@ -6,21 +6,15 @@
  */
 import type { Browser } from 'wxt/browser';
 import type { PageSelection, UserError } from '../messaging/protocol.ts';
+import { userError } from '../shared/errors.ts';
 import { cleanSelection } from './clean-selection.ts';
 import { isMissingPermissionError, isRestrictedPageError, isRestrictedUrl } from './restricted-pages.ts';
 
 export type SelectionResult = { ok: true; selection: PageSelection } | { ok: false; error: UserError };
 
-const RESTRICTED: UserError = {
-  code: 'restricted-page',
-  message:
-    'Browsers do not let extensions read this page (browser pages and extension stores are protected). Copy the text and paste it into the question box instead.',
-};
+const RESTRICTED: UserError = userError('restricted-page');
 
-export const EMPTY_SELECTION: UserError = {
-  code: 'empty-selection',
-  message: 'Nothing is selected on the page. Select some text first, or type your question below.',
-};
+export const EMPTY_SELECTION: UserError = userError('empty-selection');
 
 /** Runs inside the page: must be self-contained (it is serialized). */
 function selectionInPage(): { text: string; url: string; title: string } {
@@ -38,7 +32,7 @@ export async function readSelectionFromTab(
   tab: Pick<Browser.tabs.Tab, 'id' | 'url' | 'title'>,
   fallbackText = '',
 ): Promise<SelectionResult> {
-  if (tab.id === undefined) return { ok: false, error: { code: 'no-tab', message: 'Aside could not find the page to read.' } };
+  if (tab.id === undefined) return { ok: false, error: userError('no-tab') };
   const fallback = (): SelectionResult =>
     fallbackText.trim()
       ? { ok: true, selection: cleanSelection(fallbackText, { url: tab.url, title: tab.title }) }
@@ -54,18 +48,9 @@ export async function readSelectionFromTab(
     const message = cause instanceof Error ? cause.message : String(cause);
     if (isRestrictedPageError(message)) return { ok: false, error: RESTRICTED };
     if (isMissingPermissionError(message)) {
-      return {
-        ok: false,
-        error: {
-          code: 'no-page-access',
-          message:
-            'Aside needs your permission to read the text you select on web pages. It reads a page only when you ask it to.',
-          detail: message,
-          fix: 'grant-page-access',
-        },
-      };
+      return { ok: false, error: userError('no-page-access', { detail: message, fix: 'grant-page-access' }) };
     }
-    return { ok: false, error: { code: 'unknown', message: 'Aside could not read this page.', detail: message } };
+    return { ok: false, error: userError('page-unreadable', { detail: message }) };
   }
   if (!found || !found.text.trim()) return fallback();
   return { ok: true, selection: cleanSelection(found.text, { url: found.url, title: found.title }) };

@@ -4,17 +4,20 @@
  */
 import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
-import { capDetail, describeHttpError, describeNetworkError } from '../providers/http-errors.ts';
-import { parseModelList } from '../providers/models.ts';
-import { presetFor } from '../providers/presets.ts';
-import { loadApiKey, loadPublicSettings, loadSettings, saveApiKey, saveSettings, type StoredSettings } from '../storage/settings.ts';
-import { checkSettings, effectiveBaseUrl, originPattern } from '../storage/validate-settings.ts';
-import { noPermissionError, streamAnswer, testConnection } from './answer-stream.ts';
-import { buildModelsCall } from './provider-request.ts';
+import { checkSettings, effectiveBaseUrl, originPattern } from '../providers/catalog.ts';
+import { userError } from '../shared/errors.ts';
+import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
+import { takeStorageProblems } from '../storage/item.ts';
+import { loadApiKey, saveApiKey } from '../storage/keys.ts';
+import { loadSettings, saveSettings, type StoredSettings } from '../storage/settings.ts';
+import { internalError } from './answers/errors.ts';
+import { runAnswer } from './answers/run-answer.ts';
 import { holdKeepalive } from './keepalive.ts';
-import { attachPanel, detachPanel, finishAnswer, isRunning, recordAndForward, startAnswer, stopAnswer } from './live-answers.ts';
+import { attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
+import { listModels, testConnection } from './provider-checks.ts';
+import { loadPublicSettings } from './public-settings.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
 
@@ -40,14 +43,7 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
     }
     // Whatever fails in a handler reaches the panel as words, never as silence.
     handlePanelMessage(panel, message).catch((cause: unknown) => {
-      postToPanel(panel, {
-        type: 'notice',
-        error: {
-          code: 'unknown',
-          message: 'Something went wrong in Aside’s background. Try again; if it keeps happening, reload the extension.',
-          detail: cause instanceof Error ? cause.message.slice(0, 500) : String(cause).slice(0, 500),
-        },
-      });
+      postToPanel(panel, { type: 'notice', error: internalError(cause) });
     });
   });
   addPanel(panel);
@@ -60,13 +56,11 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
 function refuseAsk(panel: PanelPort, raw: unknown): void {
   const candidate = raw as { type?: unknown; requestId?: unknown } | null;
   if (candidate?.type !== 'ask' || typeof candidate.requestId !== 'string') return;
-  if (candidate.requestId === '' || candidate.requestId.length > 100) return;
-  postToPanel(panel, {
-    type: 'failed',
-    requestId: candidate.requestId,
-    seq: 0,
-    error: { code: 'bad-request', message: 'Aside could not send this conversation (it is too long or malformed). Start a new chat.' },
-  });
+  if (candidate.requestId === '' || candidate.requestId.length > MAX_REQUEST_ID_CHARS) return;
+  if (isRunning(candidate.requestId)) return;
+  const { sink } = startAnswer(candidate.requestId, panel);
+  sink.fail(userError('conversation-invalid'));
+  void finishAnswer(candidate.requestId);
 }
 
 type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings' }>['settings'];
@@ -94,9 +88,7 @@ async function settingsFromInput(
   options: { modelOptional?: boolean; purpose?: 'save' | 'try' } = {},
 ) {
   const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
-  if (!KEY_CHARACTERS.test(apiKey)) {
-    return { ok: false as const, message: 'The API key contains spaces or characters a key cannot have. Paste it again.' };
-  }
+  if (!KEY_CHARACTERS.test(apiKey)) return { ok: false as const, error: userError('key-characters', { fix: 'settings' }) };
   const check = checkSettings({ ...input, sendsKey: apiKey !== '', modelOptional: options.modelOptional });
   if (!check.ok) return check;
   const settings: StoredSettings = { provider: check.provider, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
@@ -105,12 +97,7 @@ async function settingsFromInput(
     const target = targetOrigin(settings);
     const allowed = [targetOrigin({ ...settings, baseUrl: '', custom: null })]; // the provider's own
     if (saved.provider === settings.provider) allowed.push(targetOrigin(saved));
-    if (target === null || !allowed.includes(target)) {
-      return {
-        ok: false as const,
-        message: 'Type the API key again to try this address: Aside sends a saved key only to the address it was saved for.',
-      };
-    }
+    if (target === null || !allowed.includes(target)) return { ok: false as const, error: userError('key-retype') };
   }
   return { ok: true as const, settings, apiKey };
 }
@@ -127,35 +114,13 @@ export async function canReach(url: string): Promise<boolean> {
   }
 }
 
-const MODELS_TIMEOUT_MS = 15_000;
-
-async function listModels(settings: StoredSettings, apiKey: string): Promise<{ models: { id: string; label: string }[]; error?: string }> {
-  const call = buildModelsCall(settings, apiKey);
-  if (!call) return { models: [], error: `${presetFor(settings.provider).label} cannot list its models; type the name.` };
-  if (!(await canReach(call.url))) return { models: [], error: noPermissionError(call.url).message };
-  let response: Response;
-  try {
-    response = await fetch(call.url, { ...call.init, signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
-  } catch (cause) {
-    return { models: [], error: describeNetworkError(call.url, cause).message };
-  }
-  const text = await response.text().catch(() => '');
-  if (!response.ok) {
-    const error = describeHttpError(response.status, text, settings.model, call.url);
-    return { models: [], error: error.detail ? `${error.message} (${error.detail})` : error.message };
-  }
-  try {
-    return { models: parseModelList(presetFor(settings.provider).dialect === 'anthropic' ? 'anthropic' : 'openai', JSON.parse(text)) };
-  } catch {
-    return { models: [], error: 'The model list was not valid JSON; type the model name.' };
-  }
-}
-
 export async function handlePanelMessage(panel: PanelPort, message: ReceivedPanelMessage): Promise<void> {
   switch (message.type) {
     case 'hello': {
       panel.windowId = message.windowId;
       postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
+      // Stored data that could not be read was reset to defaults: say so, once.
+      for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
       const pending = await claimPendingSelection(message.windowId);
       if (pending) postToPanel(panel, pending.message);
       return;
@@ -163,7 +128,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'save-settings': {
       const checked = await settingsFromInput(message.settings, { purpose: 'save' });
       if (!checked.ok) {
-        postToPanel(panel, { type: 'notice', error: { code: 'bad-settings', message: checked.message } });
+        postToPanel(panel, { type: 'notice', error: checked.error });
         return;
       }
       await saveSettings(checked.settings);
@@ -175,37 +140,27 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       const checked = await settingsFromInput(message.settings);
       const result = checked.ok
         ? await testConnection(checked.settings, checked.apiKey, { canReach })
-        : { ok: false, message: checked.message };
-      postToPanel(panel, { type: 'connection-test', requestId: message.requestId, ...result });
+        : { kind: 'failed' as const, error: checked.error };
+      postToPanel(panel, { type: 'connection-test', requestId: message.requestId, result });
       return;
     }
     case 'list-models': {
       const checked = await settingsFromInput(message.settings, { modelOptional: true });
-      const result = checked.ok ? await listModels(checked.settings, checked.apiKey) : { models: [], error: checked.message };
+      const result = checked.ok ? await listModels(checked.settings, checked.apiKey, { canReach }) : { models: [], error: checked.error };
       postToPanel(panel, { type: 'models', requestId: message.requestId, ...result });
       return;
     }
     case 'ask': {
       if (isRunning(message.requestId)) return;
-      const controller = startAnswer(message.requestId, panel);
+      const { sink, signal } = startAnswer(message.requestId, panel);
       const release = holdKeepalive();
       try {
         const settings = await loadSettings();
         const apiKey = await loadApiKey(settings.provider);
-        await streamAnswer(
-          { requestId: message.requestId, turns: message.turns, settings, apiKey },
-          recordAndForward,
-          controller.signal,
-          { canReach },
-        );
+        await runAnswer({ turns: message.turns, settings, apiKey }, sink, signal, { canReach });
       } catch (cause) {
         // Settings that cannot be read, or a bug: still the answer's own failure.
-        recordAndForward({
-          type: 'failed',
-          requestId: message.requestId,
-          seq: Number.MAX_SAFE_INTEGER,
-          error: { code: 'unknown', message: 'Aside could not get this answer. Try again.', detail: capDetail(String(cause)) },
-        });
+        sink.fail(internalError(cause));
       } finally {
         await finishAnswer(message.requestId);
         release();
@@ -224,7 +179,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       const tab = await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
       const result = tab
         ? await readSelectionFromTab(tab)
-        : { ok: false as const, error: { code: 'no-tab' as const, message: 'Aside could not find the page you are reading.' } };
+        : { ok: false as const, error: userError('no-tab') };
       postToPanel(
         panel,
         result.ok ? { type: 'selection', selection: result.selection, action: null } : { type: 'notice', error: result.error },

@@ -1,6 +1,7 @@
 /** The panels connected right now (every open panel or panel tab has its own port). */
 import type { Browser } from 'wxt/browser';
-import { parseBackgroundMessage, type BackgroundMessage } from '../messaging/protocol.ts';
+import { parseBackgroundMessage, type BackgroundMessage, type StreamMessage } from '../messaging/protocol.ts';
+import { userError } from '../shared/errors.ts';
 
 export interface PanelPort {
   port: Browser.runtime.Port;
@@ -26,29 +27,36 @@ export function connectedPanels(): readonly PanelPort[] {
 
 /**
  * A message the panel's validation would refuse is replaced by one it accepts, saying
- * what went wrong: a dropped message would leave the panel waiting for nothing.
+ * what went wrong: a dropped message would leave the panel waiting for nothing. (Answer
+ * stream messages are checked by their AnswerSink, which owns their sequence numbers.)
  */
-function deliverable(message: BackgroundMessage): BackgroundMessage {
+function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): BackgroundMessage {
   if (parseBackgroundMessage(message)) return message;
-  const error = {
-    code: 'unknown' as const,
-    message: 'Aside produced a message it could not show (a value was too long or malformed). Try again.',
-  };
-  if ('requestId' in message && 'seq' in message) {
-    return { type: 'failed', requestId: message.requestId, seq: Math.max(0, message.seq), error };
+  const error = userError('undeliverable');
+  switch (message.type) {
+    case 'connection-test':
+      return { type: 'connection-test', requestId: message.requestId, result: { kind: 'failed', error } };
+    case 'models':
+      return { type: 'models', requestId: message.requestId, models: [], error };
+    case 'snapshot':
+      return { type: 'attach-failed', requestId: message.requestId };
+    default:
+      return { type: 'notice', error };
   }
-  if (message.type === 'connection-test') return { ...message, ok: false, message: error.message };
-  if (message.type === 'models') return { type: 'models', requestId: message.requestId, models: [], error: error.message };
-  return { type: 'notice', error };
 }
 
-/** Posts without throwing: a panel may close between any two messages. */
-export function postToPanel(panel: PanelPort, message: BackgroundMessage): boolean {
+/** Posts as it is, without throwing: a panel may close between any two messages. */
+export function sendToPanel(panel: PanelPort, message: BackgroundMessage): boolean {
   try {
-    panel.port.postMessage(deliverable(message));
+    panel.port.postMessage(message);
     return true;
   } catch {
     panels.delete(panel);
     return false;
   }
+}
+
+/** Posts a message that is not part of an answer stream, checked first. */
+export function postToPanel(panel: PanelPort, message: Exclude<BackgroundMessage, StreamMessage>): boolean {
+  return sendToPanel(panel, deliverable(message));
 }

@@ -4,7 +4,8 @@
  * by whoever made the page (prompt injection), and the model must not obey them.
  */
 import type { ConversationTurn, PageSelection } from '../messaging/protocol.ts';
-import type { ChatMessage } from '../providers/types.ts';
+import type { ChatMessage } from '../providers/index.ts';
+import { MAX_PROMPT_ATTRIBUTE_CHARS } from '../shared/limits.ts';
 
 export const SYSTEM_PROMPT = [
   'You are Aside, an assistant in a browser side panel. The user reads a web page and asks about text they selected on it.',
@@ -19,7 +20,7 @@ function escapeDelimiter(text: string): string {
 
 /** Page-controlled too (title, URL): it must not be able to close the tag either. */
 function attribute(value: string): string {
-  return value.replace(/[\n\r"]/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, 500);
+  return value.replace(/[\n\r"]/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, MAX_PROMPT_ATTRIBUTE_CHARS);
 }
 
 export function formatSelection(selection: PageSelection): string {

@@ -8,6 +8,7 @@
  */
 import { storage } from 'wxt/utils/storage';
 import type { BackgroundMessage } from '../messaging/protocol.ts';
+import { PENDING_SELECTION_TTL_MS } from '../shared/limits.ts';
 import { connectedPanels, postToPanel } from './panel-ports.ts';
 
 export interface PendingSelection {
@@ -17,8 +18,7 @@ export interface PendingSelection {
   createdAt: number;
 }
 
-/** A selection nobody claimed for this long is stale (the user moved on). */
-export const PENDING_TTL_MS = 5 * 60_000;
+export { PENDING_SELECTION_TTL_MS as PENDING_TTL_MS } from '../shared/limits.ts';
 
 const pendingItem = storage.defineItem<PendingSelection | null>('session:pendingSelection', { fallback: null });
 let pending: PendingSelection | null = null;
@@ -51,7 +51,7 @@ export async function claimPendingSelection(windowId: number | undefined, now = 
   if (!item || !matches(item, windowId)) return null;
   pending = null;
   await pendingItem.setValue(null).catch(() => {});
-  return now - item.createdAt <= PENDING_TTL_MS ? item : null;
+  return now - item.createdAt <= PENDING_SELECTION_TTL_MS ? item : null;
 }
 
 /** For tests: forget anything pending. */

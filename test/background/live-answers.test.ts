@@ -7,7 +7,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { BackgroundMessage, PanelMessage } from '../../src/messaging/protocol.ts';
 import { PANEL_PORT_NAME } from '../../src/messaging/protocol.ts';
 import { resetLiveAnswersForTests, runningCount } from '../../src/background/live-answers.ts';
-import { saveApiKey, saveSettings } from '../../src/storage/settings.ts';
+import { saveApiKey } from '../../src/storage/keys.ts';
+import { saveSettings } from '../../src/storage/settings.ts';
 import { settle, type FakePort } from '../fake-port.ts';
 import { anthropicSse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground } from '../helpers/background.ts';
@@ -51,7 +52,7 @@ beforeEach(async () => {
   resetLiveAnswersForTests();
   fetchMock = vi.fn();
   vi.stubGlobal('fetch', fetchMock);
-  await saveApiKey('sk-ant-x');
+  await saveApiKey('sk-ant-x', 'anthropic');
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -149,7 +150,7 @@ describe('nothing leaves the panel waiting', () => {
     const turns = Array.from({ length: 501 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `t${i}` }));
     port.postMessage({ type: 'ask', requestId: 'big', turns } as unknown as PanelMessage);
     await vi.waitFor(() =>
-      expect(received(port).at(-1)).toMatchObject({ type: 'failed', requestId: 'big', seq: 0, error: { code: 'bad-request' } }),
+      expect(received(port).at(-1)).toMatchObject({ type: 'failed', requestId: 'big', seq: 0, error: { code: 'conversation-invalid' } }),
     );
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -160,9 +161,9 @@ describe('nothing leaves the panel waiting', () => {
     const port = connect();
     port.postMessage({ type: 'test-connection', requestId: 't', settings: { apiKey: 'sk-ant-typed', model: 'm', baseUrl: '' } } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
-    const reply = received(port).at(-1) as { ok: boolean; message: string };
-    expect(reply.ok).toBe(true);
-    expect(reply.message.length).toBeLessThanOrEqual(1_000);
+    const reply = received(port).at(-1) as Extract<BackgroundMessage, { type: 'connection-test' }>;
+    expect(reply.result.kind).toBe('connected');
+    expect(reply.result.kind === 'connected' && reply.result.model.length).toBeLessThanOrEqual(300);
   });
 
   it('settings that cannot be loaded end the answer with failed, not a stray notice', async () => {
@@ -194,7 +195,8 @@ describe('a saved key goes only where it was saved for', () => {
     listModels(port, 'https://other-proxy.example/v1', null);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('models'));
     expect(fetchMock).not.toHaveBeenCalled();
-    expect((received(port).at(-1) as { error?: string }).error).toContain('Type the API key again');
+    // "Type the API key again to try this address: Aside sends a saved key only to the address it was saved for."
+    expect((received(port).at(-1) as Extract<BackgroundMessage, { type: 'models' }>).error).toMatchObject({ code: 'key-retype' });
   });
 
   it('to the saved address, and to the provider’s own', async () => {
@@ -220,6 +222,6 @@ describe('a saved key goes only where it was saved for', () => {
     const port = connect();
     port.postMessage({ type: 'save-settings', settings: { provider: 'openai', apiKey: 'sk-abc\u00e9 def', model: 'm', baseUrl: '' } } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('notice'));
-    expect(received(port).at(-1)).toMatchObject({ error: { code: 'bad-settings' } });
+    expect(received(port).at(-1)).toMatchObject({ error: { code: 'key-characters' } });
   });
 });

@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { BackgroundMessage, PanelMessage } from '../../src/messaging/protocol.ts';
 import { PANEL_PORT_NAME } from '../../src/messaging/protocol.ts';
-import { saveApiKey, saveSettings, type CustomEndpoint, type StoredSettings } from '../../src/storage/settings.ts';
+import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
+import { saveApiKey } from '../../src/storage/keys.ts';
+import { saveSettings, type StoredSettings } from '../../src/storage/settings.ts';
 import { settle, type FakePort } from '../fake-port.ts';
 import { chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
@@ -75,8 +77,10 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
     await saveSettings(ollama);
     fetchMock.mockResolvedValue(new Response('', { status: 403 }));
     const { last } = await askAndWait(connect(), 'o2');
-    expect(last).toMatchObject({ type: 'failed', error: { code: 'forbidden' } });
-    expect(JSON.stringify(last)).toContain('OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*');
+    expect(last).toMatchObject({
+      type: 'failed',
+      error: { code: 'ollama-origin', params: { setting: 'OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*' } },
+    });
   });
 
   it('lists its models', async () => {
@@ -95,7 +99,7 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
     bg.permissionsContains.mockResolvedValue(false);
     const { last } = await askAndWait(connect(), 'o3');
     expect(fetchMock).not.toHaveBeenCalled();
-    expect(last).toMatchObject({ type: 'failed', error: { code: 'bad-settings', fix: 'settings' } });
+    expect(last).toMatchObject({ type: 'failed', error: { code: 'no-permission', params: { host: 'localhost:11434' }, fix: 'settings' } });
     expect(bg.permissionsContains).toHaveBeenCalledWith({ origins: ['http://localhost/*'] });
   });
 });
@@ -193,7 +197,7 @@ describe('a custom SSE endpoint', () => {
       settings: { provider: 'custom-sse', apiKey: '', model: '', baseUrl: '', custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' } },
     } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
-    expect(received(port).at(-1)).toMatchObject({ ok: true, message: 'Connected. Extracted text: “Hello there”' });
+    expect(received(port).at(-1)).toMatchObject({ requestId: 'p1', result: { kind: 'preview', text: 'Hello there', complete: true } });
   });
 
   it('Preview says so when no text is at the text path', async () => {
@@ -205,8 +209,8 @@ describe('a custom SSE endpoint', () => {
       settings: { provider: 'custom-sse', apiKey: '', model: '', baseUrl: '', custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' } },
     } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
-    expect(received(port).at(-1)).toMatchObject({ ok: false });
-    expect((received(port).at(-1) as { message: string }).message).toContain('no text was found');
+    // "Connected, but no text was found at that text path in any event."
+    expect(received(port).at(-1)).toMatchObject({ requestId: 'p2', result: { kind: 'failed', error: { code: 'preview-no-text' } } });
   });
 
   it('rejects a body template that is not JSON before sending anything', async () => {
@@ -216,7 +220,7 @@ describe('a custom SSE endpoint', () => {
       settings: { provider: 'custom-sse', apiKey: null, model: '', baseUrl: '', custom: { ...endpoint, bodyTemplate: '{"prompt": {{prompt}' } },
     } satisfies PanelMessage);
     await settle();
-    expect(received(port).at(-1)).toMatchObject({ type: 'notice', error: { code: 'bad-settings' } });
-    expect((received(port).at(-1) as { error: { message: string } }).error.message).toContain('not valid JSON');
+    expect(received(port).at(-1)).toMatchObject({ type: 'notice', error: { code: 'template-json' } });
+    expect((received(port).at(-1) as { error: { detail: string } }).error.detail).toMatch(/JSON/);
   });
 });

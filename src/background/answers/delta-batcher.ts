@@ -4,6 +4,8 @@
  * `intervalMs` is joined into one message, so a fast stream costs ~30 messages a second
  * instead of one per token, and the panel re-renders at most once a frame or so.
  */
+import { BATCH_INTERVAL_MS } from '../../shared/limits.ts';
+
 export interface DeltaBatcher {
   push(text: string): void;
   /** Sends whatever is pending now (before an end or error message). */
@@ -24,7 +26,7 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export function createDeltaBatcher(send: (text: string) => void, intervalMs = 32, clock: Clock = systemClock): DeltaBatcher {
+export function createDeltaBatcher(send: (text: string) => void, intervalMs = BATCH_INTERVAL_MS, clock: Clock = systemClock): DeltaBatcher {
   let pending = '';
   let lastSent = -Infinity;
   let timer: unknown = null;

@@ -1,11 +1,28 @@
-/** streamAnswer on its own: the idle watchdog that gives up on a silent provider. */
+/** runAnswer on its own: the idle watchdog that gives up on a silent provider. */
 import { describe, expect, it, vi } from 'vitest';
-import { streamAnswer } from '../../src/background/answer-stream.ts';
-import type { StreamMessage } from '../../src/messaging/protocol.ts';
-import { DEFAULT_SETTINGS } from '../../src/storage/settings.ts';
-import { anthropicSse } from '../helpers/anthropic-sse.ts';
+import { runAnswer, type AnswerDeps } from '../../../src/background/answers/run-answer.ts';
+import { createAnswerSink } from '../../../src/background/answers/sink.ts';
+import type { StreamMessage } from '../../../src/messaging/protocol.ts';
+import { DEFAULT_SETTINGS } from '../../../src/storage/settings.ts';
+import { anthropicSse } from '../../helpers/anthropic-sse.ts';
 
-const job = { requestId: 'r', turns: [{ role: 'user' as const, text: 'Hi' }], settings: DEFAULT_SETTINGS, apiKey: 'sk-ant-x' };
+const job = { turns: [{ role: 'user' as const, text: 'Hi' }], settings: DEFAULT_SETTINGS, apiKey: 'sk-ant-x' };
+
+/** Runs one answer into a sink and returns every message it sent, in order. */
+async function streamAnswer(
+  answerJob: typeof job,
+  send: (message: StreamMessage) => void,
+  signal: AbortSignal,
+  deps: AnswerDeps = {},
+): Promise<void> {
+  const sink = createAnswerSink('r', {
+    receiver: (message) => {
+      send(message);
+      return true;
+    },
+  });
+  await runAnswer(answerJob, sink, signal, deps);
+}
 
 /** A fetch whose body sends `first`, then nothing at all; it errors when aborted, as fetch does. */
 function silentAfter(first: string) {
@@ -30,8 +47,8 @@ describe('the idle watchdog', () => {
     const sent: StreamMessage[] = [];
     await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 80 });
     expect(sent.filter((m) => m.type === 'delta').map((m) => (m as { text: string }).text).join('')).toBe('Half');
-    expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'network', fix: 'retry' } });
-    expect((sent.at(-1) as { error: { message: string } }).error.message).toContain('stopped sending');
+    // "The provider stopped sending for a minute, so Aside gave up": the partial answer stays.
+    expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'stalled', fix: 'retry' } });
     expect(signals[0]?.aborted).toBe(true); // the upstream request was closed
     expect(fetch).toHaveBeenCalledTimes(1);
   });
@@ -72,6 +89,7 @@ describe('the idle watchdog', () => {
     await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 40 });
     expect(fetch).toHaveBeenCalledTimes(3);
     expect(sent.map((m) => m.type)).toEqual(['retrying', 'retrying', 'failed']);
-    expect((sent.at(-1) as { error: { message: string } }).error.message).toContain('did not answer');
+    // "The provider did not answer for a minute."
+    expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'no-response', params: { host: 'api.anthropic.com' } } });
   }, 10_000);
 });
