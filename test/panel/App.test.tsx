@@ -7,10 +7,11 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/panel/App.tsx';
-import { saveApiKey } from '../../src/storage/settings.ts';
+import { saveApiKey } from '../../src/storage/keys.ts';
 import { settle } from '../fake-port.ts';
 import { anthropicSse, chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
+import { browserSpeaks } from '../i18n/catalogs.ts';
 
 let root: HTMLElement;
 let bg: BackgroundHarness;
@@ -54,6 +55,7 @@ async function until(condition: () => boolean, timeout = 3_000) {
 
 beforeEach(async () => {
   bg = startTestBackground();
+  await browserSpeaks('en'); // the browser's language: English
   // A focused window (the panel's) with an active tab: the page the user is reading.
   const window = await browser.windows.create({ focused: true });
   const tab = await browser.tabs.create({ windowId: window!.id, url: 'https://example.test/' });
@@ -83,7 +85,7 @@ describe('first use', () => {
 
 describe('asking about a selection', () => {
   beforeEach(async () => {
-    await saveApiKey('sk-ant-test');
+    await saveApiKey('sk-ant-test', 'anthropic');
   });
 
   it('shows the selection with its length, streams the answer, and keeps it after the end', async () => {
