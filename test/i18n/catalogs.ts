@@ -4,13 +4,15 @@
  * a language (browser.i18n.getMessage answering from that catalog, as Chrome and Firefox do).
  */
 import { generateChromeMessages, parseMessagesFile, type ParsedMessage } from '@wxt-dev/i18n/build';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 
 export const LOCALES = ['en', 'zh_CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const localePath = (locale: Locale) => new URL(`../../locales/${locale}.yml`, import.meta.url).pathname;
+/** Tests run from the repository root (import.meta.url is not a file: URL under happy-dom). */
+export const localePath = (locale: Locale) => join(process.cwd(), 'locales', `${locale}.yml`);
 
 /** The parsed messages (keys, plural forms, placeholders), without the browser's predefined @@ ones. */
 export async function parsedMessages(locale: Locale): Promise<ParsedMessage[]> {
