@@ -64,9 +64,17 @@ export async function* readDeltaBatches(
   }
 }
 
-/** Deltas one by one, from batches. */
-export async function* flatten(batches: AsyncIterable<ChatDelta[]>): AsyncGenerator<ChatDelta, void, undefined> {
-  for await (const batch of batches) for (let i = 0; i < batch.length; i++) yield batch[i] as ChatDelta;
+/** Deltas one by one, from batches; an abort is seen between deltas of one batch too. */
+export async function* flatten(
+  batches: AsyncIterable<ChatDelta[]>,
+  signal?: AbortSignal,
+): AsyncGenerator<ChatDelta, void, undefined> {
+  for await (const batch of batches) {
+    for (let i = 0; i < batch.length; i++) {
+      if (signal?.aborted) throw signal.reason;
+      yield batch[i] as ChatDelta;
+    }
+  }
 }
 
 /** Merges deltas into an answer: text, thinking, tool calls, usage, stop, error, completeness. */

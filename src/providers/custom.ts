@@ -35,18 +35,13 @@ import { streamHttp } from './http.ts';
 import { mapOpenAIUsage, streamErrorOf } from './openai.ts';
 import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 import { ProviderSetupError, type EventMapper, type HttpRequest, type Provider } from './provider.ts';
-import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
+import type { ChatDelta, ChatMessage, ChatUsage, StreamFormat } from './types.ts';
 
 export { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../shared/custom-endpoint.ts';
 export { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 
-export interface CustomStreamFormat {
-  textPath: string;
-  reasoningPath?: string;
-  textMode?: 'delta' | 'cumulative';
-  doneData?: string;
-  eventType?: string;
-}
+/** Where the text is in a custom endpoint's events (StreamFormat's custom variant). */
+export type CustomStreamFormat = Omit<Extract<StreamFormat, { kind: 'custom' }>, 'kind'>;
 
 /** Text already shown cannot be taken back: the stream stops with this error. */
 export const CUMULATIVE_REWRITE_ERROR = { type: 'cumulative_text_rewritten', message: '' };

@@ -33,7 +33,7 @@ export function readChatStream(
   body: ReadableStream<Uint8Array>,
   options: { signal?: AbortSignal } = {},
 ): AsyncGenerator<ChatDelta, void, undefined> {
-  return flatten(readDeltaBatches(eventMapperFor(format), body, options));
+  return flatten(readDeltaBatches(eventMapperFor(format), body, options), options.signal);
 }
 
 /** Merges deltas into the final answer (text, thinking, tool calls, usage, stop, error). */
