@@ -58,6 +58,13 @@ module.exports = {
       to: { path: '^src/messaging/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'keys-background-only',
+      comment: 'API keys are read and written by the background alone: only src/background imports src/storage/keys.ts.',
+      severity: 'error',
+      from: { pathNot: ['^src/background/', '^src/storage/keys\\.ts$'] },
+      to: { path: '^src/storage/keys\\.ts$' },
+    },
+    {
       name: 'panel-not-background',
       comment: 'The panel talks to the background over messaging, never by importing it.',
       severity: 'error',

@@ -43,6 +43,7 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
         // settings.ts also has an allowed `import type` from the same module; the value import is caught anyway.
         'storage-messaging-type-only: src/storage/settings.ts → src/messaging/protocol.ts',
         'panel-not-background: src/panel/bad-imports-background.ts → src/background/index.ts',
+        'keys-background-only: src/panel/bad-imports-keys.ts → src/storage/keys.ts',
         'panel-providers-catalog-only: src/panel/bad-imports-provider.ts → src/providers/x.ts',
         'background-not-panel: src/background/bad-imports-panel.ts → src/panel/state.ts',
         // Through the `@/` alias: proves it resolves.
@@ -54,7 +55,7 @@ describe('import rules (.dependency-cruiser.cjs)', () => {
     );
   });
 
-  it('pass a tree that uses only allowed imports (type-only storage → messaging, panel → catalog, @/ alias, npm)', async () => {
+  it('pass a tree that uses only allowed imports (type-only storage → messaging, panel → catalog, background → keys, @/ alias, npm)', async () => {
     expect(await violationsIn('clean')).toEqual([]);
   });
 });
