@@ -41,7 +41,7 @@ describe('buildAnthropicRequest', () => {
   const messages = [{ role: 'user' as const, content: 'Hi' }];
 
   it('builds a streaming POST to /v1/messages with the key, version and browser opt-in headers', () => {
-    const { url, init } = buildAnthropicRequest({
+    const request = buildAnthropicRequest({
       baseUrl: 'https://api.anthropic.com',
       apiKey: 'sk-ant-KEY',
       model: 'claude-sonnet-5-5',
@@ -50,9 +50,9 @@ describe('buildAnthropicRequest', () => {
       maxTokens: 1024,
       stream: true,
     });
-    expect(url).toBe('https://api.anthropic.com/v1/messages');
-    expect(init.method).toBe('POST');
-    expect(init.headers).toEqual({
+    expect(request.url).toBe('https://api.anthropic.com/v1/messages');
+    expect(request.method).toBe('POST');
+    expect(request.headers).toEqual({
       'content-type': 'application/json',
       accept: 'text/event-stream',
       'x-api-key': 'sk-ant-KEY',
@@ -60,7 +60,7 @@ describe('buildAnthropicRequest', () => {
       'anthropic-dangerous-direct-browser-access': 'true',
     });
     expect(ANTHROPIC_VERSION).toBe('2023-06-01');
-    expect(JSON.parse(init.body as string)).toEqual({
+    expect(JSON.parse(request.body as string)).toEqual({
       model: 'claude-sonnet-5-5',
       max_tokens: 1024,
       messages,
@@ -69,17 +69,17 @@ describe('buildAnthropicRequest', () => {
     });
   });
 
-  it('refuses redirects, sends no cookies and bypasses the HTTP cache', () => {
-    const { init } = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'k', model: 'm', messages, maxTokens: 1, stream: true });
-    expect(init.redirect).toBe('error');
-    expect(init.credentials).toBe('omit');
-    expect(init.cache).toBe('no-store');
+  // Redirects, cookies and the HTTP cache are refused where the request is sent (http.ts,
+  // tested in http.test.ts); the builder gives only what to send.
+  it('is only the URL, method, headers and body: no transport options', () => {
+    const request = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'k', model: 'm', messages, maxTokens: 1, stream: true });
+    expect(Object.keys(request).sort()).toEqual(['body', 'headers', 'method', 'url']);
   });
 
   it('asks for JSON and leaves out stream and an empty system prompt for a non-streaming request', () => {
-    const { init } = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'k', model: 'm', system: '', messages, maxTokens: 1, stream: false });
-    expect((init.headers as Record<string, string>).accept).toBe('application/json');
-    expect(JSON.parse(init.body as string)).toEqual({ model: 'm', max_tokens: 1, messages });
+    const request = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'k', model: 'm', system: '', messages, maxTokens: 1, stream: false });
+    expect(request.headers.accept).toBe('application/json');
+    expect(JSON.parse(request.body as string)).toEqual({ model: 'm', max_tokens: 1, messages });
   });
 
   it.each([
@@ -91,9 +91,9 @@ describe('buildAnthropicRequest', () => {
   });
 
   it('keeps the key out of the URL and body', () => {
-    const { url, init } = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'sk-ant-SECRET', model: 'm', messages, maxTokens: 1, stream: true });
+    const { url, body } = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'sk-ant-SECRET', model: 'm', messages, maxTokens: 1, stream: true });
     expect(url).not.toContain('SECRET');
-    expect(init.body).not.toContain('SECRET');
+    expect(body).not.toContain('SECRET');
   });
 });
 
@@ -167,9 +167,9 @@ describe('mapAnthropicEvent', () => {
     ]);
   });
 
-  it('treats an event named error as an error even when its data has another type', () => {
+  it('treats an event named error as an error even when its data has another type (no message: no words invented)', () => {
     expect(mapAnthropicEvent(ev({ type: 'message_stop' }, 'error'))).toEqual([
-      { type: 'error', error: { type: 'error', message: 'The provider reported an error.' } },
+      { type: 'error', error: { type: 'error', message: '' } },
     ]);
   });
 

@@ -4,14 +4,15 @@
  * docs), and the OpenAI-family HTTP error messages.
  */
 import { describe, expect, it } from 'vitest';
-import { describeHttpError, isLikelyOllama, OLLAMA_ORIGINS_SETTING } from '../../src/providers/http-errors.ts';
+import { failureError } from '../../src/background/answers/errors.ts';
+import { OLLAMA_ORIGINS_SETTING } from '../../src/providers/catalog.ts';
 import {
   accumulateChat,
   MALFORMED_STREAM_ERROR,
   readChatStream,
   type ChatDelta,
 } from '../../src/providers/index.ts';
-import { buildOpenAIRequest, mapOpenAIUsage, usesMaxCompletionTokens } from '../../src/providers/openai.ts';
+import { buildOpenAIRequest, isLikelyOllama, mapOpenAIUsage, openAIProvider, usesMaxCompletionTokens } from '../../src/providers/openai.ts';
 
 const enc = new TextEncoder();
 
@@ -56,7 +57,7 @@ describe('buildOpenAIRequest', () => {
   ];
 
   it('builds a streaming POST to {baseUrl}/chat/completions for OpenAI with Bearer auth and usage', () => {
-    const { url, init } = buildOpenAIRequest({
+    const request = buildOpenAIRequest({
       baseUrl: 'https://api.openai.com/v1',
       apiKey: 'sk-KEY',
       model: 'gpt-4o-mini',
@@ -65,27 +66,27 @@ describe('buildOpenAIRequest', () => {
       maxTokens: 1024,
       stream: true,
     });
-    expect(url).toBe('https://api.openai.com/v1/chat/completions');
-    expect(init.method).toBe('POST');
-    expect(init.headers).toEqual({
+    expect(request.url).toBe('https://api.openai.com/v1/chat/completions');
+    expect(request.method).toBe('POST');
+    expect(request.headers).toEqual({
       'content-type': 'application/json',
       accept: 'text/event-stream',
       authorization: 'Bearer sk-KEY',
     });
-    expect(JSON.parse(init.body as string)).toEqual({
+    expect(JSON.parse(request.body as string)).toEqual({
       model: 'gpt-4o-mini',
       messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
       max_completion_tokens: 1024,
       stream: true,
       stream_options: { include_usage: true },
     });
-    expect(init.redirect).toBe('error');
-    expect(init.credentials).toBe('omit');
-    expect(init.cache).toBe('no-store');
+    // Redirects, cookies and the HTTP cache are refused where it is sent (http.test.ts):
+    // the request itself carries no transport options.
+    expect(Object.keys(request).sort()).toEqual(['body', 'headers', 'method', 'url']);
   });
 
   it('sends no Authorization without a key, uses max_tokens off api.openai.com, and trims a trailing slash', () => {
-    const { url, init } = buildOpenAIRequest({
+    const { url, headers, body: bodyText } = buildOpenAIRequest({
       baseUrl: 'http://localhost:11434/v1/',
       model: 'llama3.2',
       messages,
@@ -93,21 +94,21 @@ describe('buildOpenAIRequest', () => {
       stream: true,
     });
     expect(url).toBe('http://localhost:11434/v1/chat/completions');
-    expect(init.headers).toEqual({ 'content-type': 'application/json', accept: 'text/event-stream' });
-    const body = JSON.parse(init.body as string);
+    expect(headers).toEqual({ 'content-type': 'application/json', accept: 'text/event-stream' });
+    const body = JSON.parse(bodyText as string);
     expect(body.max_tokens).toBe(300);
     expect(body).not.toHaveProperty('max_completion_tokens');
     expect(body.messages).toEqual(messages);
     expect(buildOpenAIRequest({ baseUrl: 'https://x.test/v1', apiKey: '', model: 'm', messages, maxTokens: 1, stream: true })
-      .init.headers).not.toHaveProperty('authorization');
+      .headers).not.toHaveProperty('authorization');
   });
 
   it('leaves out stream fields for a non-streaming request, and stream_options when asked to', () => {
     const plain = buildOpenAIRequest({ baseUrl: 'https://api.groq.com/openai/v1', apiKey: 'k', model: 'm', system: '', messages, maxTokens: 1, stream: false });
-    expect(plain.init.headers).toMatchObject({ accept: 'application/json' });
-    expect(JSON.parse(plain.init.body as string)).toEqual({ model: 'm', messages, max_tokens: 1 });
+    expect(plain.headers).toMatchObject({ accept: 'application/json' });
+    expect(JSON.parse(plain.body as string)).toEqual({ model: 'm', messages, max_tokens: 1 });
     const noUsage = buildOpenAIRequest({ baseUrl: 'https://api.mistral.ai/v1', apiKey: 'k', model: 'm', messages, maxTokens: 1, stream: true, includeUsage: false });
-    expect(JSON.parse(noUsage.init.body as string)).toEqual({ model: 'm', messages, max_tokens: 1, stream: true });
+    expect(JSON.parse(noUsage.body as string)).toEqual({ model: 'm', messages, max_tokens: 1, stream: true });
   });
 
   it('recognises only OpenAI’s own host for max_completion_tokens', () => {
@@ -293,7 +294,7 @@ describe('OpenAI stream: errors', () => {
     ['code string without type', { error: { code: 'rate_limit_exceeded', message: 'Slow down' } }, { type: 'rate_limit_exceeded', message: 'Slow down' }],
     ['a bare string', { error: 'boom' }, { type: 'error', message: 'boom' }],
     ['vLLM object: error', { object: 'error', message: 'max_tokens too large', type: 'BadRequestError', param: null, code: 400 }, { type: 'BadRequestError', message: 'max_tokens too large' }],
-    ['an empty error object', { error: {} }, { type: 'error', message: 'The provider reported an error.' }],
+    ['an empty error object (no message: no words invented)', { error: {} }, { type: 'error', message: '' }],
   ])('maps the error shape: %s', async (_label, data, error) => {
     expect(await deltas(sse(data))).toEqual([{ type: 'error', error }]);
   });
@@ -327,21 +328,33 @@ describe('OpenAI stream: errors', () => {
 });
 
 describe('OpenAI-family HTTP errors', () => {
-  it('tells the user exactly what to set when Ollama refuses the extension origin (403, empty body)', () => {
-    const error = describeHttpError(403, '', 'llama3.2', 'http://localhost:11434/v1/chat/completions');
-    expect(error.code).toBe('forbidden');
-    expect(error.message).toContain('OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*');
-    expect(error.message).toContain('restart Ollama');
+  const classify = (status: number, body: string, url = 'https://api.openai.com/v1/chat/completions') =>
+    openAIProvider.classifyFailure(status, body, { url });
+
+  it('recognises Ollama refusing the extension origin (403, empty body), and the user is told what to set', () => {
+    const failure = classify(403, '', 'http://localhost:11434/v1/chat/completions');
+    expect(failure).toEqual({ kind: 'ollama-origin' });
+    // The background adds the setting to write and the retry; the panel words it.
+    expect(failureError(failure, 403, { model: 'llama3.2' })).toEqual({
+      code: 'ollama-origin',
+      params: { status: 403, setting: 'OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*' },
+      fix: 'retry',
+    });
     expect(OLLAMA_ORIGINS_SETTING).toBe('OLLAMA_ORIGINS=chrome-extension://*,moz-extension://*');
-    expect(describeHttpError(403, '  ', 'm', 'http://192.168.1.20:11434/v1/chat/completions').message).toContain('OLLAMA_ORIGINS');
-    expect(describeHttpError(403, '', 'm', 'https://ollama.home.arpa/v1/chat/completions').message).toContain('OLLAMA_ORIGINS');
+    expect(classify(403, '  ', 'http://192.168.1.20:11434/v1/chat/completions').kind).toBe('ollama-origin');
+    expect(classify(403, '', 'https://ollama.home.arpa/v1/chat/completions').kind).toBe('ollama-origin');
   });
 
-  it('keeps the generic 403 for other servers, without a URL, or with a JSON body', () => {
-    const generic = describeHttpError(403, '', 'm');
-    expect(generic.message).not.toContain('OLLAMA');
-    expect(describeHttpError(403, '', 'm', 'https://api.openai.com/v1/chat/completions')).toEqual(generic);
-    expect(describeHttpError(403, '{"error":{"message":"nope"}}', 'm', 'http://localhost:11434/v1/chat/completions').message).not.toContain('OLLAMA');
+  it('keeps the generic 403 for other servers, an unparsable URL, or with a JSON body', () => {
+    const generic = classify(403, '', 'https://api.openai.com/v1/chat/completions');
+    expect(generic).toEqual({ kind: 'forbidden' });
+    expect(classify(403, '', '')).toEqual(generic);
+    expect(classify(403, '', 'not a url')).toEqual(generic);
+    expect(classify(403, '{"error":{"message":"nope"}}', 'http://localhost:11434/v1/chat/completions')).toEqual({
+      kind: 'forbidden',
+      providerMessage: 'nope',
+    });
+    expect(failureError(generic, 403, { model: 'm' })).toEqual({ code: 'forbidden', params: { status: 403 }, fix: 'settings' });
   });
 
   it('recognises Ollama by its default port or its host name', () => {
@@ -354,24 +367,33 @@ describe('OpenAI-family HTTP errors', () => {
     expect(isLikelyOllama('::')).toBe(false);
   });
 
-  it('names OpenAI’s unsupported-region 403', () => {
+  it('names OpenAI’s unsupported-region 403 (no settings button: a key cannot fix it)', () => {
     const body = JSON.stringify({ error: { code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported', param: null, type: 'request_forbidden' } });
-    expect(describeHttpError(403, body, 'gpt-4o')).toEqual({
-      code: 'forbidden',
-      message: 'This provider is not available in your country or region (403).',
+    const failure = classify(403, body);
+    expect(failure).toEqual({ kind: 'region-blocked', providerMessage: 'Country, region, or territory not supported' });
+    expect(failureError(failure, 403, { model: 'gpt-4o' })).toEqual({
+      code: 'region-blocked',
+      params: { status: 403 },
       detail: 'Country, region, or territory not supported',
     });
   });
 
-  it('maps OpenRouter’s 402 insufficient credits to quota, and an unexplained 402 to unknown', () => {
+  it('maps OpenRouter’s 402 insufficient credits to quota, and an unexplained 402 to http-status with a retry', () => {
     const body = JSON.stringify({ error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } });
-    expect(describeHttpError(402, body, 'm')).toMatchObject({ code: 'quota' });
-    expect(describeHttpError(402, '', 'm')).toEqual({ code: 'unknown', message: 'The provider answered with HTTP 402.', fix: 'retry' });
+    expect(classify(402, body, 'https://openrouter.ai/api/v1/chat/completions')).toEqual({
+      kind: 'quota',
+      providerMessage: 'Insufficient credits. Add more using https://openrouter.ai/credits',
+    });
+    const bare = classify(402, '');
+    expect(bare).toEqual({ kind: 'http-status' });
+    expect(failureError(bare, 402, { model: 'm' })).toEqual({ code: 'http-status', params: { status: 402 }, fix: 'retry' });
   });
 
   it('maps OpenAI’s insufficient_quota 429 to quota, never to a retry', () => {
     const body = JSON.stringify({ error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
-    const error = describeHttpError(429, body, 'gpt-4o');
+    const failure = classify(429, body);
+    expect(failure.kind).toBe('quota');
+    const error = failureError(failure, 429, { model: 'gpt-4o' });
     expect(error.code).toBe('quota');
     expect(error.fix).toBeUndefined();
   });
