@@ -9,10 +9,13 @@ import {
   buildCustomRequest,
   CUMULATIVE_REWRITE_ERROR,
   DEFAULT_CUSTOM_BODY_TEMPLATE,
+  customProvider,
   fillJsonTemplate,
   getPath,
   parsePath,
 } from '../../src/providers/custom.ts';
+import { ProviderSetupError, type ProviderSettings } from '../../src/providers/provider.ts';
+import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
 import {
   accumulateChat,
   MALFORMED_STREAM_ERROR,
@@ -22,6 +25,28 @@ import {
 } from '../../src/providers/index.ts';
 
 const enc = new TextEncoder();
+
+/** The ProviderSetupError `run` throws, as data (code, params, detail), or a failure. */
+function setupErrorOf(run: () => unknown): { code: string; params: unknown; detail: unknown } {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProviderSetupError);
+    const e = error as ProviderSetupError;
+    return { code: e.code, params: e.params, detail: e.detail };
+  }
+  throw new Error('expected a ProviderSetupError, nothing was thrown');
+}
+
+/** What JSON.parse says about `text` (the detail a template-json error carries). */
+function jsonParserMessage(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${text} is valid JSON`);
+}
 
 function bodyOf(text: string, size = 3): ReadableStream<Uint8Array> {
   const bytes = enc.encode(text);
@@ -251,10 +276,21 @@ describe('fillJsonTemplate', () => {
     expect(JSON.parse(fillJsonTemplate('{"a": "{{model}} \\"{{prompt}}\\""}', { prompt: 'x' }))).toEqual({ a: '{{model}} "x"' });
   });
 
-  it('throws a clear error when the result is not JSON', () => {
-    expect(() => fillJsonTemplate('{"a": {{model}}}', { prompt: 'x' })).toThrow(/not valid JSON once its placeholders are filled in/);
-    expect(() => fillJsonTemplate('{"a": {{prompt}}', { prompt: 'x' })).toThrow(/not valid JSON/);
-    expect(() => fillJsonTemplate('', {})).toThrow(/not valid JSON/);
+  it('throws template-json, with the JSON parser’s words about the filled-in result as detail, when it is not JSON', () => {
+    // An unknown placeholder stays as it is, which is not JSON.
+    expect(setupErrorOf(() => fillJsonTemplate('{"a": {{model}}}', { prompt: 'x' }))).toEqual({
+      code: 'template-json',
+      params: undefined,
+      detail: jsonParserMessage('{"a": {{model}}}'),
+    });
+    // The detail is about the filled-in text, not the template.
+    expect(setupErrorOf(() => fillJsonTemplate('{"a": {{prompt}}', { prompt: 'x' }))).toEqual({
+      code: 'template-json',
+      params: undefined,
+      detail: jsonParserMessage('{"a": "x"'),
+    });
+    expect(setupErrorOf(() => fillJsonTemplate('', {}))).toEqual({ code: 'template-json', params: undefined, detail: jsonParserMessage('') });
+    expect(jsonParserMessage('')).not.toBe('');
   });
 
   it('round-trips any prompt and conversation, bare or inside strings (property)', () => {
@@ -276,17 +312,19 @@ describe('buildCustomRequest', () => {
   ];
 
   it('fills {{messages}} (system first) and {{prompt}} (the last user message) and keeps the user’s headers', () => {
-    const { url, init } = buildCustomRequest({
+    const request = buildCustomRequest({
       url: 'https://llm.example.com/v1/stream',
       headers: { Authorization: 'Bearer k', 'X-Trace': '1' },
       bodyTemplate: '{"model": "m", "messages": {{messages}}, "query": "{{prompt}}", "stream": true}',
       messages,
       system: 'Be brief.',
     });
-    expect(url).toBe('https://llm.example.com/v1/stream');
-    expect(init).toMatchObject({ method: 'POST', redirect: 'error', credentials: 'omit', cache: 'no-store' });
-    expect(init.headers).toEqual({ authorization: 'Bearer k', 'x-trace': '1', accept: 'text/event-stream', 'content-type': 'application/json' });
-    expect(JSON.parse(init.body as string)).toEqual({
+    expect(request.url).toBe('https://llm.example.com/v1/stream');
+    expect(request.method).toBe('POST');
+    // Redirects, cookies and the cache are refused where it is sent (http.test.ts).
+    expect(Object.keys(request).sort()).toEqual(['body', 'headers', 'method', 'url']);
+    expect(request.headers).toEqual({ authorization: 'Bearer k', 'x-trace': '1', accept: 'text/event-stream', 'content-type': 'application/json' });
+    expect(JSON.parse(request.body as string)).toEqual({
       model: 'm',
       messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
       query: 'Summarise: "x"',
@@ -295,29 +333,118 @@ describe('buildCustomRequest', () => {
   });
 
   it('lets a template place the system prompt itself with {{system}}', () => {
-    const { init } = buildCustomRequest({
+    const { body } = buildCustomRequest({
       url: 'https://x.test/', bodyTemplate: '{"system": {{system}}, "messages": {{messages}}}', messages, system: 'S',
     });
-    expect(JSON.parse(init.body as string)).toEqual({ system: 'S', messages });
+    expect(JSON.parse(body as string)).toEqual({ system: 'S', messages });
   });
 
   it('uses an explicit prompt, the default template, and a custom content-type and method', () => {
-    const { init } = buildCustomRequest({ url: 'http://localhost:8080/gen', method: 'put', headers: { 'Content-Type': 'application/json; charset=utf-8' }, messages, prompt: 'P' });
-    expect(init.method).toBe('PUT');
-    expect(init.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
-    expect(JSON.parse(init.body as string)).toEqual(JSON.parse(DEFAULT_CUSTOM_BODY_TEMPLATE.replace('{{messages}}', JSON.stringify(messages))));
-    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages, prompt: 'P' }).init.body as string)).toBe('P');
-    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages: [] }).init.body as string)).toBe('');
+    const request = buildCustomRequest({ url: 'http://localhost:8080/gen', method: 'put', headers: { 'Content-Type': 'application/json; charset=utf-8' }, messages, prompt: 'P' });
+    expect(request.method).toBe('PUT');
+    expect(request.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    expect(JSON.parse(request.body as string)).toEqual(JSON.parse(DEFAULT_CUSTOM_BODY_TEMPLATE.replace('{{messages}}', JSON.stringify(messages))));
+    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages, prompt: 'P' }).body as string)).toBe('P');
+    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages: [] }).body as string)).toBe('');
   });
 
   it('sends GET without a body and refuses a GET with a template', () => {
-    expect(buildCustomRequest({ url: 'https://x.test/sse?q=1', method: 'GET', messages }).init.body).toBeUndefined();
-    expect(() => buildCustomRequest({ url: 'https://x.test', method: 'GET', bodyTemplate: '{}', messages })).toThrow(/GET request cannot have a body/);
+    const get = buildCustomRequest({ url: 'https://x.test/sse?q=1', method: 'GET', messages });
+    expect(get).toEqual({ url: 'https://x.test/sse?q=1', method: 'GET', headers: { accept: 'text/event-stream' } });
+    expect(get).not.toHaveProperty('body');
+    expect(setupErrorOf(() => buildCustomRequest({ url: 'https://x.test', method: 'GET', bodyTemplate: '{}', messages }))).toEqual({
+      code: 'get-with-body',
+      params: { method: 'GET' },
+      detail: undefined,
+    });
+    expect(setupErrorOf(() => buildCustomRequest({ url: 'https://x.test', method: 'head', bodyTemplate: '{}', messages }))).toMatchObject({
+      code: 'get-with-body',
+      params: { method: 'HEAD' },
+    });
   });
 
   it('refuses a URL that is not http(s) and a template that is not JSON', () => {
-    expect(() => buildCustomRequest({ url: 'localhost:8080', messages })).toThrow(/https:\/\/ or http:\/\//);
-    expect(() => buildCustomRequest({ url: 'not a url', messages })).toThrow(/not a valid URL/);
-    expect(() => buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{"q": {{prompt}', messages })).toThrow(/not valid JSON/);
+    expect(setupErrorOf(() => buildCustomRequest({ url: 'localhost:8080', messages }))).toEqual({
+      code: 'url-scheme',
+      params: { field: 'endpoint-url' },
+      detail: undefined,
+    });
+    expect(setupErrorOf(() => buildCustomRequest({ url: 'ftp://x.test/', messages })).code).toBe('url-scheme');
+    expect(setupErrorOf(() => buildCustomRequest({ url: 'not a url', messages }))).toEqual({
+      code: 'url-invalid',
+      params: { value: 'not a url' },
+      detail: undefined,
+    });
+    // The URL is given back (to show what was wrong), capped.
+    expect(setupErrorOf(() => buildCustomRequest({ url: `not a url ${'x'.repeat(500)}`, messages })).params).toEqual({
+      value: `not a url ${'x'.repeat(500)}`.slice(0, 200),
+    });
+    const template = setupErrorOf(() => buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{"q": {{prompt}', messages }));
+    expect(template.code).toBe('template-json');
+    // `{{prompt}` is no placeholder: it stays, and the parser's words are about it.
+    expect(template.detail).toBe(jsonParserMessage('{"q": {{prompt}'));
+  });
+});
+
+describe('customProvider.buildCall', () => {
+  const endpoint: CustomEndpoint = {
+    url: 'https://llm.example.com/v1/stream',
+    method: 'POST',
+    headers: 'Authorization: Bearer {{key}}\nX-Key-Again: {{ key }}/{{key}}\n\nX-Trace: 1',
+    bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+    textPath: 'choices.0.delta.content',
+    reasoningPath: '',
+    textMode: 'delta',
+    doneData: '',
+    eventType: '',
+  };
+  const settings = (custom: CustomEndpoint | null): ProviderSettings => ({ provider: 'custom-sse', model: '', baseUrl: '', custom });
+  const request = { system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Hi' }], maxTokens: 100, stream: true };
+
+  it('puts the key where the headers say {{key}}, and describes the stream from the settings', () => {
+    const call = customProvider.buildCall(settings(endpoint), 'sk-SECRET', request);
+    expect(call.request).toEqual({
+      url: 'https://llm.example.com/v1/stream',
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer sk-SECRET',
+        'x-key-again': 'sk-SECRET/sk-SECRET',
+        'x-trace': '1',
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+      },
+      // The template's own spacing is kept; only the placeholder is filled.
+      body: `{"messages": ${JSON.stringify([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }])}, "stream": true}`,
+    });
+    // Empty optional fields are left out of the format, not passed as "".
+    expect(call.format).toEqual({ kind: 'custom', textPath: 'choices.0.delta.content', textMode: 'delta' });
+  });
+
+  it('keeps the optional stream fields that are set', () => {
+    const call = customProvider.buildCall(
+      settings({ ...endpoint, reasoningPath: 'r', textMode: 'cumulative', doneData: 'END', eventType: 'result' }),
+      'k',
+      request,
+    );
+    expect(call.format).toEqual({ kind: 'custom', textPath: 'choices.0.delta.content', reasoningPath: 'r', textMode: 'cumulative', doneData: 'END', eventType: 'result' });
+  });
+
+  it('sends a GET without a body whatever the stored template says', () => {
+    const call = customProvider.buildCall(settings({ ...endpoint, method: 'GET', bodyTemplate: '{"stale": true}' }), 'k', request);
+    expect(call.request.method).toBe('GET');
+    expect(call.request).not.toHaveProperty('body');
+  });
+
+  it('refuses missing settings (custom-incomplete) and a malformed header line (header-line, its 1-based number)', () => {
+    expect(setupErrorOf(() => customProvider.buildCall(settings(null), 'k', request))).toEqual({
+      code: 'custom-incomplete',
+      params: undefined,
+      detail: undefined,
+    });
+    expect(setupErrorOf(() => customProvider.buildCall(settings({ ...endpoint, headers: 'X-Ok: 1\n\nno colon here' }), 'k', request))).toEqual({
+      code: 'header-line',
+      params: { line: 3 },
+      detail: undefined,
+    });
   });
 });

@@ -4,13 +4,19 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MODELS, modelsRequest, parseModelList } from '../../src/providers/models.ts';
+import { anthropicProvider } from '../../src/providers/anthropic.ts';
+import { customProvider } from '../../src/providers/custom.ts';
+import { HttpFailure } from '../../src/providers/http.ts';
+import { fetchModelList, MAX_MODELS, ModelListInvalidError, modelsRequest, parseModelList } from '../../src/providers/models.ts';
+import { openAIProvider } from '../../src/providers/openai.ts';
+import type { ProviderSettings } from '../../src/providers/provider.ts';
 
 describe('modelsRequest', () => {
   it('lists Anthropic models with the key, version and browser opt-in headers', () => {
-    const { url, init } = modelsRequest('anthropic', 'https://api.anthropic.com/', 'sk-ant-KEY');
-    expect(url).toBe('https://api.anthropic.com/v1/models?limit=1000');
-    expect(init).toEqual({
+    // Only what to send: redirects, cookies and the cache are refused where it is sent
+    // (http.ts; the listing below and http.test.ts check that).
+    expect(modelsRequest('anthropic', 'https://api.anthropic.com/', 'sk-ant-KEY')).toEqual({
+      url: 'https://api.anthropic.com/v1/models?limit=1000',
       method: 'GET',
       headers: {
         accept: 'application/json',
@@ -18,20 +24,79 @@ describe('modelsRequest', () => {
         'anthropic-version': '2023-06-01',
         'anthropic-dangerous-direct-browser-access': 'true',
       },
-      redirect: 'error',
-      credentials: 'omit',
-      cache: 'no-store',
     });
   });
 
   it('lists OpenAI-compatible models at {baseUrl}/models with Bearer auth only when a key is given', () => {
     const openai = modelsRequest('openai', 'https://api.openai.com/v1', 'sk-KEY');
     expect(openai.url).toBe('https://api.openai.com/v1/models');
-    expect(openai.init.headers).toEqual({ accept: 'application/json', authorization: 'Bearer sk-KEY' });
-    expect(openai.init).toMatchObject({ method: 'GET', redirect: 'error', credentials: 'omit' });
+    expect(openai).toEqual({
+      url: 'https://api.openai.com/v1/models',
+      method: 'GET',
+      headers: { accept: 'application/json', authorization: 'Bearer sk-KEY' },
+    });
     const ollama = modelsRequest('openai', 'http://localhost:11434/v1/', '');
     expect(ollama.url).toBe('http://localhost:11434/v1/models');
-    expect(ollama.init.headers).toEqual({ accept: 'application/json' });
+    expect(ollama.headers).toEqual({ accept: 'application/json' });
+    expect(ollama).not.toHaveProperty('body');
+  });
+});
+
+describe('fetchModelList and Provider.listModels', () => {
+  type Seen = { url: string; init: RequestInit };
+  function fakeFetch(response: () => Response): { fetch: typeof fetch; seen: Seen[] } {
+    const seen: Seen[] = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      return response();
+    }) as unknown as typeof globalThis.fetch;
+    return { fetch, seen };
+  }
+  const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const settings = (provider: ProviderSettings['provider'], baseUrl = ''): ProviderSettings => ({ provider, model: '', baseUrl, custom: null });
+
+  it('GETs the listing with the key-safety options and parses it', async () => {
+    const { fetch, seen } = fakeFetch(json(200, { data: [{ id: 'gpt-b' }, { id: 'gpt-a' }] }));
+    const signal = new AbortController().signal;
+    const list = await fetchModelList('openai', modelsRequest('openai', 'https://api.openai.com/v1', 'sk-KEY'), { signal, fetch });
+    expect(list).toEqual([{ id: 'gpt-a', label: 'gpt-a' }, { id: 'gpt-b', label: 'gpt-b' }]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe('https://api.openai.com/v1/models');
+    expect(seen[0]!.init).toEqual({
+      method: 'GET',
+      headers: { accept: 'application/json', authorization: 'Bearer sk-KEY' },
+      redirect: 'error',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal,
+    });
+  });
+
+  it('throws HttpFailure for an error status and ModelListInvalidError for a body that is not JSON', async () => {
+    const signal = new AbortController().signal;
+    const request = modelsRequest('anthropic', 'https://api.anthropic.com', 'k');
+    const failure = await fetchModelList('anthropic', request, { signal, fetch: fakeFetch(json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } })).fetch })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(HttpFailure);
+    expect(failure).toMatchObject({ status: 401, url: request.url });
+    const html = fakeFetch(() => new Response('<html>login</html>', { status: 200 }));
+    await expect(fetchModelList('anthropic', request, { signal, fetch: html.fetch })).rejects.toBeInstanceOf(ModelListInvalidError);
+  });
+
+  it('lists from the provider’s own URL, or the base URL the user set', async () => {
+    const signal = new AbortController().signal;
+    const anthropic = fakeFetch(json(200, { data: [{ id: 'claude-x', display_name: 'Claude X' }] }));
+    expect(await anthropicProvider.listModels!(settings('anthropic'), 'sk-ant', { signal, fetch: anthropic.fetch })).toEqual([{ id: 'claude-x', label: 'Claude X' }]);
+    expect(anthropic.seen[0]!.url).toBe('https://api.anthropic.com/v1/models?limit=1000');
+    expect(anthropic.seen[0]!.init.headers).toMatchObject({ 'x-api-key': 'sk-ant' });
+    const ollama = fakeFetch(json(200, { models: [{ name: 'qwen3:8b' }] }));
+    expect(await openAIProvider.listModels!(settings('ollama', 'http://192.168.1.5:11434/v1'), '', { signal, fetch: ollama.fetch })).toEqual([{ id: 'qwen3:8b', label: 'qwen3:8b' }]);
+    expect(ollama.seen[0]!.url).toBe('http://192.168.1.5:11434/v1/models');
+    expect(ollama.seen[0]!.init.headers).toEqual({ accept: 'application/json' });
+  });
+
+  it('has no listing for a custom endpoint', () => {
+    expect(customProvider.listModels).toBeUndefined();
   });
 });
 
