@@ -96,7 +96,8 @@ export type PanelAction =
   | { type: 'background'; message: BackgroundMessage }
   | { type: 'connected' }
   | { type: 'disconnected' }
-  | { type: 'restore'; saved: SavedConversation }
+  /** The saved conversation, mapped from storage by fromStored (saved-conversation.ts). */
+  | { type: 'restore'; saved: Pick<PanelState, 'turns' | 'selection' | 'draft'> }
   | { type: 'draft'; text: string }
   | { type: 'ask'; requestId: string; question: string }
   | { type: 'retry'; requestId: string; newRequestId: string }
@@ -106,17 +107,6 @@ export type PanelAction =
   | { type: 'open-settings'; open: boolean }
   | { type: 'test-connection'; requestId: string }
   | { type: 'list-models'; requestId: string };
-
-/** What is kept in storage so a closed or reloaded panel loses nothing. */
-export interface SavedConversation {
-  turns: Turn[];
-  selection: PageSelection | null;
-  draft: string;
-}
-
-export function toSaved(state: PanelState): SavedConversation {
-  return { turns: state.turns, selection: state.selection, draft: state.draft };
-}
 
 /** Settings that can answer: a key, or a provider that needs none (a local server). */
 export function isReady(settings: PublicSettings): boolean {
@@ -309,6 +299,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
         connectionTest: state.connectionTest?.status === 'running' ? null : state.connectionTest,
       };
     case 'restore': {
+      // Nothing restored is live: fromStored has already marked such answers interrupted
+      // (and resumable); this holds whatever the caller passes.
       const turns = action.saved.turns.map((turn) =>
         turn.role === 'assistant' && isLive(turn.status)
           ? { ...turn, status: 'interrupted' as const, retry: undefined, resumable: true }

@@ -6,13 +6,13 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
 import { loadConversation, saveConversation } from '../storage/conversation.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
+import { fromStored, toStored } from './saved-conversation.ts';
 import {
   askProblem,
   initialState,
   quickActionQuestion,
   reduce,
   resumableRequestIds,
-  toSaved,
   turnsForRequest,
   type PanelAction,
   type PanelState,
@@ -134,7 +134,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     const start = async () => {
       const saved = await loadConversation();
       if (disposed) return;
-      if (saved) dispatch({ type: 'restore', saved });
+      if (saved) dispatch({ type: 'restore', saved: fromStored(saved) });
       restoredRef.current = true;
       try {
         windowIdRef.current = (await browser.windows.getCurrent()).id;
@@ -175,7 +175,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     const save = () => {
       if (saveTimerRef.current !== null) clearTimeout(saveTimerRef.current);
       saveTimerRef.current = null;
-      void saveConversation(toSaved(stateRef.current)).catch(() => {});
+      void saveConversation(toStored(stateRef.current)).catch(() => {});
     };
     const shape = conversationShape(state);
     if (shape !== shapeRef.current) {
@@ -186,7 +186,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     }
   }, [state.turns, state.selection, state.draft]);
   useEffect(() => {
-    const flush = () => void saveConversation(toSaved(stateRef.current)).catch(() => {});
+    const flush = () => void saveConversation(toStored(stateRef.current)).catch(() => {});
     addEventListener('pagehide', flush);
     return () => removeEventListener('pagehide', flush);
   }, []);
