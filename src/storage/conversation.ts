@@ -12,13 +12,7 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES, FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
-import {
-  MAX_PORT_TEXT_CHARS,
-  MAX_REQUEST_ID_CHARS,
-  MAX_SHORT_TEXT_CHARS,
-  MAX_TOOL_CALLS,
-  MAX_TURNS,
-} from '../shared/limits.ts';
+import { MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS, MAX_TURNS } from '../shared/limits.ts';
 import { defineVersionedItem } from './item.ts';
 
 const field = (max: number) => v.pipe(v.string(), v.maxLength(max));

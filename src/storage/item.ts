@@ -12,7 +12,7 @@
  * a bug in the caller, not something a user can fix, and nothing invalid reaches disk.
  */
 import * as v from 'valibot';
-import { storage, type StorageItemKey, type WxtStorageItem } from 'wxt/utils/storage';
+import { storage, type StorageItemKey } from 'wxt/utils/storage';
 import { userError, type UserError } from '../shared/errors.ts';
 
 export type { StorageItemKey } from 'wxt/utils/storage';
@@ -76,7 +76,8 @@ export function defineVersionedItem<T>(options: VersionedItemOptions<T>): Versio
   if (!Number.isInteger(version) || version < 1) throw new Error(`${key}: version must be an integer of at least 1, not ${version}`);
   for (const target of Object.keys(options.migrations ?? {})) {
     const n = Number(target);
-    if (!Number.isInteger(n) || n < 2 || n > version) throw new Error(`${key}: a migration to version ${target} cannot exist at version ${version}`);
+    if (!Number.isInteger(n) || n < 2 || n > version)
+      throw new Error(`${key}: a migration to version ${target} cannot exist at version ${version}`);
   }
   const fallbackCheck = v.safeParse(schema, fallback);
   if (!fallbackCheck.success) throw new Error(`${key}: the fallback does not match the schema: ${issuesOf(fallbackCheck)}`);

@@ -11,7 +11,7 @@ async function start() {
   return { ...conversation, takeStorageProblems };
 }
 
-const local = async () => (await fakeBrowser.storage.local.get(null)) as Record<string, unknown>;
+const local = async () => fakeBrowser.storage.local.get<Record<string, unknown>>(null);
 
 const selection = { text: 'The quick brown fox.', url: 'https://example.test/a', title: 'Fox', originalLength: 20, truncated: false };
 
@@ -27,13 +27,32 @@ const v1 = {
       text: 'Par',
       status: 'failed',
       lastSeq: 2,
-      error: { code: 'overloaded', message: 'Anthropic is overloaded. Try again in a moment.', detail: 'overloaded_error: Overloaded', fix: 'retry' },
+      error: {
+        code: 'overloaded',
+        message: 'Anthropic is overloaded. Try again in a moment.',
+        detail: 'overloaded_error: Overloaded',
+        fix: 'retry',
+      },
     },
     { role: 'user', text: 'Q3' },
     // Codes that no longer exist become 'internal'; the sentence is kept.
-    { role: 'assistant', requestId: 'c', text: 'Cut', status: 'failed', lastSeq: 1, error: { code: 'truncated', message: 'The answer was cut off.' } },
+    {
+      role: 'assistant',
+      requestId: 'c',
+      text: 'Cut',
+      status: 'failed',
+      lastSeq: 1,
+      error: { code: 'truncated', message: 'The answer was cut off.' },
+    },
     { role: 'user', text: 'Q4' },
-    { role: 'assistant', requestId: 'd', text: '', status: 'failed', lastSeq: 0, error: { code: 'bad-settings', message: 'Check the model.', fix: 'settings' } },
+    {
+      role: 'assistant',
+      requestId: 'd',
+      text: '',
+      status: 'failed',
+      lastSeq: 0,
+      error: { code: 'bad-settings', message: 'Check the model.', fix: 'settings' },
+    },
     { role: 'user', text: 'Q5' },
     {
       role: 'assistant',
@@ -60,12 +79,28 @@ const v2: StoredConversation = {
       requestId: 'b',
       text: 'Par',
       status: 'failed',
-      error: { code: 'overloaded', detail: 'Anthropic is overloaded. Try again in a moment.\noverloaded_error: Overloaded', fix: 'retry' },
+      error: {
+        code: 'overloaded',
+        detail: 'Anthropic is overloaded. Try again in a moment.\noverloaded_error: Overloaded',
+        fix: 'retry',
+      },
     },
     { role: 'user', text: 'Q3' },
-    { role: 'assistant', requestId: 'c', text: 'Cut', status: 'failed', error: { code: 'internal', detail: 'The answer was cut off.' } },
+    {
+      role: 'assistant',
+      requestId: 'c',
+      text: 'Cut',
+      status: 'failed',
+      error: { code: 'internal', detail: 'The answer was cut off.' },
+    },
     { role: 'user', text: 'Q4' },
-    { role: 'assistant', requestId: 'd', text: '', status: 'failed', error: { code: 'internal', detail: 'Check the model.', fix: 'settings' } },
+    {
+      role: 'assistant',
+      requestId: 'd',
+      text: '',
+      status: 'failed',
+      error: { code: 'internal', detail: 'Check the model.', fix: 'settings' },
+    },
     { role: 'user', text: 'Q5' },
     { role: 'assistant', requestId: 'e', text: '', status: 'retrying' },
     { role: 'user', text: 'Q6' },
@@ -93,11 +128,15 @@ describe('the stored conversation', () => {
     expect(takeStorageProblems()).toEqual([]);
     const disk = await local();
     expect(disk['currentConversation$']).toEqual({ v: 2 });
-    for (const field of ['lastSeq', 'retry', 'resumable', 'message']) expect(JSON.stringify(disk.currentConversation)).not.toContain(`"${field}":`);
+    for (const field of ['lastSeq', 'retry', 'resumable', 'message'])
+      expect(JSON.stringify(disk.currentConversation)).not.toContain(`"${field}":`);
   });
 
   it('caps a migrated detail at the schema limit', async () => {
-    const long = { ...v1, turns: [v1.turns[0], { ...v1.turns[3], error: { code: 'server', message: 'x'.repeat(3_000), detail: 'y'.repeat(3_000) } }] };
+    const long = {
+      ...v1,
+      turns: [v1.turns[0], { ...v1.turns[3], error: { code: 'server', message: 'x'.repeat(3_000), detail: 'y'.repeat(3_000) } }],
+    };
     await fakeBrowser.storage.local.set({ currentConversation: long });
     const { loadConversation } = await start();
     const loaded = await loadConversation();
@@ -134,7 +173,15 @@ describe('the stored conversation', () => {
 
   it('stores only the stored format, whatever else the value carries', async () => {
     const { saveConversation } = await start();
-    const turn = { role: 'assistant', requestId: 'a', text: 'x', status: 'complete', lastSeq: 3, resumable: true, retry: { inSeconds: 1 } };
+    const turn = {
+      role: 'assistant',
+      requestId: 'a',
+      text: 'x',
+      status: 'complete',
+      lastSeq: 3,
+      resumable: true,
+      retry: { inSeconds: 1 },
+    };
     await saveConversation({ turns: [{ role: 'user', text: 'Q' }, turn], selection: null, draft: '' } as StoredConversation);
     expect((await local()).currentConversation).toEqual({
       turns: [
@@ -149,7 +196,10 @@ describe('the stored conversation', () => {
   it.each([
     ['junk', 'not a conversation'],
     ['a turn of an unknown role', { turns: [{ role: 'system', text: 'x' }], selection: null, draft: '' }],
-    ['an answer with an unknown status', { turns: [{ role: 'assistant', requestId: 'a', text: '', status: 'pondering' }], selection: null, draft: '' }],
+    [
+      'an answer with an unknown status',
+      { turns: [{ role: 'assistant', requestId: 'a', text: '', status: 'pondering' }], selection: null, draft: '' },
+    ],
     ['too many turns', { turns: Array.from({ length: 501 }, () => ({ role: 'user', text: 'x' })), selection: null, draft: '' }],
   ])('resets %s to no conversation, with one storage-reset problem', async (_, junk) => {
     await fakeBrowser.storage.local.set({ currentConversation: junk });

@@ -9,12 +9,17 @@ const ThingSchema = v.object({ count: v.pipe(v.number(), v.integer()), label: v.
 type Thing = v.InferOutput<typeof ThingSchema>;
 const FALLBACK: Thing = { count: 0, label: 'none' };
 
-function defineThing(migrations = { 2: vi.fn((old: { n: number }) => ({ ...old, label: 'migrated' })), 3: vi.fn(({ n, label }: { n: number; label: string }) => ({ count: n, label })) }) {
+function defineThing(
+  migrations = {
+    2: vi.fn((old: { n: number }) => ({ ...old, label: 'migrated' })),
+    3: vi.fn(({ n, label }: { n: number; label: string }) => ({ count: n, label })),
+  },
+) {
   const item = defineVersionedItem({ key: 'local:thing', version: 3, schema: ThingSchema, fallback: FALLBACK, migrations });
   return { item, migrations };
 }
 
-const stored = async () => (await fakeBrowser.storage.local.get(null)) as Record<string, unknown>;
+const stored = async () => fakeBrowser.storage.local.get<Record<string, unknown>>(null);
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -147,7 +152,7 @@ describe('defineVersionedItem', () => {
     const { item } = defineThing();
     expect(await item.getValue()).toEqual({ count: 7, label: 'migrated' });
     const get = fakeBrowser.storage.local.get;
-    fakeBrowser.storage.local.get = (() => Promise.reject(new Error('storage is broken'))) as typeof get;
+    fakeBrowser.storage.local.get = () => Promise.reject(new Error('storage is broken'));
     try {
       await expect(item.getValue()).resolves.toEqual(FALLBACK);
       await expect(item.getValue()).resolves.toEqual(FALLBACK);
@@ -176,7 +181,9 @@ describe('defineVersionedItem', () => {
   it('refuses to write a value that does not match the schema, and leaves storage as it was', async () => {
     const { item } = defineThing();
     await item.setValue({ count: 1, label: 'one' });
-    await expect(item.setValue({ count: 1.5, label: 'x' })).rejects.toThrow(/Refused to store an invalid value in local:thing: [\s\S]*count/);
+    await expect(item.setValue({ count: 1.5, label: 'x' })).rejects.toThrow(
+      /Refused to store an invalid value in local:thing: [\s\S]*count/,
+    );
     await expect(item.setValue('junk' as unknown as Thing)).rejects.toThrow(/Refused to store an invalid value in local:thing/);
     expect((await stored()).thing).toEqual({ count: 1, label: 'one' });
   });
@@ -204,12 +211,14 @@ describe('defineVersionedItem', () => {
 
   it('refuses a definition that cannot work', () => {
     expect(() => defineVersionedItem({ key: 'local:x', version: 0, schema: ThingSchema, fallback: FALLBACK })).toThrow(/version/);
-    expect(() => defineVersionedItem({ key: 'local:x', version: 2, schema: ThingSchema, fallback: FALLBACK, migrations: { 3: () => ({}) } })).toThrow(
-      /migration to version 3/,
-    );
-    expect(() => defineVersionedItem({ key: 'local:x', version: 2, schema: ThingSchema, fallback: FALLBACK, migrations: { 1: () => ({}) } })).toThrow(
-      /migration to version 1/,
-    );
-    expect(() => defineVersionedItem({ key: 'local:x', version: 1, schema: ThingSchema, fallback: { count: 'no' } as unknown as Thing })).toThrow(/fallback/);
+    expect(() =>
+      defineVersionedItem({ key: 'local:x', version: 2, schema: ThingSchema, fallback: FALLBACK, migrations: { 3: () => ({}) } }),
+    ).toThrow(/migration to version 3/);
+    expect(() =>
+      defineVersionedItem({ key: 'local:x', version: 2, schema: ThingSchema, fallback: FALLBACK, migrations: { 1: () => ({}) } }),
+    ).toThrow(/migration to version 1/);
+    expect(() =>
+      defineVersionedItem({ key: 'local:x', version: 1, schema: ThingSchema, fallback: { count: 'no' } as unknown as Thing }),
+    ).toThrow(/fallback/);
   });
 });

@@ -8,7 +8,7 @@ async function start() {
   return { ...keys, takeStorageProblems };
 }
 
-const local = async () => (await fakeBrowser.storage.local.get(null)) as Record<string, unknown>;
+const local = async () => fakeBrowser.storage.local.get<Record<string, unknown>>(null);
 
 beforeEach(() => {
   fakeBrowser.reset();

@@ -23,7 +23,7 @@ const endpoint: CustomEndpoint = {
   eventType: '',
 };
 
-const stored = async () => (await fakeBrowser.storage.local.get(null)) as Record<string, unknown>;
+const stored = async () => fakeBrowser.storage.local.get<Record<string, unknown>>(null);
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -78,7 +78,10 @@ describe('settings', () => {
     ['a provider Aside does not know', { provider: 'skynet', model: 'm', baseUrl: '', custom: null }],
     ['a model that is not a string', { provider: 'openai', model: 42, baseUrl: '', custom: null }],
     ['a model over the length limit', { provider: 'openai', model: 'm'.repeat(201), baseUrl: '', custom: null }],
-    ['a custom endpoint with a field missing', { provider: 'custom-sse', model: '', baseUrl: '', custom: { url: 'https://x.example' } }],
+    [
+      'a custom endpoint with a field missing',
+      { provider: 'custom-sse', model: '', baseUrl: '', custom: { url: 'https://x.example' } },
+    ],
     ['not an object', 'junk'],
   ])('resets %s to the defaults, with one storage-reset problem', async (_, junk) => {
     await fakeBrowser.storage.local.set({ settings: junk });
@@ -93,7 +96,9 @@ describe('settings', () => {
     await expect(saveSettings({ provider: 'nope', model: '', baseUrl: '', custom: null } as unknown as StoredSettings)).rejects.toThrow(
       /local:settings/,
     );
-    await expect(saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null })).rejects.toThrow(/local:settings/);
+    await expect(saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null })).rejects.toThrow(
+      /local:settings/,
+    );
     expect(await stored()).toEqual({});
   });
 
