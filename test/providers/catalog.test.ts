@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL } from '../../src/storage/settings.ts';
-import { checkSettings, originPattern } from '../../src/storage/validate-settings.ts';
+import { checkSettings, originPattern, PRESETS } from '../../src/providers/catalog.ts';
+import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
+import { DEFAULT_MODEL } from '../../src/shared/ids.ts';
+import { MAX_URL_CHARS } from '../../src/shared/limits.ts';
 
 const MODEL = 'claude-sonnet-5-5';
 const base = (baseUrl: string) => checkSettings({ model: MODEL, baseUrl });
@@ -35,24 +37,46 @@ describe('checkSettings: base URL', () => {
     ['plain http to a host that only starts like 127', 'http://127.0.0.1.evil.test'],
     ['plain http to a host that only starts like localhost', 'http://localhost.evil.test'],
     ['plain http to a localhost subdomain', 'http://api.localhost:8787'],
+  ])('rejects %s with a key as needing https', (_name, input) => {
+    expect(base(input)).toEqual({ ok: false, error: { code: 'url-needs-https', params: { field: 'base-url' } } });
+  });
+
+  it.each([
     ['ws', 'ws://localhost:8787'],
     ['ftp', 'ftp://files.example.com'],
     ['file', 'file:///etc/passwd'],
     ['javascript', 'javascript:alert(1)'],
     ['data', 'data:text/plain,hi'],
-  ])('rejects %s as not https', (_name, input) => {
-    const result = base(input);
-    expect(result.ok).toBe(false);
-    expect(result.ok ? '' : result.message).toMatch(/must start with https/);
+  ])('rejects %s as neither https nor http', (_name, input) => {
+    expect(base(input)).toEqual({ ok: false, error: { code: 'url-scheme', params: { field: 'base-url' } } });
   });
 
   it.each([
     ['a bare host', 'api.anthropic.com'],
     ['words', 'my proxy'],
     ['a scheme without a host', 'https://'],
-  ])('rejects %s as not a URL, quoting the input', (_name, input) => {
-    const result = base(input);
-    expect(result).toEqual({ ok: false, message: expect.stringContaining(`"${input}" is not a URL`) });
+  ])('rejects %s as not a URL, giving the input back', (_name, input) => {
+    expect(base(input)).toEqual({ ok: false, error: { code: 'url-invalid', params: { value: input } } });
+  });
+
+  it('gives back the trimmed input, capped at 200 characters', () => {
+    expect(base('  my proxy  ')).toEqual({ ok: false, error: { code: 'url-invalid', params: { value: 'my proxy' } } });
+    const long = `not a url ${'x'.repeat(300)}`;
+    expect(base(long)).toEqual({ ok: false, error: { code: 'url-invalid', params: { value: long.slice(0, 200) } } });
+  });
+
+  it('accepts plain http to a LAN server that gets no key (a local Ollama elsewhere on the network)', () => {
+    expect(checkSettings({ provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1/' })).toEqual({
+      ok: true, provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1', custom: null,
+    });
+    expect(checkSettings({ provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1', sendsKey: true })).toEqual({
+      ok: false, error: { code: 'url-needs-https', params: { field: 'base-url' } },
+    });
+  });
+
+  it('refuses a URL longer than requests may carry', () => {
+    const url = `https://proxy.example.com/${'a'.repeat(MAX_URL_CHARS)}`;
+    expect(base(url)).toEqual({ ok: false, error: { code: 'url-too-long', params: { max: MAX_URL_CHARS } } });
   });
 
   it.each([
@@ -61,7 +85,7 @@ describe('checkSettings: base URL', () => {
     ['a password only', 'https://:secret@proxy.example.com'],
     ['credentials on loopback http', 'http://user:pw@127.0.0.1:8787'],
   ])('rejects credentials in the URL (%s)', (_name, input) => {
-    expect(base(input)).toEqual({ ok: false, message: 'Put credentials in the API key field, not in the base URL.' });
+    expect(base(input)).toEqual({ ok: false, error: { code: 'url-credentials', params: { field: 'base-url' } } });
   });
 
   it.each([
@@ -69,7 +93,7 @@ describe('checkSettings: base URL', () => {
     ['a fragment', 'https://proxy.example.com/#frag'],
     ['a query on loopback', 'http://localhost:8787/?a=1'],
   ])('rejects %s', (_name, input) => {
-    expect(base(input)).toEqual({ ok: false, message: 'The base URL cannot have a query or a fragment.' });
+    expect(base(input)).toEqual({ ok: false, error: { code: 'url-query' } });
   });
 });
 
@@ -87,15 +111,75 @@ describe('checkSettings: model', () => {
   it.each([['claude sonnet'], ['claude-\tsonnet'], ['claude\nsonnet'], ['claude\u00A0sonnet']])(
     'rejects a model name with whitespace inside: %j',
     (model) => {
-      expect(checkSettings({ model, baseUrl: '' })).toEqual({ ok: false, message: 'The model name cannot contain spaces.' });
+      expect(checkSettings({ model, baseUrl: '' })).toEqual({ ok: false, error: { code: 'model-spaces' } });
     },
   );
 
   it('rejects a bad model before it looks at the base URL', () => {
-    expect(checkSettings({ model: 'a b', baseUrl: 'not a url' })).toEqual({
-      ok: false,
-      message: 'The model name cannot contain spaces.',
+    expect(checkSettings({ model: 'a b', baseUrl: 'not a url' })).toEqual({ ok: false, error: { code: 'model-spaces' } });
+  });
+
+  it('asks for a model where the provider has no default, unless only the model list is wanted', () => {
+    expect(PRESETS['openai-compatible'].defaultModel).toBe('');
+    expect(checkSettings({ provider: 'openai-compatible', model: ' ', baseUrl: 'https://llm.example.com/v1' })).toEqual({
+      ok: false, error: { code: 'model-missing' },
     });
+    expect(checkSettings({ provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', modelOptional: true })).toEqual({
+      ok: true, provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', custom: null,
+    });
+  });
+
+  it('asks for a base URL where the provider has none of its own', () => {
+    expect(checkSettings({ provider: 'openai-compatible', model: 'm', baseUrl: '  ' })).toEqual({ ok: false, error: { code: 'base-url-missing' } });
+    expect(checkSettings({ provider: 'openai', model: 'm', baseUrl: '' })).toEqual({ ok: true, provider: 'openai', model: 'm', baseUrl: '', custom: null });
+  });
+});
+
+describe('checkSettings: custom endpoint', () => {
+  const endpoint: CustomEndpoint = {
+    url: ' https://llm.example.com/v1/stream ',
+    method: 'POST',
+    headers: 'Authorization: Bearer {{key}}',
+    bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+    textPath: ' choices.0.delta.content ',
+    reasoningPath: ' ',
+    textMode: 'delta',
+    doneData: ' [DONE] ',
+    eventType: '',
+  };
+  const custom = (patch: Partial<CustomEndpoint> | null, sendsKey?: boolean) =>
+    checkSettings({ provider: 'custom-sse', model: '', baseUrl: '', custom: patch === null ? null : { ...endpoint, ...patch }, ...(sendsKey === undefined ? {} : { sendsKey }) });
+
+  it('accepts a complete endpoint, trimmed, with no model and no base URL', () => {
+    expect(custom({})).toEqual({
+      ok: true,
+      provider: 'custom-sse',
+      model: '',
+      baseUrl: '',
+      custom: { ...endpoint, url: 'https://llm.example.com/v1/stream', textPath: 'choices.0.delta.content', reasoningPath: '', doneData: '[DONE]' },
+    });
+  });
+
+  it('refuses a missing endpoint, a missing text path, a bad header line and a template that is not JSON', () => {
+    expect(custom(null)).toEqual({ ok: false, error: { code: 'custom-incomplete' } });
+    expect(custom({ textPath: '  ' })).toEqual({ ok: false, error: { code: 'custom-text-path' } });
+    expect(custom({ headers: 'Authorization: Bearer {{key}}\nnot a header' })).toEqual({ ok: false, error: { code: 'header-line', params: { line: 2 } } });
+    const template = custom({ bodyTemplate: '{"messages": {{messages}}' });
+    expect(template.ok).toBe(false);
+    expect(template.ok ? null : template.error.code).toBe('template-json');
+    expect(template.ok ? '' : template.error.detail).toEqual(expect.any(String));
+    // A GET sends no body, so its (stale) template is not checked.
+    expect(custom({ method: 'GET', bodyTemplate: '{"messages": {{messages}}' }).ok).toBe(true);
+  });
+
+  it('checks the endpoint URL as the endpoint URL, and needs https when {{key}} is in the headers', () => {
+    expect(custom({ url: 'ftp://llm.example.com/' })).toEqual({ ok: false, error: { code: 'url-scheme', params: { field: 'endpoint-url' } } });
+    expect(custom({ url: 'http://192.168.1.10:8080/stream' })).toEqual({ ok: false, error: { code: 'url-needs-https', params: { field: 'endpoint-url' } } });
+    expect(custom({ url: 'http://192.168.1.10:8080/stream', headers: 'X-Trace: 1' }).ok).toBe(true);
+    expect(custom({ url: 'http://192.168.1.10:8080/stream', headers: 'X-Trace: 1' }, true)).toEqual({
+      ok: false, error: { code: 'url-needs-https', params: { field: 'endpoint-url' } },
+    });
+    expect(custom({ url: `https://llm.example.com/${'a'.repeat(MAX_URL_CHARS)}` })).toEqual({ ok: false, error: { code: 'url-too-long', params: { max: MAX_URL_CHARS } } });
   });
 });
 
