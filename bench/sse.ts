@@ -242,6 +242,12 @@ export async function run(options: SseBenchOptions = {}): Promise<SseBenchResult
   for (const v of variants) log(`${v.name.padEnd(width)}: ${mbps[v.name]!.toFixed(1)} MB/s`);
 
   const ratio = (a: string, b: string): string => `${(mbps[a]! / mbps[b]!).toFixed(2)}x`;
+  /** Median over rounds of the same-round speed ratio: steadier when the machine is busy. */
+  const paired = (a: string, b: string): string => {
+    const ta = times.get(a)!;
+    const tb = times.get(b)!;
+    return `${median(ta.map((t, i) => tb[i]! / t)).toFixed(2)}x`;
+  };
   const fastest = (names: readonly string[]): string =>
     names.reduce((best, n) => (mbps[n]! > mbps[best]! ? n : best));
   for (const o of [OURS_PARSER, OURS_STREAM, OURS_BATCHES]) {
@@ -252,10 +258,15 @@ export async function run(options: SseBenchOptions = {}): Promise<SseBenchResult
   const parserBaseline = fastest(PARSER_BASELINES);
   const streamBaseline = fastest(STREAM_BASELINES);
   const floor = fastest(FLOORS);
-  log(`headline: createSseParser / fastest createParser baseline (${parserBaseline}): ${ratio(OURS_PARSER, parserBaseline)}` +
-    ` (bound for any TextDecoder+indexOf parser: ${ratio(BOUND, parserBaseline)})`);
-  log(`headline: parseSseStream / fastest EventSourceParserStream pipeline (${streamBaseline}): ${ratio(OURS_STREAM, streamBaseline)}` +
-    `; readSseBatches: ${ratio(OURS_BATCHES, streamBaseline)}`);
+  log(
+    `headline: createSseParser / fastest createParser baseline (${parserBaseline}): ${ratio(OURS_PARSER, parserBaseline)}` +
+      ` (per-round median ${paired(OURS_PARSER, parserBaseline)}; bound for any TextDecoder+indexOf parser:` +
+      ` ${ratio(BOUND, parserBaseline)})`,
+  );
+  log(
+    `headline: parseSseStream / fastest EventSourceParserStream pipeline (${streamBaseline}): ${ratio(OURS_STREAM, streamBaseline)}` +
+      ` (per-round median ${paired(OURS_STREAM, streamBaseline)}); readSseBatches: ${ratio(OURS_BATCHES, streamBaseline)}`,
+  );
   const targets: [string, string, string, number][] = [
     [`createSseParser >= 1.5x the fastest createParser (${parserBaseline})`, OURS_PARSER, parserBaseline, 1.5],
     [`parseSseStream >= 3x the fastest EventSourceParserStream pipeline (${streamBaseline})`, OURS_STREAM, streamBaseline, 3],
