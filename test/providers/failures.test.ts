@@ -1,16 +1,28 @@
+/**
+ * Reading a provider's HTTP error answer (src/providers/failures.ts): the kind of failure
+ * (an error code) and the provider's own message, no words. And what the background makes
+ * of it (src/background/answers/errors.ts): the UserError with its params, the capped
+ * detail and the one fix that helps, which the panel words.
+ */
 import { describe, expect, it } from 'vitest';
+import { failureError, networkError, streamError } from '../../src/background/answers/errors.ts';
 import { parseBackgroundMessage } from '../../src/messaging/protocol.ts';
-import {
-  describeHttpError,
-  describeNetworkError,
-  describeStreamError,
-  isQuotaError,
-  parseErrorBody,
-} from '../../src/providers/http-errors.ts';
+import { anthropicProvider } from '../../src/providers/anthropic.ts';
+import { CUMULATIVE_REWRITE_ERROR } from '../../src/providers/custom.ts';
+import { MALFORMED_STREAM_ERROR } from '../../src/providers/index.ts';
+import { classifyHttpFailure, isQuotaError, kindOfStatus, parseErrorBody } from '../../src/providers/failures.ts';
+import type { Failure } from '../../src/providers/provider.ts';
+import { MAX_DETAIL_CHARS } from '../../src/shared/limits.ts';
 
 const MODEL = 'claude-sonnet-5-5';
+const URL_ = 'https://api.anthropic.com/v1/messages';
 const anthropicBody = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
 const openaiBody = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, code, param: null } });
+
+/** The Anthropic provider's reading (the shared one plus its own credit-balance case). */
+const classify = (status: number, body: string): Failure => anthropicProvider.classifyFailure(status, body, { url: URL_ });
+/** What the user is shown for it (before the panel words the code). */
+const describe_ = (status: number, body: string, model = MODEL) => failureError(classify(status, body), status, { model });
 
 describe('parseErrorBody', () => {
   it('reads the Anthropic error shape', () => {
@@ -67,12 +79,13 @@ describe('isQuotaError', () => {
   });
 });
 
-describe('describeHttpError', () => {
-  it('maps a 400 "prompt is too long" to too-large, with the provider message as detail', () => {
+describe('classifyFailure and failureError', () => {
+  it('maps a 400 "prompt is too long" to context-too-long, with the provider message as detail', () => {
     const message = 'prompt is too long: 212345 tokens > 200000 maximum';
-    expect(describeHttpError(400, anthropicBody('invalid_request_error', message), MODEL)).toEqual({
-      code: 'too-large',
-      message: 'The text is too long for this model. Select less text, or start a new conversation.',
+    expect(classify(400, anthropicBody('invalid_request_error', message))).toEqual({ kind: 'context-too-long', providerMessage: message });
+    expect(describe_(400, anthropicBody('invalid_request_error', message))).toEqual({
+      code: 'context-too-long',
+      params: { status: 400 },
       detail: message,
     });
   });
@@ -81,139 +94,161 @@ describe('describeHttpError', () => {
     ["This model's maximum context length is 128000 tokens."],
     ['Input has too many tokens.'],
     ['Request exceeds the context length of the model.'],
-  ])('maps other too-long wordings to too-large: %s', (message) => {
-    expect(describeHttpError(400, openaiBody(message, 'invalid_request_error', 'context_length_exceeded'), MODEL).code).toBe('too-large');
+  ])('maps other too-long wordings to context-too-long: %s', (message) => {
+    expect(classify(400, openaiBody(message, 'invalid_request_error', 'context_length_exceeded')).kind).toBe('context-too-long');
+    // The words alone are enough, without OpenAI's code.
+    expect(classify(400, openaiBody(message, 'invalid_request_error', null)).kind).toBe('context-too-long');
+  });
+
+  it('maps the context_length_exceeded code alone to context-too-long', () => {
+    expect(classify(400, openaiBody('Bad input.', 'invalid_request_error', 'context_length_exceeded')).kind).toBe('context-too-long');
   });
 
   it('maps any other 400 to bad-request without a fix button', () => {
-    expect(describeHttpError(400, anthropicBody('invalid_request_error', 'max_tokens: must be positive'), MODEL)).toEqual({
+    expect(describe_(400, anthropicBody('invalid_request_error', 'max_tokens: must be positive'))).toEqual({
       code: 'bad-request',
-      message: 'The provider rejected the request (400).',
+      params: { status: 400 },
       detail: 'max_tokens: must be positive',
     });
   });
 
   it('maps 401 to auth, pointing to settings', () => {
-    expect(describeHttpError(401, anthropicBody('authentication_error', 'invalid x-api-key'), MODEL)).toEqual({
+    expect(describe_(401, anthropicBody('authentication_error', 'invalid x-api-key'))).toEqual({
       code: 'auth',
-      message: 'Your API key was not accepted (401). Check the key in settings.',
+      params: { status: 401 },
       fix: 'settings',
       detail: 'invalid x-api-key',
     });
   });
 
   it('maps 403 to forbidden, pointing to settings', () => {
-    expect(describeHttpError(403, anthropicBody('permission_error', 'Your API key does not have permission.'), MODEL)).toMatchObject({
+    expect(describe_(403, anthropicBody('permission_error', 'Your API key does not have permission.'))).toEqual({
       code: 'forbidden',
+      params: { status: 403 },
       fix: 'settings',
       detail: 'Your API key does not have permission.',
     });
   });
 
   it('maps 404 to not-found and names the model', () => {
-    const error = describeHttpError(404, anthropicBody('not_found_error', 'model: claude-nope'), 'claude-nope');
-    expect(error).toMatchObject({ code: 'not-found', fix: 'settings', detail: 'model: claude-nope' });
-    expect(error.message).toContain('"claude-nope"');
+    const failure = classify(404, anthropicBody('not_found_error', 'model: claude-nope'));
+    expect(failure).toEqual({ kind: 'not-found', providerMessage: 'model: claude-nope' });
+    expect(failureError(failure, 404, { model: 'claude-nope' })).toEqual({
+      code: 'not-found',
+      params: { status: 404, model: 'claude-nope' },
+      fix: 'settings',
+      detail: 'model: claude-nope',
+    });
+  });
+
+  it('names the model only for not-found', () => {
+    for (const status of [400, 401, 403, 413, 429, 500, 503]) {
+      expect(describe_(status, '', 'claude-nope').params).not.toHaveProperty('model');
+    }
   });
 
   it('maps 413 to too-large without a retry', () => {
-    expect(describeHttpError(413, anthropicBody('request_too_large', 'Request exceeds the maximum allowed number of bytes.'), MODEL)).toEqual({
+    expect(describe_(413, anthropicBody('request_too_large', 'Request exceeds the maximum allowed number of bytes.'))).toEqual({
       code: 'too-large',
-      message: 'The request is too large. Select less text and try again.',
+      params: { status: 413 },
       detail: 'Request exceeds the maximum allowed number of bytes.',
     });
   });
 
   it('maps a plain 429 rate limit to rate-limit with a retry', () => {
-    expect(describeHttpError(429, anthropicBody('rate_limit_error', 'Number of requests has exceeded your rate limit.'), MODEL)).toEqual({
+    expect(describe_(429, anthropicBody('rate_limit_error', 'Number of requests has exceeded your rate limit.'))).toEqual({
       code: 'rate-limit',
-      message: 'Too many requests for now (429). Wait a moment, then retry.',
+      params: { status: 429 },
       fix: 'retry',
       detail: 'Number of requests has exceeded your rate limit.',
     });
   });
 
   it('maps a 429 insufficient_quota to quota, without a retry button', () => {
-    const error = describeHttpError(
+    const error = describe_(
       429,
       openaiBody('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'),
-      MODEL,
     );
-    expect(error.code).toBe('quota');
+    expect(error).toEqual({
+      code: 'quota',
+      params: { status: 429 },
+      detail: 'You exceeded your current quota, please check your plan and billing details.',
+    });
     expect(error.fix).toBeUndefined();
-    expect(error.message).toMatch(/out of credit or hit its spend limit/);
   });
 
   it('maps a 429 spend-limit message to quota', () => {
-    expect(describeHttpError(429, anthropicBody('rate_limit_error', 'You have reached your specified workspace API spend limit.'), MODEL).code).toBe('quota');
+    expect(classify(429, anthropicBody('rate_limit_error', 'You have reached your specified workspace API spend limit.')).kind).toBe('quota');
   });
 
   it('maps 500 to server with a retry', () => {
-    expect(describeHttpError(500, anthropicBody('api_error', 'Internal server error'), MODEL)).toEqual({
+    expect(describe_(500, anthropicBody('api_error', 'Internal server error'))).toEqual({
       code: 'server',
-      message: 'The provider had an internal error (500). Retry in a moment.',
+      params: { status: 500 },
       fix: 'retry',
       detail: 'Internal server error',
     });
   });
 
-  it.each([502, 504, 599])('maps %i to server', (status) => {
-    expect(describeHttpError(status, '', MODEL)).toMatchObject({ code: 'server', fix: 'retry' });
-    expect(describeHttpError(status, '', MODEL).message).toContain(`(${status})`);
+  it.each([502, 504, 599])('maps %i to server, naming the status', (status) => {
+    expect(describe_(status, '')).toEqual({ code: 'server', params: { status }, fix: 'retry' });
   });
 
   it.each([503, 529])('maps %i to overloaded with a retry', (status) => {
-    expect(describeHttpError(status, anthropicBody('overloaded_error', 'Overloaded'), MODEL)).toEqual({
+    expect(describe_(status, anthropicBody('overloaded_error', 'Overloaded'))).toEqual({
       code: 'overloaded',
-      message: `The provider is overloaded right now (${status}). Retry in a moment.`,
+      params: { status },
       fix: 'retry',
       detail: 'Overloaded',
     });
   });
 
-  it.each([402, 405, 418, 422, 451])('maps an unexpected status %i to unknown, naming it', (status) => {
-    const error = describeHttpError(status, '', MODEL);
-    expect(error).toEqual({ code: 'unknown', message: `The provider answered with HTTP ${status}.`, fix: 'retry' });
+  it.each([402, 405, 418, 422, 451])('maps an unexpected status %i to http-status, naming it', (status) => {
+    expect(classify(status, '')).toEqual({ kind: 'http-status' });
+    expect(describe_(status, '')).toEqual({ code: 'http-status', params: { status }, fix: 'retry' });
   });
 
   it('shows the start of a non-JSON body (a proxy HTML page) as detail, capped at 300 characters', () => {
     const html = `  <!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>${'x'.repeat(1_000)}</body></html>\n`;
-    const error = describeHttpError(502, html, MODEL);
-    expect(error.code).toBe('server');
-    expect(error.detail).toBe(html.trim().slice(0, 300));
-    expect(error.detail).toHaveLength(300);
+    const failure = classify(502, html);
+    expect(failure.kind).toBe('server');
+    expect(failure.providerMessage).toBe(html.trim().slice(0, 300));
+    expect(failure.providerMessage).toHaveLength(300);
+    expect(failureError(failure, 502, { model: MODEL }).detail).toBe(html.trim().slice(0, 300));
   });
 
-  it('a 400 with an HTML body is a bad request, not too-large, even if the page says "too long"', () => {
-    expect(describeHttpError(400, '<html>URI too long</html>', MODEL).code).toBe('bad-request');
+  it('a 400 with an HTML body is a bad request, not context-too-long, even if the page says "too long"', () => {
+    expect(classify(400, '<html>URI too long</html>').kind).toBe('bad-request');
   });
 
   it.each([[''], ['   \n ']])('has no detail for an empty body %j', (body) => {
-    const error = describeHttpError(401, body, MODEL);
+    expect(classify(401, body)).toEqual({ kind: 'auth' });
+    const error = describe_(401, body);
     expect(error).not.toHaveProperty('detail');
     expect(error.code).toBe('auth');
   });
 
   it('every mapped error is a valid protocol message the panel will accept', () => {
-    for (const status of [400, 401, 403, 404, 413, 429, 500, 503, 529, 418]) {
-      const error = describeHttpError(status, anthropicBody('x', 'short message'), MODEL);
+    for (const status of [400, 401, 402, 403, 404, 413, 429, 500, 503, 529, 418]) {
+      const error = describe_(status, anthropicBody('x', 'short message'));
       expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).not.toBeNull();
     }
   });
 
-  // BUG (left failing on purpose): the provider's message becomes `detail` uncapped, but the
-  // protocol caps detail at 4,000 characters. The background reads error bodies up to 64 KB,
-  // so a long provider message produces a `failed` message the panel's parseBackgroundMessage
-  // drops, and the answer stays on "Thinking…" for good. (The non-JSON fallback is capped at 300.)
   it('caps a long provider message so the failed message still passes the protocol', () => {
-    const error = describeHttpError(400, anthropicBody('invalid_request_error', `messages: ${'x'.repeat(5_000)}`), MODEL);
+    const message = `messages: ${'x'.repeat(5_000)}`;
+    // The classification keeps the provider's words; the UserError caps them.
+    expect(classify(400, anthropicBody('invalid_request_error', message)).providerMessage).toBe(message);
+    const error = describe_(400, anthropicBody('invalid_request_error', message));
+    expect(error.detail).toHaveLength(MAX_DETAIL_CHARS);
+    expect(error.detail).toBe(`${message.slice(0, MAX_DETAIL_CHARS - 1)}…`);
     expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).not.toBeNull();
   });
 
   it('caps a long mid-stream error and a long network error the same way', () => {
     for (const error of [
-      describeStreamError({ type: 'api_error', message: 'y'.repeat(10_000) }),
-      describeNetworkError('https://api.anthropic.com/v1/messages', new TypeError('z'.repeat(10_000))),
+      streamError({ type: 'api_error', message: 'y'.repeat(10_000) }),
+      networkError('https://api.anthropic.com/v1/messages', new TypeError('z'.repeat(10_000))),
     ]) {
       expect(error.detail!.length).toBeLessThanOrEqual(1_000);
       expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).not.toBeNull();
@@ -221,54 +256,92 @@ describe('describeHttpError', () => {
   });
 
   it('reports Anthropic’s empty credit balance (a 400) as a quota problem, not a bad request', () => {
-    const error = describeHttpError(
-      400,
-      anthropicBody('invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.'),
-      MODEL,
-    );
+    const message = 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.';
+    const failure = classify(400, anthropicBody('invalid_request_error', message));
+    expect(failure).toEqual({ kind: 'quota', providerMessage: message });
+    const error = failureError(failure, 400, { model: MODEL });
     expect(error.code).toBe('quota');
     expect(error.fix).toBeUndefined();
   });
 });
 
-describe('describeStreamError', () => {
-  it('keeps the partial answer and offers a retry, with the overloaded wording for overloaded_error', () => {
-    expect(describeStreamError({ type: 'overloaded_error', message: 'Overloaded' })).toEqual({
-      code: 'stream-error',
-      message:
-        'The provider became overloaded and stopped in the middle of the answer. The part above is kept; retry to get a full answer.',
+describe('the shared reading (classifyHttpFailure, kindOfStatus)', () => {
+  it('lets a provider recognise its own case first, and falls back to the status for the rest', () => {
+    const refine = (status: number) => (status === 418 ? 'overloaded' as const : null);
+    expect(classifyHttpFailure(418, '{"error":{"message":"teapot"}}', refine)).toEqual({ kind: 'overloaded', providerMessage: 'teapot' });
+    expect(classifyHttpFailure(401, '', refine)).toEqual({ kind: 'auth' });
+    expect(classifyHttpFailure(418, '')).toEqual({ kind: 'http-status' });
+  });
+
+  it('drops the provider message for ollama-origin (the body is empty; the setting says it all)', () => {
+    expect(classifyHttpFailure(403, 'anything', () => 'ollama-origin')).toEqual({ kind: 'ollama-origin' });
+  });
+
+  it('reads a 403 unsupported region by its code', () => {
+    expect(kindOfStatus(403, { type: null, code: 'unsupported_country_region_territory', message: null })).toBe('region-blocked');
+    expect(kindOfStatus(403, { type: null, code: null, message: null })).toBe('forbidden');
+  });
+
+  it.each<[number, Failure['kind']]>([
+    [400, 'bad-request'],
+    [401, 'auth'],
+    [402, 'http-status'],
+    [403, 'forbidden'],
+    [404, 'not-found'],
+    [408, 'http-status'],
+    [413, 'too-large'],
+    [429, 'rate-limit'],
+    [500, 'server'],
+    [501, 'server'],
+    [503, 'overloaded'],
+    [529, 'overloaded'],
+    [599, 'server'],
+    [301, 'http-status'],
+  ])('reads %i with an empty body as %s', (status, kind) => {
+    expect(kindOfStatus(status, { type: null, code: null, message: null })).toBe(kind);
+  });
+});
+
+describe('streamError', () => {
+  it('keeps the partial answer and offers a retry, with its own code for overloaded_error', () => {
+    expect(streamError({ type: 'overloaded_error', message: 'Overloaded' })).toEqual({
+      code: 'stream-overloaded',
       detail: 'overloaded_error: Overloaded',
       fix: 'retry',
     });
   });
 
-  it('uses the general wording for other stream errors', () => {
-    const error = describeStreamError({ type: 'api_error', message: 'Internal' });
-    expect(error.message).toMatch(/^The provider stopped the answer with an error\./);
-    expect(error.detail).toBe('api_error: Internal');
+  it('uses stream-error for other stream errors, with type and message as detail', () => {
+    expect(streamError({ type: 'api_error', message: 'Internal' })).toEqual({ code: 'stream-error', detail: 'api_error: Internal', fix: 'retry' });
+  });
+
+  it('gives only the type as detail when the provider sent no message', () => {
+    expect(streamError({ type: 'error', message: '' })).toEqual({ code: 'stream-error', detail: 'error', fix: 'retry' });
+  });
+
+  it('names a malformed stream and a rewritten cumulative text by their own codes', () => {
+    expect(streamError(MALFORMED_STREAM_ERROR)).toEqual({ code: 'malformed-stream', fix: 'retry' });
+    expect(streamError(CUMULATIVE_REWRITE_ERROR)).toEqual({ code: 'text-rewritten', fix: 'retry' });
   });
 });
 
-describe('describeNetworkError', () => {
+describe('networkError', () => {
   it('names the host (with its port) the request could not reach', () => {
-    const error = describeNetworkError('http://127.0.0.1:8787/v1/messages', new TypeError('Failed to fetch'));
-    expect(error).toEqual({
+    expect(networkError('http://127.0.0.1:8787/v1/messages', new TypeError('Failed to fetch'))).toEqual({
       code: 'network',
-      message: 'Could not reach 127.0.0.1:8787. Check your internet connection and the base URL in settings, then retry.',
+      params: { host: '127.0.0.1:8787' },
       detail: 'Failed to fetch',
       fix: 'retry',
     });
   });
 
   it('names only the host, not the path or anything after it', () => {
-    const error = describeNetworkError('https://api.anthropic.com/v1/messages', new TypeError('NetworkError when attempting to fetch resource.'));
-    expect(error.message).toContain('Could not reach api.anthropic.com.');
-    expect(error.message).not.toContain('/v1');
+    const error = networkError('https://api.anthropic.com/v1/messages?x=1', new TypeError('NetworkError when attempting to fetch resource.'));
+    expect(error.params).toEqual({ host: 'api.anthropic.com' });
+    expect(JSON.stringify(error)).not.toContain('/v1');
   });
 
   it('falls back to the raw string when the url does not parse, and stringifies a non-Error cause', () => {
-    const error = describeNetworkError('not a url', 'boom');
-    expect(error.message).toContain('Could not reach not a url.');
-    expect(error.detail).toBe('boom');
+    expect(networkError('not a url', 'boom')).toEqual({ code: 'network', params: { host: 'not a url' }, detail: 'boom', fix: 'retry' });
   });
 });
