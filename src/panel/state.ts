@@ -87,11 +87,6 @@ export const initialState: PanelState = {
   models: null,
 };
 
-export const QUICK_ACTION_QUESTIONS: Record<Exclude<QuickAction, 'ask'>, string> = {
-  summarize: 'Summarize this.',
-  explain: 'Explain this in plain words.',
-};
-
 export type PanelAction =
   | { type: 'background'; message: BackgroundMessage }
   | { type: 'connected' }
@@ -343,10 +338,4 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'list-models':
       return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
   }
-}
-
-/** The question a quick action asks. `ask` has none: the user types it. */
-export function quickActionQuestion(action: QuickAction | null): string | null {
-  if (action === 'summarize' || action === 'explain') return QUICK_ACTION_QUESTIONS[action];
-  return null;
 }

@@ -5,12 +5,13 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
 import { loadConversation, saveConversation } from '../storage/conversation.ts';
+import { takeStorageProblems } from '../storage/item.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
+import { quickActionQuestion } from './i18n/index.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
 import {
   askProblem,
   initialState,
-  quickActionQuestion,
   reduce,
   resumableRequestIds,
   turnsForRequest,
@@ -135,6 +136,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       const saved = await loadConversation();
       if (disposed) return;
       if (saved) dispatch({ type: 'restore', saved: fromStored(saved) });
+      // A stored conversation that could not be read was reset: say so rather than show nothing.
+      for (const problem of takeStorageProblems()) dispatch({ type: 'background', message: { type: 'notice', error: problem } });
       restoredRef.current = true;
       try {
         windowIdRef.current = (await browser.windows.getCurrent()).id;

@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackgroundMessage, PageSelection, UserError } from '../../src/messaging/protocol.ts';
 import { errorText } from '../../src/panel/i18n/index.ts';
+import { fromStored, toStored } from '../../src/panel/saved-conversation.ts';
 import { browserSpeaks } from '../i18n/catalogs.ts';
 import {
   askProblem,
   initialState,
   isAnswering,
   MAX_QUESTION_CHARS,
-  quickActionQuestion,
   reduce,
-  toSaved,
   turnsForRequest,
   type AssistantTurn,
   type PanelAction,
@@ -204,15 +203,6 @@ describe('restore', () => {
     ];
     const state = reduce(initialState, { type: 'restore', saved: { turns, selection: null, draft: '' } });
     expect(answer(state, 'c').retry).toBeUndefined();
-  });
-
-  it('round-trips through toSaved', () => {
-    const state = run(asking, delta('r1', 0, 'x'), bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: null, outcome: 'complete' }), {
-      type: 'draft',
-      text: 'next',
-    });
-    const restored = reduce(initialState, { type: 'restore', saved: structuredClone(toSaved(state)) });
-    expect(toSaved(restored)).toEqual(toSaved(state));
   });
 });
 
@@ -420,13 +410,6 @@ describe('selection, notices and housekeeping', () => {
     expect(reduce(noticed, { type: 'dismiss-notice' }).notice).toBeNull();
   });
 
-  it('quick actions ask fixed questions; ask and none ask nothing', () => {
-    expect(quickActionQuestion('summarize')).toBe('Summarize this.');
-    expect(quickActionQuestion('explain')).toBe('Explain this in plain words.');
-    expect(quickActionQuestion('ask')).toBeNull();
-    expect(quickActionQuestion(null)).toBeNull();
-  });
-
   it('never mutates the state it is given', () => {
     const before = structuredClone(asking);
     run(asking, delta('r1', 0, 'x'), { type: 'disconnected' }, { type: 'retry', requestId: 'r1', newRequestId: 'z' });
@@ -475,7 +458,7 @@ describe('re-attaching to an answer', () => {
 
   it('a snapshot of a finished answer shows it finished, with its final text', () => {
     const state = run(
-      reduce(asked(), { type: 'restore', saved: toSaved(asked()) }),
+      reduce(asked(), { type: 'restore', saved: fromStored(toStored(asked())) }),
       bg({
         type: 'snapshot',
         requestId: 'r',

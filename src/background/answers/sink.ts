@@ -34,7 +34,7 @@ export interface RawEventRecord {
   atMs: number;
   event: string;
   data: string;
-  id: string | undefined;
+  id: string;
 }
 
 export interface AnswerSnapshot {

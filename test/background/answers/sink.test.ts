@@ -167,14 +167,14 @@ describe('the answer sink', () => {
     const { clock, advance } = manualClock();
     const sink = createAnswerSink('r', { clock });
     advance(5);
-    sink.raw({ event: 'message_start', data: '{}', id: undefined });
+    sink.raw({ event: 'message_start', data: '{}', id: '' });
     advance(7);
     sink.raw({ event: 'ping', data: '{"type":"ping"}', id: '1' });
     expect(sink.rawEvents()).toEqual([
-      { atMs: 5, event: 'message_start', data: '{}', id: undefined },
+      { atMs: 5, event: 'message_start', data: '{}', id: '' },
       { atMs: 12, event: 'ping', data: '{"type":"ping"}', id: '1' },
     ]);
-    for (let i = 0; i < MAX_RAW_EVENTS + 10; i++) sink.raw({ event: 'e', data: String(i), id: undefined });
+    for (let i = 0; i < MAX_RAW_EVENTS + 10; i++) sink.raw({ event: 'e', data: String(i), id: '' });
     const kept = sink.rawEvents();
     expect(kept).toHaveLength(MAX_RAW_EVENTS);
     expect(kept.at(-1)?.data).toBe(String(MAX_RAW_EVENTS + 9));
