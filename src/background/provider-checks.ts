@@ -11,7 +11,7 @@ import { ModelListInvalidError } from '../providers/models.ts';
 import { ProviderSetupError, type ModelInfo, type Provider, type ProviderCall, type ProviderSettings } from '../providers/provider.ts';
 import { providerForSettings } from '../providers/registry.ts';
 import { userError, type UserError } from '../shared/errors.ts';
-import { MAX_PREVIEW_CHARS, MODELS_TIMEOUT_MS, TEST_CONNECTION_TIMEOUT_MS } from '../shared/limits.ts';
+import { MAX_MODEL_ID_CHARS, MAX_PREVIEW_CHARS, MODELS_TIMEOUT_MS, TEST_CONNECTION_TIMEOUT_MS } from '../shared/limits.ts';
 import { failureError, networkError, noPermissionError, streamError } from './answers/errors.ts';
 import { missingKey, setupError } from './answers/run-answer.ts';
 
@@ -66,7 +66,7 @@ export async function testConnection(settings: ProviderSettings, apiKey: string,
   let model = settings.model;
   try {
     const json = JSON.parse(bodyText) as { model?: unknown };
-    if (typeof json.model === 'string' && json.model) model = json.model.slice(0, 300);
+    if (typeof json.model === 'string' && json.model) model = json.model.slice(0, MAX_MODEL_ID_CHARS);
   } catch {
     /* a 200 is success even if the body is odd */
   }

@@ -5,6 +5,7 @@
  * `{"error":{"message","type","code"}}`; either may be absent (a proxy's HTML page, an
  * empty body).
  */
+import { MAX_BODY_SNIPPET_CHARS } from '../shared/limits.ts';
 import type { Failure, FailureKind } from './provider.ts';
 
 export interface ProviderErrorBody {
@@ -44,7 +45,7 @@ export function isQuotaError(body: ProviderErrorBody): boolean {
 function providerMessageOf(body: ProviderErrorBody, bodyText: string): string | undefined {
   if (body.message) return body.message;
   const trimmed = bodyText.trim();
-  return trimmed ? trimmed.slice(0, 300) : undefined;
+  return trimmed ? trimmed.slice(0, MAX_BODY_SNIPPET_CHARS) : undefined;
 }
 
 /** What a status means when nothing more specific applies (every provider shares this). */

@@ -6,7 +6,7 @@
  * listed next to it are the only ones that code carries.
  */
 import * as v from 'valibot';
-import { MAX_DETAIL_CHARS, MAX_ERROR_PARAM_CHARS } from './limits.ts';
+import { MAX_DETAIL_CHARS, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_PARAM_CHARS } from './limits.ts';
 
 export const ERROR_CODES = [
   // Provider answers (HTTP status before the stream)
@@ -139,7 +139,7 @@ export const UserErrorSchema = v.object({
   code: v.picklist(ERROR_CODES),
   params: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), ParamSchema)),
   /** The provider's (or browser's) own words, shown small under the message, untranslated. */
-  detail: v.optional(v.pipe(v.string(), v.maxLength(4_000))),
+  detail: v.optional(v.pipe(v.string(), v.maxLength(MAX_ERROR_DETAIL_CHARS))),
   fix: v.optional(v.picklist(FIXES)),
 });
 export type UserError = v.InferOutput<typeof UserErrorSchema>;

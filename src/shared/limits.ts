@@ -18,6 +18,10 @@ export const MAX_MODEL_ID_CHARS = 300;
 export const MAX_MODELS = 2_000;
 /** The provider's own words shown under an error. */
 export const MAX_DETAIL_CHARS = 1_000;
+/** The detail field of an error on the port and on disk (what the user is shown is capped at MAX_DETAIL_CHARS). */
+export const MAX_ERROR_DETAIL_CHARS = 4_000;
+/** The start of a non-JSON error body kept as the provider's message. */
+export const MAX_BODY_SNIPPET_CHARS = 300;
 /** A parameter of an error (a host name, a model id, a header line number). */
 export const MAX_ERROR_PARAM_CHARS = 2_000;
 /** Tool calls kept per answer. */

@@ -12,7 +12,14 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES, FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
-import { MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS, MAX_TURNS } from '../shared/limits.ts';
+import {
+  MAX_ERROR_DETAIL_CHARS,
+  MAX_PORT_TEXT_CHARS,
+  MAX_REQUEST_ID_CHARS,
+  MAX_SHORT_TEXT_CHARS,
+  MAX_TOOL_CALLS,
+  MAX_TURNS,
+} from '../shared/limits.ts';
 import { defineVersionedItem } from './item.ts';
 
 const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -77,8 +84,6 @@ export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
 
 // --- Version 1 ----------------------------------------------------------------------------
 
-/** UserErrorSchema's limit on `detail`. */
-const MAX_STORED_DETAIL_CHARS = 4_000;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -93,7 +98,7 @@ function errorFromV1(old: unknown): UserError | undefined {
   const code: ErrorCode = ERROR_CODES.includes(old.code as ErrorCode) ? (old.code as ErrorCode) : 'internal';
   const said = [old.message, old.detail].filter((part): part is string => typeof part === 'string' && part !== '').join('\n');
   const error: UserError = { code };
-  if (said !== '') error.detail = said.length > MAX_STORED_DETAIL_CHARS ? `${said.slice(0, MAX_STORED_DETAIL_CHARS - 1)}…` : said;
+  if (said !== '') error.detail = said.length > MAX_ERROR_DETAIL_CHARS ? `${said.slice(0, MAX_ERROR_DETAIL_CHARS - 1)}…` : said;
   if (FIXES.includes(old.fix as Fix)) error.fix = old.fix as Fix;
   return error;
 }
