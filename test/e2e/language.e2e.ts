@@ -110,7 +110,8 @@ describe('Firefox', () => {
 
     await firefox.evaluate('location.reload(), true');
     await firefox.waitFor(`${q('open-settings')}?.textContent === ${JSON.stringify(SETTINGS_ZH)}`, { what: 'Chinese after reload' });
-    expect(await firefox.evaluate(`${q('language')}.value`)).toBe('zh_CN');
+    // The form appears once the background has answered; its select shows the saved choice.
+    await firefox.waitFor(`${q('language')}?.value === 'zh_CN'`, { what: 'the saved language in settings' });
     await firefox.screenshot(artifactPath('panel-zh-firefox.png'));
   });
 });
