@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ERROR_CODES,
   parseBackgroundMessage,
   parsePanelMessage,
   type BackgroundMessage,
   type PanelMessage,
+  type UserError,
 } from '../../src/messaging/protocol.ts';
+import { ERROR_CODES, FIXES } from '../../src/shared/errors.ts';
+import { MAX_PREVIEW_CHARS, MAX_TOOL_CALLS } from '../../src/shared/limits.ts';
 
 const selection = {
   text: 'The quick brown fox.',
@@ -15,7 +17,7 @@ const selection = {
   truncated: false,
 };
 const settingsInput = { provider: 'anthropic', apiKey: 'sk-ant-x', model: 'claude-sonnet-5-5', baseUrl: '', custom: null } as const;
-const userError = { code: 'rate-limit', message: 'Too many requests.', detail: 'rate_limit_error', fix: 'retry' } as const;
+const userError: UserError = { code: 'rate-limit', params: { status: 429 }, detail: 'rate_limit_error: Slow down', fix: 'retry' };
 
 /** One valid example of every panel → background message type. */
 const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
@@ -72,7 +74,8 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
   settings: [{ type: 'settings', settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null } }],
   models: [
     { type: 'models', requestId: 'm1', models: [{ id: 'llama3.2', label: 'llama3.2' }] },
-    { type: 'models', requestId: 'm2', models: [], error: 'Could not reach localhost:11434.' },
+    { type: 'models', requestId: 'm2', models: [], error: { code: 'network', params: { host: 'localhost:11434' }, detail: 'Failed to fetch', fix: 'retry' } },
+    { type: 'models', requestId: 'm3', models: [], error: { code: 'models-unsupported', params: { provider: 'custom-sse' } } },
   ],
   selection: [
     { type: 'selection', selection, action: 'summarize' },
@@ -81,20 +84,57 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     { type: 'selection', selection, action: null },
   ],
   notice: [
-    { type: 'notice', error: { code: 'restricted-page', message: 'Not on this page.' } },
-    { type: 'notice', error: { code: 'no-page-access', message: 'Grant access.', fix: 'grant-page-access' } },
+    { type: 'notice', error: { code: 'restricted-page' } },
+    { type: 'notice', error: { code: 'no-page-access', detail: 'Cannot access contents of the page.', fix: 'grant-page-access' } },
+    { type: 'notice', error: { code: 'question-too-long', params: { length: 100_001, max: 100_000 } } },
   ],
-  'connection-test': [{ type: 'connection-test', requestId: 'r1', ok: true, message: 'Connected.' }],
+  'connection-test': [
+    { type: 'connection-test', requestId: 'r1', result: { kind: 'connected', model: 'claude-sonnet-5-5' } },
+    { type: 'connection-test', requestId: 'r2', result: { kind: 'preview', text: 'Hello from the endpoint', complete: true } },
+    { type: 'connection-test', requestId: 'r3', result: { kind: 'preview', text: '', complete: false } },
+    { type: 'connection-test', requestId: 'r4', result: { kind: 'preview', text: 'x'.repeat(MAX_PREVIEW_CHARS + 1), complete: false } },
+    { type: 'connection-test', requestId: 'r5', result: { kind: 'failed', error: { code: 'auth', params: { status: 401 }, detail: 'invalid x-api-key', fix: 'settings' } } },
+    { type: 'connection-test', requestId: 'r6', result: { kind: 'failed', error: { code: 'preview-no-text' } } },
+  ],
   snapshot: [
-    { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', final: null },
+    { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', usage: {}, toolCalls: [], final: null },
     {
       type: 'snapshot',
       requestId: 'r1',
       seq: 7,
       text: 'All of it.',
       thinking: 'Hmm.',
+      usage: { inputTokens: 12, outputTokens: 187, cacheReadTokens: 14336, cacheWriteTokens: 2051, reasoningTokens: 0 },
+      toolCalls: [
+        { index: 1, id: 'toolu_01', name: 'get_weather', json: '{"city":"Zürich"}' },
+        { index: 2, id: 'toolu_02', name: 'get_time', json: '' },
+      ],
       final: { type: 'end', requestId: 'r1', seq: 7, stopReason: 'end_turn', outcome: 'complete' },
     },
+    {
+      type: 'snapshot',
+      requestId: 'r1',
+      seq: 3,
+      text: 'Part',
+      thinking: '',
+      usage: { outputTokens: 4 },
+      toolCalls: Array.from({ length: MAX_TOOL_CALLS }, (_, index) => ({ index, id: `call_${index}`, name: 'f', json: '{}' })),
+      final: { type: 'failed', requestId: 'r1', seq: 3, error: { code: 'stream-error', detail: 'api_error: Internal', fix: 'retry' } },
+    },
+  ],
+  usage: [
+    { type: 'usage', requestId: 'r1', seq: 0, usage: { inputTokens: 25, outputTokens: 1 } },
+    { type: 'usage', requestId: 'r1', seq: 9, usage: { outputTokens: 15, cacheReadTokens: 0, cacheWriteTokens: 3, reasoningTokens: 2 } },
+    { type: 'usage', requestId: 'r1', seq: 10, usage: {} },
+  ],
+  'tool-start': [
+    { type: 'tool-start', requestId: 'r1', seq: 3, index: 0, id: 'call_8mVnLhJg0lS1Ds7ZrGW5u3Ea', name: 'get_weather' },
+    // OpenAI may start a call before its id or name is known.
+    { type: 'tool-start', requestId: 'r1', seq: 4, index: 2, id: '', name: '' },
+  ],
+  'tool-input': [
+    { type: 'tool-input', requestId: 'r1', seq: 5, index: 0, json: '{"location": "Zür' },
+    { type: 'tool-input', requestId: 'r1', seq: 6, index: 0, json: '' },
   ],
   'attach-failed': [{ type: 'attach-failed', requestId: 'r1' }],
   thinking: [{ type: 'thinking', requestId: 'r1', seq: 0, text: 'Let me think…' }],
@@ -207,7 +247,61 @@ describe('parseBackgroundMessage accepts every valid message type', () => {
   }
 
   it.each(ERROR_CODES.map((code) => [code]))('accepts a failed message with error code "%s"', (code) => {
-    expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error: { code, message: 'm' } })).not.toBeNull();
+    expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error: { code } })).toEqual({ type: 'failed', requestId: 'r', seq: 0, error: { code } });
+  });
+
+  it.each(FIXES.map((fix) => [fix]))('accepts the fix "%s"', (fix) => {
+    expect(parseBackgroundMessage({ type: 'notice', error: { code: 'auth', fix } })).toEqual({ type: 'notice', error: { code: 'auth', fix } });
+  });
+});
+
+describe('UserError on the port', () => {
+  const notice = (error: unknown) => parseBackgroundMessage({ type: 'notice', error });
+
+  it('carries params of every allowed kind (text, number, boolean) unchanged', () => {
+    const error = {
+      code: 'not-found',
+      params: { status: 404, model: 'claude-nope', retriable: false, ['k'.repeat(40)]: 'x'.repeat(2_000) },
+      detail: 'd'.repeat(4_000),
+      fix: 'settings',
+    };
+    expect(notice(error)).toEqual({ type: 'notice', error });
+  });
+
+  it('carries no words of its own: a message field is dropped, whatever its length (v.object strips unknown keys)', () => {
+    expect(notice({ code: 'auth', message: 'Your API key was not accepted.' })).toEqual({ type: 'notice', error: { code: 'auth' } });
+    expect(notice({ code: 'auth', message: 'x'.repeat(4_001), params: { status: 401 } })).toEqual({
+      type: 'notice',
+      error: { code: 'auth', params: { status: 401 } },
+    });
+    expect(notice({ code: 'auth', message: 42, hint: 'also dropped' })).toEqual({ type: 'notice', error: { code: 'auth' } });
+  });
+
+  it('reads params given as an array as a record of its indices (valibot’s v.record accepts arrays)', () => {
+    // Not what the background sends; pinned so a change in valibot's behaviour is seen.
+    expect(notice({ code: 'http-status', params: [500] })).toEqual({ type: 'notice', error: { code: 'http-status', params: { 0: 500 } } });
+  });
+
+  it.each<[string, unknown]>([
+    ['an unknown code', { code: 'teapot' }],
+    ['a code from the old protocol', { code: 'unknown' }],
+    ['no code', { params: { status: 500 } }],
+    ['a code of the wrong case', { code: 'AUTH' }],
+    ['only a message, as the old protocol sent it', { message: 'Something went wrong.' }],
+    ['an unknown fix', { code: 'auth', fix: 'reinstall' }],
+    ['params that are not an object', { code: 'http-status', params: 'status=500' }],
+    ['a param that is null', { code: 'http-status', params: { status: null } }],
+    ['a param that is an object', { code: 'http-status', params: { status: { value: 500 } } }],
+    ['a param that is an array', { code: 'header-line', params: { line: [1] } }],
+    ['a param over 2,000 characters', { code: 'network', params: { host: 'h'.repeat(2_001) } }],
+    ['a param name over 40 characters', { code: 'network', params: { ['k'.repeat(41)]: 'x' } }],
+    ['a detail over 4,000 characters', { code: 'auth', detail: 'd'.repeat(4_001) }],
+    ['a detail that is not a string', { code: 'auth', detail: { type: 'x' } }],
+    ['null', null],
+    ['a string', 'auth'],
+  ])('refuses %s', (_name, error) => {
+    expect(notice(error)).toBeNull();
+    expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error })).toBeNull();
   });
 });
 
@@ -231,12 +325,53 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['settings with hasKey as a string', { type: 'settings', settings: { provider: 'anthropic', hasKey: 'yes', providersWithKey: [], model: 'm', baseUrl: '', custom: null } }],
     ['a selection with an unknown quick action', { type: 'selection', selection, action: 'translate' }],
     ['a selection without an action', { type: 'selection', selection }],
-    ['a notice with an unknown error code', { type: 'notice', error: { code: 'teapot', message: 'x' } }],
-    ['a notice with an unknown fix', { type: 'notice', error: { code: 'auth', message: 'x', fix: 'reinstall' } }],
-    ['a notice whose message is over 4,000 characters', { type: 'notice', error: { code: 'auth', message: 'x'.repeat(4_001) } }],
-    ['a notice whose detail is over 4,000 characters', { type: 'notice', error: { code: 'auth', message: 'x', detail: 'd'.repeat(4_001) } }],
-    ['a connection-test without ok', { type: 'connection-test', requestId: 'r1', message: 'x' }],
-    ['a connection-test message over 4,000 characters', { type: 'connection-test', requestId: 'r1', ok: false, message: 'x'.repeat(4_001) }],
+    ['a notice with an unknown error code', { type: 'notice', error: { code: 'teapot' } }],
+    ['a notice with an unknown fix', { type: 'notice', error: { code: 'auth', fix: 'reinstall' } }],
+    ['a notice whose detail is over 4,000 characters', { type: 'notice', error: { code: 'auth', detail: 'd'.repeat(4_001) } }],
+    ['a notice without an error', { type: 'notice' }],
+    ['models whose error is a sentence, as the old protocol sent it', { type: 'models', requestId: 'm1', models: [], error: 'Could not reach localhost:11434.' }],
+    ['models with an error of an unknown code', { type: 'models', requestId: 'm1', models: [], error: { code: 'teapot' } }],
+    ['a connection-test without a result', { type: 'connection-test', requestId: 'r1' }],
+    ['a connection-test in the old ok/message shape', { type: 'connection-test', requestId: 'r1', ok: true, message: 'Connected.' }],
+    ['a connection-test without a requestId', { type: 'connection-test', result: { kind: 'connected', model: 'm' } }],
+    ['a connection-test result of an unknown kind', { type: 'connection-test', requestId: 'r1', result: { kind: 'maybe' } }],
+    ['a connected result without a model', { type: 'connection-test', requestId: 'r1', result: { kind: 'connected' } }],
+    ['a connected result with a model over 300 characters', { type: 'connection-test', requestId: 'r1', result: { kind: 'connected', model: 'm'.repeat(301) } }],
+    ['a preview over the preview bound', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x'.repeat(MAX_PREVIEW_CHARS + 2), complete: true } }],
+    ['a preview without complete', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x' } }],
+    ['a preview whose complete is a string', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x', complete: 'yes' } }],
+    ['a failed result without an error', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed' } }],
+    ['a failed result whose error is a sentence', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: 'No.' } }],
+    ['a failed result with an unknown code', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: { code: 'teapot' } } }],
+    ['usage without usage', { type: 'usage', requestId: 'r1', seq: 0 }],
+    ['usage with a negative count', { type: 'usage', requestId: 'r1', seq: 0, usage: { inputTokens: -1 } }],
+    ['usage with a fractional count', { type: 'usage', requestId: 'r1', seq: 0, usage: { outputTokens: 1.5 } }],
+    ['usage with a string count', { type: 'usage', requestId: 'r1', seq: 0, usage: { outputTokens: '15' } }],
+    ['usage with a null count', { type: 'usage', requestId: 'r1', seq: 0, usage: { cacheReadTokens: null } }],
+    ['usage without seq', { type: 'usage', requestId: 'r1', usage: {} }],
+    ['a tool-start with a negative index', { type: 'tool-start', requestId: 'r1', seq: 0, index: -1, id: 'a', name: 'f' }],
+    ['a tool-start with a fractional index', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0.5, id: 'a', name: 'f' }],
+    ['a tool-start without a name', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a' }],
+    ['a tool-start with a name over 2,000 characters', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a', name: 'f'.repeat(2_001) }],
+    ['a tool-start with an id over 2,000 characters', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a'.repeat(2_001), name: 'f' }],
+    ['a tool-input whose json is an object', { type: 'tool-input', requestId: 'r1', seq: 0, index: 0, json: { location: 'x' } }],
+    ['a tool-input without an index', { type: 'tool-input', requestId: 'r1', seq: 0, json: '{' }],
+    ['a tool-input over 4,000,000 characters', { type: 'tool-input', requestId: 'r1', seq: 0, index: 0, json: 'x'.repeat(4_000_001) }],
+    ['a snapshot without usage', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', toolCalls: [], final: null }],
+    ['a snapshot without toolCalls', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', usage: {}, final: null }],
+    ['a snapshot in the old shape (no usage, no toolCalls)', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', final: null }],
+    ['a snapshot with a seq below -1', { type: 'snapshot', requestId: 'r1', seq: -2, text: '', thinking: '', usage: {}, toolCalls: [], final: null }],
+    [
+      'a snapshot with more tool calls than allowed',
+      {
+        type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, final: null,
+        toolCalls: Array.from({ length: MAX_TOOL_CALLS + 1 }, (_, index) => ({ index, id: `c${index}`, name: 'f', json: '{}' })),
+      },
+    ],
+    ['a snapshot with a tool call missing its json', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [{ index: 0, id: 'a', name: 'f' }], final: null }],
+    ['a snapshot with a tool call whose input is parsed', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [{ index: 0, id: 'a', name: 'f', json: {} }], final: null }],
+    ['a snapshot with bad usage', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: { inputTokens: -5 }, toolCalls: [], final: null }],
+    ['a snapshot whose final is a delta', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [], final: { type: 'delta', requestId: 'r1', seq: 0, text: 'x' } }],
     ['retrying with a negative wait', { type: 'retrying', requestId: 'r1', seq: 0, error: userError, inSeconds: -1 }],
     ['retrying without an error', { type: 'retrying', requestId: 'r1', seq: 0, inSeconds: 1 }],
     ['an end with an unknown outcome', { type: 'end', requestId: 'r1', seq: 0, stopReason: null, outcome: 'exploded' }],
