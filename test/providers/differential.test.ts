@@ -157,7 +157,7 @@ const sdkNotes: Record<string, (sdk: Comparable, raw: Record<string, unknown>, o
   },
   // DeepSeek reports cache hits only as prompt_cache_hit_tokens, which the SDK passes
   // through untouched (it is silent, not wrong): our cacheReadTokens must equal it.
-  'deepseek-cache.sse': (sdk, raw, ours) => {
+  'deepseek-cache.sse': (sdk, raw) => {
     const hit = (raw.usage as { prompt_cache_hit_tokens?: number }).prompt_cache_hit_tokens;
     expect(hit).toBe(1024);
     expect(sdk.usage.cacheReadTokens).toBeUndefined();

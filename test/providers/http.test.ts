@@ -109,10 +109,10 @@ describe('sendRequest', () => {
 
   it('passes a network failure through as it is (the caller may retry it)', async () => {
     const cause = new TypeError('Failed to fetch');
-    const fetch = vi.fn(async () => {
+    const fetch = spyFetch(() => {
       throw cause;
     });
-    await expect(sendRequest(REQUEST, new AbortController().signal, fetch as unknown as typeof globalThis.fetch)).rejects.toBe(cause);
+    await expect(sendRequest(REQUEST, new AbortController().signal, asFetch(fetch))).rejects.toBe(cause);
   });
 });
 
@@ -308,10 +308,10 @@ describe('streamHttp', () => {
 
   it('passes a network failure through before any batch', async () => {
     const cause = new TypeError('Failed to fetch');
-    const fetch = vi.fn(async () => {
+    const fetch = spyFetch(() => {
       throw cause;
     });
-    const gen = streamHttp(call(), echoMapper, { signal: new AbortController().signal, fetch: fetch as unknown as typeof globalThis.fetch });
+    const gen = streamHttp(call(), echoMapper, options(fetch));
     await expect(gen.next()).rejects.toBe(cause);
   });
 
