@@ -262,7 +262,8 @@ function customHeaders(text: string, apiKey: string): Record<string, string> {
   const parsed = parseHeaderLines(text);
   if (!parsed.ok) throw new ProviderSetupError('header-line', { params: { line: parsed.line } });
   const headers = parsed.headers;
-  for (const name of Object.keys(headers)) headers[name] = headers[name]!.replace(/\{\{\s*key\s*\}\}/g, apiKey);
+  // A function, not the key itself, as the replacement: `$&` or `$'` in a key are not patterns.
+  for (const name of Object.keys(headers)) headers[name] = headers[name]!.replace(/\{\{\s*key\s*\}\}/g, () => apiKey);
   return headers;
 }
 

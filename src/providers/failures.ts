@@ -43,7 +43,8 @@ export function isQuotaError(body: ProviderErrorBody): boolean {
 
 /** The provider's message, or the start of a body that is not the usual JSON. */
 function providerMessageOf(body: ProviderErrorBody, bodyText: string): string | undefined {
-  if (body.message) return body.message;
+  // The provider's JSON said something (or said "" on purpose): that, not the raw body.
+  if (body.message !== null) return body.message === '' ? undefined : body.message;
   const trimmed = bodyText.trim();
   return trimmed ? trimmed.slice(0, MAX_BODY_SNIPPET_CHARS) : undefined;
 }

@@ -59,7 +59,8 @@ export async function readBoundedText(response: Response, maxBytes = MAX_ERROR_B
       const part = value.length > room ? value.subarray(0, room) : value;
       bytes += part.length;
       text += decoder.decode(part, { stream: true });
-      if (bytes >= maxBytes) break;
+      // Cut here: a character split by the bound is dropped, not turned into U+FFFD.
+      if (bytes >= maxBytes) return text;
     }
     return text + decoder.decode();
   } catch {
@@ -74,6 +75,8 @@ export async function fetchOk(request: HttpRequest, options: Omit<StreamOptions,
   const response = await sendRequest(request, options.signal, options.fetch);
   if (!response.ok) {
     const bodyText = await readBoundedText(response);
+    // Stopped while the error body was read: that is a stop, not the provider's error.
+    options.signal.throwIfAborted();
     throw new HttpFailure(request.url, response.status, response.headers, bodyText);
   }
   return response;

@@ -2,8 +2,9 @@
  * Errors as data. The core never writes a sentence for the user: it returns a code, the
  * parameters the sentence needs, and the provider's own words (`detail`) where there are
  * some. The panel turns that into words in the user's language (src/panel/i18n). Every
- * code below has an entry `error_<code with _ for ->` in each catalog, and the params
- * listed next to it are the only ones that code carries.
+ * code below has an entry `error_<code with _ for ->` in each catalog, and carries the
+ * params listed next to it; a provider answer (auth … http-status) also carries `status`,
+ * the HTTP status it came from.
  */
 import * as v from 'valibot';
 import { MAX_DETAIL_CHARS, MAX_ERROR_DETAIL_CHARS, MAX_ERROR_PARAM_CHARS } from './limits.ts';

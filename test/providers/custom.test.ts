@@ -420,6 +420,13 @@ describe('customProvider.buildCall', () => {
     expect(call.format).toEqual({ kind: 'custom', textPath: 'choices.0.delta.content', textMode: 'delta' });
   });
 
+  it('puts a key with $ patterns in literally ($& and $` are not replacement patterns)', () => {
+    const key = "ab$&cd$`x$'y$$z";
+    const call = customProvider.buildCall(settings(endpoint), key, request);
+    expect(call.request.headers.authorization).toBe(`Bearer ${key}`);
+    expect(call.request.headers['x-key-again']).toBe(`${key}/${key}`);
+  });
+
   it('keeps the optional stream fields that are set', () => {
     const call = customProvider.buildCall(
       settings({ ...endpoint, reasoningPath: 'r', textMode: 'cumulative', doneData: 'END', eventType: 'result' }),
