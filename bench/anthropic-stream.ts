@@ -21,9 +21,35 @@ export function createRng(seed: number): () => number {
 }
 
 const ASCII_WORDS = [
-  'the', 'quick', 'brown', 'fox', 'jumps', 'over', 'lazy', 'dog', 'server', 'sent', 'events',
-  'stream', 'parser', 'token', 'Claude', 'answer', 'because', 'however', 'function', 'value',
-  '"quoted"', 'path\\to', 'x = 42;', 'done.', 'Hello,', 'world!', '(see §3)', 'naïve', 'café',
+  'the',
+  'quick',
+  'brown',
+  'fox',
+  'jumps',
+  'over',
+  'lazy',
+  'dog',
+  'server',
+  'sent',
+  'events',
+  'stream',
+  'parser',
+  'token',
+  'Claude',
+  'answer',
+  'because',
+  'however',
+  'function',
+  'value',
+  '"quoted"',
+  'path\\to',
+  'x = 42;',
+  'done.',
+  'Hello,',
+  'world!',
+  '(see §3)',
+  'naïve',
+  'café',
 ];
 const CJK_WORDS = ['你好', '世界', '数据', '流式', '解析器', 'こんにちは', '東京', '한국어', '이벤트', '服务器'];
 const EMOJI = ['🎉', '😀', '🚀', '👩‍💻', '🌍', '✅', '🔥', '🇯🇵', '❤️', '🤖'];
@@ -65,13 +91,13 @@ export interface GeneratedStreamInfo {
 }
 
 /** Generate the stream; `info` (optional) receives counts for checking consumers. */
-export function generateAnthropicStream(
-  targetBytes: number,
-  seed: number,
-  info?: (i: GeneratedStreamInfo) => void,
-): Uint8Array {
+export function generateAnthropicStream(targetBytes: number, seed: number, info?: (i: GeneratedStreamInfo) => void): Uint8Array {
   const rng = createRng(seed);
-  const id = 'msg_01' + Math.floor(rng() * 1e15).toString(36).padStart(10, '0');
+  const id =
+    'msg_01' +
+    Math.floor(rng() * 1e15)
+      .toString(36)
+      .padStart(10, '0');
   const parts: string[] = [];
   let bytes = 0;
   const push = (event: string, data: unknown): void => {
@@ -83,8 +109,14 @@ export function generateAnthropicStream(
   push('message_start', {
     type: 'message_start',
     message: {
-      id, type: 'message', role: 'assistant', content: [], model: 'claude-sonnet-4-5',
-      stop_reason: null, stop_sequence: null, usage: { input_tokens: 1234, output_tokens: 1 },
+      id,
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'claude-sonnet-4-5',
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 1234, output_tokens: 1 },
     },
   });
   push('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
@@ -118,7 +150,7 @@ export function generateAnthropicStream(
 export function chunkBytes(bytes: Uint8Array, seed: number, min: number, max: number): Uint8Array[] {
   const rng = createRng(seed);
   const chunks: Uint8Array[] = [];
-  for (let pos = 0; pos < bytes.length; ) {
+  for (let pos = 0; pos < bytes.length;) {
     const n = min + Math.floor(rng() * (max - min + 1));
     chunks.push(bytes.subarray(pos, pos + n));
     pos += n;

@@ -52,7 +52,6 @@ const variants: Variant[] = [
   },
 ];
 
-
 export interface ProvidersBenchOptions {
   targetBytes?: number;
   rounds?: number;
@@ -78,8 +77,10 @@ export async function run(options: ProvidersBenchOptions = {}): Promise<Provider
     textDeltas = i.textDeltas;
   });
   const chunks = chunkBytes(bytes, seed + 1, 1, 4096);
-  log(`providers: ${(bytes.length / 1e6).toFixed(1)} MB Anthropic stream, ${textDeltas} text deltas, ` +
-    `${chunks.length} chunks of 1–4096 bytes; bytes → final answer; ${rounds} interleaved rounds + 1 warm-up, median`);
+  log(
+    `providers: ${(bytes.length / 1e6).toFixed(1)} MB Anthropic stream, ${textDeltas} text deltas, ` +
+      `${chunks.length} chunks of 1–4096 bytes; bytes → final answer; ${rounds} interleaved rounds + 1 warm-up, median`,
+  );
 
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round <= rounds; round++) {
@@ -89,8 +90,10 @@ export async function run(options: ProvidersBenchOptions = {}): Promise<Provider
       const answer = await v.run(chunks);
       const ms = performance.now() - t0;
       if (answer.text !== expectedText || answer.stopReason !== 'end_turn' || answer.outputTokens !== textDeltas) {
-        throw new Error(`${v.name}: wrong answer (text ${answer.text.length} chars, expected ${expectedText.length}; ` +
-          `stop ${answer.stopReason}; output tokens ${answer.outputTokens})`);
+        throw new Error(
+          `${v.name}: wrong answer (text ${answer.text.length} chars, expected ${expectedText.length}; ` +
+            `stop ${answer.stopReason}; output tokens ${answer.outputTokens})`,
+        );
       }
       if (round > 0) times.get(v.name)!.push(ms);
     }

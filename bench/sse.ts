@@ -217,8 +217,10 @@ export async function run(options: SseBenchOptions = {}): Promise<SseBenchResult
     pings = i.pings;
   });
   const chunks = chunkBytes(bytes, seed + 1, 1, 4096);
-  log(`sse: ${(bytes.length / 1e6).toFixed(1)} MB Anthropic-style stream, ${events} events ` +
-    `(${pings} pings), ${chunks.length} chunks of 1–4096 bytes; ${rounds} interleaved rounds + 1 warm-up, median`);
+  log(
+    `sse: ${(bytes.length / 1e6).toFixed(1)} MB Anthropic-style stream, ${events} events ` +
+      `(${pings} pings), ${chunks.length} chunks of 1–4096 bytes; ${rounds} interleaved rounds + 1 warm-up, median`,
+  );
 
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (let round = 0; round <= rounds; round++) {
@@ -248,8 +250,7 @@ export async function run(options: SseBenchOptions = {}): Promise<SseBenchResult
     const tb = times.get(b)!;
     return `${median(ta.map((t, i) => tb[i]! / t)).toFixed(2)}x`;
   };
-  const fastest = (names: readonly string[]): string =>
-    names.reduce((best, n) => (mbps[n]! > mbps[best]! ? n : best));
+  const fastest = (names: readonly string[]): string => names.reduce((best, n) => (mbps[n]! > mbps[best]! ? n : best));
   for (const o of [OURS_PARSER, OURS_STREAM, OURS_BATCHES]) {
     for (const v of variants) if (v.name !== o) log(`ratio ${o} / ${v.name}: ${ratio(o, v.name)}`);
   }

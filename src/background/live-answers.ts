@@ -21,9 +21,8 @@ interface LiveAnswer {
 }
 
 const live = new Map<string, LiveAnswer>();
-const orphansItem = storage.defineItem<Record<string, { snapshot: SnapshotMessage; savedAt: number }>>('session:orphanAnswers', {
-  fallback: {},
-});
+type Orphans = Record<string, { snapshot: SnapshotMessage; savedAt: number }>;
+const orphansItem = storage.defineItem<Orphans>('session:orphanAnswers', { fallback: {} });
 
 function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {
   return (message) => {
@@ -95,7 +94,7 @@ export async function attachPanel(panel: PanelPort, requestId: string, now = Dat
     answer.sink.attach(receiverFor(answer, panel));
     return snapshot;
   }
-  const orphans = await orphansItem.getValue().catch(() => ({}) as Record<string, { snapshot: SnapshotMessage; savedAt: number }>);
+  const orphans = await orphansItem.getValue().catch((): Orphans => ({}));
   const entry = orphans[requestId];
   if (!entry || now - entry.savedAt >= ORPHAN_ANSWER_TTL_MS) return null;
   delete orphans[requestId];

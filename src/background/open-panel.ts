@@ -12,7 +12,7 @@ interface PanelApis {
 }
 
 function apis(): PanelApis {
-  return browser as unknown as PanelApis;
+  return browser;
 }
 
 export function openPanelFromGesture(tab: { windowId?: number } | undefined): void {

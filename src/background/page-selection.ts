@@ -41,7 +41,7 @@ export async function readSelectionFromTab(
   let found: { text: string; url: string; title: string } | undefined;
   try {
     const [injection] = await browser.scripting.executeScript({ target: { tabId: tab.id }, func: selectionInPage });
-    found = injection?.result as typeof found;
+    found = injection?.result;
   } catch (cause) {
     // The context menu still hands us its own copy of the selection.
     if (fallbackText.trim()) return fallback();

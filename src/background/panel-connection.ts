@@ -22,9 +22,7 @@ import { claimPendingSelection } from './selection-handoff.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
 
 export function handlePanelConnect(port: Browser.runtime.Port): void {
-  const trusted =
-    port.name === PANEL_PORT_NAME &&
-    isOwnExtensionPage(port.sender, browser.runtime.getURL('/'), browser.runtime.id);
+  const trusted = port.name === PANEL_PORT_NAME && isOwnExtensionPage(port.sender, browser.runtime.getURL('/'), browser.runtime.id);
   if (!trusted) {
     port.disconnect();
     return;
@@ -83,10 +81,7 @@ function targetOrigin(settings: StoredSettings): string | null {
  * address is the saved one (or the provider's own). Trying a new address with a stored
  * key needs the key typed again, so a typo'd or unfamiliar URL never receives it.
  */
-async function settingsFromInput(
-  input: SettingsMessageInput,
-  options: { modelOptional?: boolean; purpose?: 'save' | 'try' } = {},
-) {
+async function settingsFromInput(input: SettingsMessageInput, options: { modelOptional?: boolean; purpose?: 'save' | 'try' } = {}) {
   const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
   if (!KEY_CHARACTERS.test(apiKey)) return { ok: false as const, error: userError('key-characters', { fix: 'settings' }) };
   const check = checkSettings({ ...input, sendsKey: apiKey !== '', modelOptional: options.modelOptional });
@@ -146,7 +141,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     }
     case 'list-models': {
       const checked = await settingsFromInput(message.settings, { modelOptional: true });
-      const result = checked.ok ? await listModels(checked.settings, checked.apiKey, { canReach }) : { models: [], error: checked.error };
+      const result = checked.ok
+        ? await listModels(checked.settings, checked.apiKey, { canReach })
+        : { models: [], error: checked.error };
       postToPanel(panel, { type: 'models', requestId: message.requestId, ...result });
       return;
     }
@@ -177,9 +174,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     }
     case 'read-selection': {
       const tab = await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
-      const result = tab
-        ? await readSelectionFromTab(tab)
-        : { ok: false as const, error: userError('no-tab') };
+      const result = tab ? await readSelectionFromTab(tab) : { ok: false as const, error: userError('no-tab') };
       postToPanel(
         panel,
         result.ok ? { type: 'selection', selection: result.selection, action: null } : { type: 'notice', error: result.error },

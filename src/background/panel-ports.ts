@@ -40,7 +40,10 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
       return { type: 'models', requestId: message.requestId, models: [], error };
     case 'snapshot':
       return { type: 'attach-failed', requestId: message.requestId };
-    default:
+    case 'settings':
+    case 'selection':
+    case 'notice':
+    case 'attach-failed':
       return { type: 'notice', error };
   }
 }

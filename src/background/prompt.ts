@@ -20,7 +20,11 @@ function escapeDelimiter(text: string): string {
 
 /** Page-controlled too (title, URL): it must not be able to close the tag either. */
 function attribute(value: string): string {
-  return value.replace(/[\n\r"]/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, MAX_PROMPT_ATTRIBUTE_CHARS);
+  return value
+    .replace(/[\n\r"]/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .slice(0, MAX_PROMPT_ATTRIBUTE_CHARS);
 }
 
 export function formatSelection(selection: PageSelection): string {
@@ -37,8 +41,7 @@ export function formatSelection(selection: PageSelection): string {
 export function buildMessages(turns: readonly ConversationTurn[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const turn of turns) {
-    const content =
-      turn.role === 'user' && turn.selection ? `${formatSelection(turn.selection)}\n\n${turn.text}` : turn.text;
+    const content = turn.role === 'user' && turn.selection ? `${formatSelection(turn.selection)}\n\n${turn.text}` : turn.text;
     if (content.trim() === '') continue; // the API rejects empty content
     const last = messages.at(-1);
     // The API wants alternating roles; two user turns in a row (a retry after an

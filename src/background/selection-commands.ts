@@ -34,9 +34,7 @@ async function deliver(tab: Tab, action: QuickAction | null, menuText: string): 
   // An unreadable or empty selection still reaches the panel, as a notice saying why,
   // so the user is never left with a silent click.
   handOffSelection({
-    message: result.ok
-      ? { type: 'selection', selection: result.selection, action }
-      : { type: 'notice', error: result.error },
+    message: result.ok ? { type: 'selection', selection: result.selection, action } : { type: 'notice', error: result.error },
     windowId: tab.windowId,
     createdAt: Date.now(),
   });

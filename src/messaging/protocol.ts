@@ -180,10 +180,7 @@ export const BackgroundMessageSchema = v.variant('type', [
     text,
     thinking: text,
     usage: UsageSchema,
-    toolCalls: v.pipe(
-      v.array(v.object({ index: count, id: shortText, name: shortText, json: text })),
-      v.maxLength(MAX_TOOL_CALLS),
-    ),
+    toolCalls: v.pipe(v.array(v.object({ index: count, id: shortText, name: shortText, json: text })), v.maxLength(MAX_TOOL_CALLS)),
     final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
   }),
   /** The background knows nothing of that answer (it was restarted): it stays interrupted. */

@@ -3,12 +3,7 @@
  * backoff when the background goes away (a stopped service worker, an update), saying
  * hello again each time so settings and any waiting selection arrive.
  */
-import {
-  PANEL_PORT_NAME,
-  parseBackgroundMessage,
-  type BackgroundMessage,
-  type PanelMessage,
-} from '../messaging/protocol.ts';
+import { PANEL_PORT_NAME, parseBackgroundMessage, type BackgroundMessage, type PanelMessage } from '../messaging/protocol.ts';
 
 export interface BackgroundConnection {
   /** False when the port is down; the caller keeps what the user did and retries later. */

@@ -9,7 +9,6 @@ import type {
   ConversationTurn,
   PageSelection,
   PublicSettings,
-  QuickAction,
   Usage,
   UserError,
 } from '../messaging/protocol.ts';
@@ -123,11 +122,13 @@ export function isAnswering(state: PanelState): boolean {
 
 /** The conversation as sent to the background: the turns before the given index. */
 export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
-  return turns.slice(0, upTo).map((turn) =>
-    turn.role === 'user'
-      ? { role: 'user' as const, text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) }
-      : { role: 'assistant' as const, text: turn.text },
-  );
+  return turns
+    .slice(0, upTo)
+    .map((turn) =>
+      turn.role === 'user'
+        ? { role: 'user' as const, text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) }
+        : { role: 'assistant' as const, text: turn.text },
+    );
 }
 
 /** Why a question cannot be sent now (an error code for the notice), or null when it can. */
@@ -142,12 +143,7 @@ export function askProblem(state: PanelState, question: string): UserError | nul
   return null;
 }
 
-function updateAnswer(
-  state: PanelState,
-  requestId: string,
-  seq: number,
-  update: (turn: AssistantTurn) => AssistantTurn,
-): PanelState {
+function updateAnswer(state: PanelState, requestId: string, seq: number, update: (turn: AssistantTurn) => AssistantTurn): PanelState {
   const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === requestId);
   const turn = state.turns[index] as AssistantTurn | undefined;
   if (!turn || seq <= turn.lastSeq) return state;
@@ -175,7 +171,12 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       if (state.models?.requestId !== message.requestId) return state;
       return {
         ...state,
-        models: { requestId: message.requestId, status: 'done', list: message.models, ...(message.error ? { error: message.error } : {}) },
+        models: {
+          requestId: message.requestId,
+          status: 'done',
+          list: message.models,
+          ...(message.error ? { error: message.error } : {}),
+        },
       };
     case 'connection-test':
       if (state.connectionTest?.requestId !== message.requestId) return state;
@@ -210,7 +211,12 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       return updateAnswer(state, message.requestId, message.seq, (turn) => {
         const calls = (turn.toolCalls ?? []).filter((call) => call.index !== message.index);
         const before = turn.toolCalls?.find((call) => call.index === message.index);
-        calls.push({ index: message.index, id: message.id || (before?.id ?? ''), name: message.name || (before?.name ?? ''), json: before?.json ?? '' });
+        calls.push({
+          index: message.index,
+          id: message.id || (before?.id ?? ''),
+          name: message.name || (before?.name ?? ''),
+          json: before?.json ?? '',
+        });
         return { ...turn, toolCalls: calls.sort((a, b) => a.index - b.index) };
       });
     case 'tool-input':
@@ -224,9 +230,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       });
     case 'retrying':
       return updateAnswer(state, message.requestId, message.seq, (turn) =>
-        isLive(turn.status)
-          ? { ...turn, status: 'retrying', retry: { error: message.error, inSeconds: message.inSeconds } }
-          : turn,
+        isLive(turn.status) ? { ...turn, status: 'retrying', retry: { error: message.error, inSeconds: message.inSeconds } } : turn,
       );
     case 'snapshot': {
       // Everything the background has so far: a superset of what this panel showed.

@@ -9,15 +9,7 @@ import { takeStorageProblems } from '../storage/item.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
 import { quickActionQuestion } from './i18n/index.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
-import {
-  askProblem,
-  initialState,
-  reduce,
-  resumableRequestIds,
-  turnsForRequest,
-  type PanelAction,
-  type PanelState,
-} from './state.ts';
+import { askProblem, initialState, reduce, resumableRequestIds, turnsForRequest, type PanelAction, type PanelState } from './state.ts';
 
 export const PAGE_ACCESS_ORIGINS = ['http://*/*', 'https://*/*'];
 

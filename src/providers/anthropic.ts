@@ -80,7 +80,7 @@ function parseJson(data: string): Record<string, unknown> | null {
 export function mapAnthropicEvent(event: SseEvent): ChatDelta[] | 'malformed' {
   const json = parseJson(event.data);
   if (!json) return 'malformed';
-  const type = event.event === 'error' ? 'error' : (json.type as string | undefined) ?? event.event;
+  const type = event.event === 'error' ? 'error' : ((json.type as string | undefined) ?? event.event);
   switch (type) {
     case 'message_start': {
       const usage = mapUsage((json.message as { usage?: AnthropicUsage } | undefined)?.usage);
@@ -103,13 +103,9 @@ export function mapAnthropicEvent(event: SseEvent): ChatDelta[] | 'malformed' {
         case 'thinking_delta':
           return typeof delta.thinking === 'string' ? [{ type: 'thinking', text: delta.thinking }] : [];
         case 'signature_delta':
-          return typeof delta.signature === 'string'
-            ? [{ type: 'thinking-signature', signature: delta.signature }]
-            : [];
+          return typeof delta.signature === 'string' ? [{ type: 'thinking-signature', signature: delta.signature }] : [];
         case 'input_json_delta':
-          return typeof delta.partial_json === 'string'
-            ? [{ type: 'tool-input', index, json: delta.partial_json }]
-            : [];
+          return typeof delta.partial_json === 'string' ? [{ type: 'tool-input', index, json: delta.partial_json }] : [];
         default:
           return [];
       }
@@ -145,6 +141,7 @@ const TEXT_DELTA_HEAD = '{"type":"content_block_delta","index":';
 const TEXT_DELTA_MID = ',"delta":{"type":"text_delta","text":"';
 const TEXT_DELTA_TAIL = '"}}';
 /** Characters that make a JSON string's raw text differ from its value, or invalid. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
 const NEEDS_JSON_DECODING = /["\\\u0000-\u001f]/;
 
 /**
@@ -192,7 +189,8 @@ export const anthropicProvider: Provider = {
   classifyFailure: (status, bodyText) =>
     // Anthropic reports an empty prepaid balance as a 400 invalid_request_error.
     classifyHttpFailure(status, bodyText, (code, body) =>
-      code === 400 && /credit balance is too low/i.test(body.message ?? '') ? 'quota' : null),
+      code === 400 && /credit balance is too low/i.test(body.message ?? '') ? 'quota' : null,
+    ),
   listModels: (settings, apiKey, options) =>
     presetFor(settings.provider).listsModels
       ? fetchModelList('anthropic', modelsRequest('anthropic', effectiveBaseUrl(settings), apiKey), options)

@@ -70,8 +70,7 @@ export const BUILT_IN_ORIGINS = ['https://api.anthropic.com'];
 // ---------------------------------------------------------------------------------------
 
 export type SettingsCheck =
-  | { ok: true; provider: ProviderId; model: string; baseUrl: string; custom: CustomEndpoint | null }
-  | { ok: false; error: UserError };
+  { ok: true; provider: ProviderId; model: string; baseUrl: string; custom: CustomEndpoint | null } | { ok: false; error: UserError };
 
 export interface SettingsToCheck {
   provider?: ProviderId;

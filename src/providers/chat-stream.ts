@@ -65,10 +65,7 @@ export async function* readDeltaBatches(
 }
 
 /** Deltas one by one, from batches; an abort is seen between deltas of one batch too. */
-export async function* flatten(
-  batches: AsyncIterable<ChatDelta[]>,
-  signal?: AbortSignal,
-): AsyncGenerator<ChatDelta, void, undefined> {
+export async function* flatten(batches: AsyncIterable<ChatDelta[]>, signal?: AbortSignal): AsyncGenerator<ChatDelta, void, undefined> {
   for await (const batch of batches) {
     for (let i = 0; i < batch.length; i++) {
       if (signal?.aborted) throw signal.reason;

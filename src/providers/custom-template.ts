@@ -68,4 +68,3 @@ export function parseHeaderLines(text: string): { ok: true; headers: Record<stri
   }
   return { ok: true, headers };
 }
-

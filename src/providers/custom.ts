@@ -29,7 +29,6 @@
  * (rule 7). A body that ends without either is incomplete (truncated).
  */
 import { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../shared/custom-endpoint.ts';
-import type { SseEvent } from '../sse/index.ts';
 import { classifyHttpFailure } from './failures.ts';
 import { streamHttp } from './http.ts';
 import { mapOpenAIUsage, streamErrorOf } from './openai.ts';
@@ -50,7 +49,10 @@ type Segment = string | number;
 
 /** Parses a dot path: "output.text", "choices.0.delta.content", "choices[0].delta". */
 export function parsePath(path: string): Segment[] {
-  const normalized = path.trim().replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
+  const normalized = path
+    .trim()
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/^\./, '');
   if (normalized === '') return [];
   return normalized.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
@@ -231,9 +233,8 @@ export function buildCustomRequest(request: CustomRequest): HttpRequest {
     return { url: parsed.href, method, headers };
   }
 
-  const template = request.bodyTemplate === undefined || request.bodyTemplate.trim() === ''
-    ? DEFAULT_CUSTOM_BODY_TEMPLATE
-    : request.bodyTemplate;
+  const template =
+    request.bodyTemplate === undefined || request.bodyTemplate.trim() === '' ? DEFAULT_CUSTOM_BODY_TEMPLATE : request.bodyTemplate;
   // With its own {{system}} placeholder the template places the system prompt itself;
   // otherwise it leads {{messages}} as a system message, as in OpenAI's format.
   const system = request.system ?? '';

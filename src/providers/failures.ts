@@ -37,8 +37,7 @@ export function parseErrorBody(text: string): ProviderErrorBody {
 /** Quota and spend-limit errors: retrying cannot help, so they are never retried. */
 export function isQuotaError(body: ProviderErrorBody): boolean {
   const words = `${body.type ?? ''} ${body.code ?? ''}`;
-  return /insufficient_quota|spend_limit|billing|credit/i.test(words) ||
-    /credit balance|spend limit|quota/i.test(body.message ?? '');
+  return /insufficient_quota|spend_limit|billing|credit/i.test(words) || /credit balance|spend limit|quota/i.test(body.message ?? '');
 }
 
 /** The provider's message, or the start of a body that is not the usual JSON. */
@@ -53,8 +52,11 @@ function providerMessageOf(body: ProviderErrorBody, bodyText: string): string | 
 export function kindOfStatus(status: number, body: ProviderErrorBody): FailureKind {
   switch (status) {
     case 400:
-      if (body.code === 'context_length_exceeded' ||
-        /too long|too many tokens|context length|maximum context/i.test(body.message ?? '')) return 'context-too-long';
+      if (
+        body.code === 'context_length_exceeded' ||
+        /too long|too many tokens|context length|maximum context/i.test(body.message ?? '')
+      )
+        return 'context-too-long';
       return 'bad-request';
     case 401:
       return 'auth';

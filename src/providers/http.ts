@@ -38,7 +38,11 @@ export class NoBodyError extends Error {
   }
 }
 
-export function sendRequest(request: HttpRequest, signal: AbortSignal, doFetch: typeof fetch = globalThis.fetch.bind(globalThis)): Promise<Response> {
+export function sendRequest(
+  request: HttpRequest,
+  signal: AbortSignal,
+  doFetch: typeof fetch = globalThis.fetch.bind(globalThis),
+): Promise<Response> {
   const init: RequestInit = { ...KEY_SAFETY, method: request.method, headers: request.headers, signal };
   if (request.body !== undefined) init.body = request.body;
   return doFetch(request.url, init);

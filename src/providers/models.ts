@@ -92,14 +92,13 @@ export function parseModelList(kind: ModelListKind, json: unknown): ModelInfo[] 
     // An id too long to be a model name is junk (and a cut id would be a wrong one).
     if (id === null || id.length > MAX_MODEL_ID_CHARS || seen.has(id)) continue;
     seen.add(id);
-    const fullLabel = kind === 'anthropic'
-      ? (nonEmpty(e.display_name) ? e.display_name : id)
-      : nonEmpty(e.name) && e.name !== id ? e.name : id;
+    const fullLabel =
+      kind === 'anthropic' ? (nonEmpty(e.display_name) ? e.display_name : id) : nonEmpty(e.name) && e.name !== id ? e.name : id;
     const label = fullLabel.length > MAX_MODEL_ID_CHARS ? `${fullLabel.slice(0, MAX_MODEL_ID_CHARS - 1)}…` : fullLabel;
     const created = typeof e.created_at === 'string' ? Date.parse(e.created_at) : NaN;
     out.push({ id, label, created: Number.isNaN(created) ? -Infinity : created, order: out.length });
   }
-  if (kind === 'anthropic') out.sort((a, b) => (b.created - a.created) || (a.order - b.order));
+  if (kind === 'anthropic') out.sort((a, b) => b.created - a.created || a.order - b.order);
   else out.sort((a, b) => collator.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return out.map(({ id, label }) => ({ id, label }));
 }

@@ -10,7 +10,6 @@
  * and the mid-stream error chunk `{"error": {...}}` (OpenAI, OpenRouter, SGLang) or
  * `{"object": "error", ...}` (vLLM).
  */
-import type { SseEvent } from '../sse/index.ts';
 import { effectiveBaseUrl, presetFor } from './catalog.ts';
 import { classifyHttpFailure } from './failures.ts';
 import { streamHttp } from './http.ts';
@@ -91,8 +90,7 @@ export function mapOpenAIUsage(usage: unknown): ChatUsage | null {
   const output = num(usage.completion_tokens);
   if (output !== undefined) out.outputTokens = output;
   const promptDetails = usage.prompt_tokens_details;
-  const cached = (isObject(promptDetails) ? num(promptDetails.cached_tokens) : undefined) ??
-    num(usage.prompt_cache_hit_tokens); // DeepSeek
+  const cached = (isObject(promptDetails) ? num(promptDetails.cached_tokens) : undefined) ?? num(usage.prompt_cache_hit_tokens); // DeepSeek
   if (cached !== undefined) out.cacheReadTokens = cached;
   const completionDetails = usage.completion_tokens_details;
   const reasoning = isObject(completionDetails) ? num(completionDetails.reasoning_tokens) : undefined;
@@ -104,7 +102,8 @@ export function mapOpenAIUsage(usage: unknown): ChatUsage | null {
 export function openAIStreamError(json: Json, eventType: string): { type: string; message: string } | null {
   let error: unknown = json.error;
   if (!(isObject(error) || (typeof error === 'string' && error !== ''))) {
-    if (json.object === 'error') error = json; // vLLM
+    if (json.object === 'error')
+      error = json; // vLLM
     else if (eventType === 'error') error = json;
     else return null;
   }
@@ -115,11 +114,12 @@ export function openAIStreamError(json: Json, eventType: string): { type: string
 export function streamErrorOf(error: unknown): { type: string; message: string } {
   if (typeof error === 'string') return { type: 'error', message: error };
   const e = isObject(error) ? error : {};
-  const type = typeof e.type === 'string' && e.type !== ''
-    ? e.type
-    : typeof e.code === 'string' || typeof e.code === 'number'
-      ? String(e.code)
-      : 'error';
+  const type =
+    typeof e.type === 'string' && e.type !== ''
+      ? e.type
+      : typeof e.code === 'string' || typeof e.code === 'number'
+        ? String(e.code)
+        : 'error';
   const message = typeof e.message === 'string' ? e.message : '';
   return { type, message };
 }
@@ -208,9 +208,8 @@ export function createOpenAIEventMapper(): OpenAIEventMapper {
           if (isObject(delta)) {
             // DeepSeek says reasoning_content, OpenRouter and Ollama say reasoning; a server
             // sending both carries the same text twice, so one is taken, not both.
-            const reasoning = typeof delta.reasoning_content === 'string' && delta.reasoning_content !== ''
-              ? delta.reasoning_content
-              : delta.reasoning;
+            const reasoning =
+              typeof delta.reasoning_content === 'string' && delta.reasoning_content !== '' ? delta.reasoning_content : delta.reasoning;
             if (typeof reasoning === 'string' && reasoning !== '') out.push({ type: 'thinking', text: reasoning });
             const content = delta.content;
             if (typeof content === 'string' && content !== '') out.push({ type: 'text', text: content });
@@ -256,7 +255,8 @@ export const openAIProvider: Provider = {
     // Ollama's origin check: a 403 with an empty body from its CORS middleware when the
     // extension's origin is not in OLLAMA_ORIGINS.
     classifyHttpFailure(status, bodyText, (code, _body, text) =>
-      code === 403 && text.trim() === '' && isLikelyOllama(url) ? 'ollama-origin' : null),
+      code === 403 && text.trim() === '' && isLikelyOllama(url) ? 'ollama-origin' : null,
+    ),
   listModels: (settings, apiKey, options) =>
     presetFor(settings.provider).listsModels
       ? fetchModelList('openai', modelsRequest('openai', effectiveBaseUrl(settings), apiKey), options)

@@ -84,7 +84,6 @@ export type StoredConversation = v.InferOutput<typeof StoredConversationSchema>;
 
 // --- Version 1 ----------------------------------------------------------------------------
 
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 

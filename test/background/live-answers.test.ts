@@ -13,7 +13,7 @@ import { settle, type FakePort } from '../fake-port.ts';
 import { anthropicSse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground } from '../helpers/background.ts';
 
-let fetchMock: ReturnType<typeof vi.fn>;
+let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
 const encoder = new TextEncoder();
 
 /** A body the test feeds by hand, remembering whether the client cancelled it. */
@@ -50,7 +50,7 @@ const [head, tail] = (() => {
 beforeEach(async () => {
   startTestBackground();
   resetLiveAnswersForTests();
-  fetchMock = vi.fn();
+  fetchMock = vi.fn<typeof fetch>();
   vi.stubGlobal('fetch', fetchMock);
   await saveApiKey('sk-ant-x', 'anthropic');
 });
@@ -61,7 +61,7 @@ describe('an answer outlives its panel', () => {
   it('keeps streaming when the panel closes, and a reopened panel gets all of it', async () => {
     const stream = controlledBody();
     let upstream: AbortSignal | undefined;
-    fetchMock.mockImplementation((_url: string, init: RequestInit) => {
+    fetchMock.mockImplementation((_url, init = {}) => {
       upstream = init.signal ?? undefined;
       return Promise.resolve(new Response(stream.body, { status: 200 }));
     });
@@ -117,7 +117,7 @@ describe('an answer outlives its panel', () => {
 
   it('Stop works on a re-attached answer', async () => {
     let upstream: AbortSignal | undefined;
-    fetchMock.mockImplementation((_url: string, init: RequestInit) => {
+    fetchMock.mockImplementation((_url, init = {}) => {
       upstream = init.signal ?? undefined;
       const stream = controlledBody();
       init.signal?.addEventListener('abort', () => stream.fail(new DOMException('aborted', 'AbortError')));
@@ -148,9 +148,14 @@ describe('nothing leaves the panel waiting', () => {
   it('an ask the protocol refuses (over the turn limit) is answered with failed', async () => {
     const port = connect();
     const turns = Array.from({ length: 501 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', text: `t${i}` }));
-    port.postMessage({ type: 'ask', requestId: 'big', turns } as unknown as PanelMessage);
+    port.postMessage({ type: 'ask', requestId: 'big', turns });
     await vi.waitFor(() =>
-      expect(received(port).at(-1)).toMatchObject({ type: 'failed', requestId: 'big', seq: 0, error: { code: 'conversation-invalid' } }),
+      expect(received(port).at(-1)).toMatchObject({
+        type: 'failed',
+        requestId: 'big',
+        seq: 0,
+        error: { code: 'conversation-invalid' },
+      }),
     );
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -159,7 +164,11 @@ describe('nothing leaves the panel waiting', () => {
     const long = 'x'.repeat(5_000);
     fetchMock.mockResolvedValue(jsonResponse(200, { id: 'm', type: 'message', model: long, content: [] }));
     const port = connect();
-    port.postMessage({ type: 'test-connection', requestId: 't', settings: { apiKey: 'sk-ant-typed', model: 'm', baseUrl: '' } } satisfies PanelMessage);
+    port.postMessage({
+      type: 'test-connection',
+      requestId: 't',
+      settings: { apiKey: 'sk-ant-typed', model: 'm', baseUrl: '' },
+    } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
     const reply = received(port).at(-1) as Extract<BackgroundMessage, { type: 'connection-test' }>;
     expect(reply.result.kind).toBe('connected');
@@ -168,7 +177,7 @@ describe('nothing leaves the panel waiting', () => {
 
   it('settings that cannot be loaded end the answer with failed, not a stray notice', async () => {
     const get = fakeBrowser.storage.local.get;
-    fakeBrowser.storage.local.get = (() => Promise.reject(new Error('storage is broken'))) as typeof get;
+    fakeBrowser.storage.local.get = () => Promise.reject(new Error('storage is broken'));
     try {
       const port = connect();
       port.postMessage(ask('s1'));
@@ -188,7 +197,11 @@ describe('a saved key goes only where it was saved for', () => {
   });
 
   const listModels = (port: FakePort, baseUrl: string, apiKey: string | null) =>
-    port.postMessage({ type: 'list-models', requestId: 'l', settings: { provider: 'openai', apiKey, model: '', baseUrl } } satisfies PanelMessage);
+    port.postMessage({
+      type: 'list-models',
+      requestId: 'l',
+      settings: { provider: 'openai', apiKey, model: '', baseUrl },
+    } satisfies PanelMessage);
 
   it('not to an address typed but not saved', async () => {
     const port = connect();
@@ -215,12 +228,17 @@ describe('a saved key goes only where it was saved for', () => {
     const port = connect();
     listModels(port, 'https://other-proxy.example/v1', 'sk-typed');
     await vi.waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(1));
-    expect((fetchMock.mock.calls[0]?.[1] as RequestInit & { headers: Record<string, string> }).headers.authorization).toBe('Bearer sk-typed');
+    expect((fetchMock.mock.calls[0]?.[1] as RequestInit & { headers: Record<string, string> }).headers.authorization).toBe(
+      'Bearer sk-typed',
+    );
   });
 
   it('a key with characters a header cannot carry is refused on save', async () => {
     const port = connect();
-    port.postMessage({ type: 'save-settings', settings: { provider: 'openai', apiKey: 'sk-abc\u00e9 def', model: 'm', baseUrl: '' } } satisfies PanelMessage);
+    port.postMessage({
+      type: 'save-settings',
+      settings: { provider: 'openai', apiKey: 'sk-abc\u00e9 def', model: 'm', baseUrl: '' },
+    } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('notice'));
     expect(received(port).at(-1)).toMatchObject({ error: { code: 'key-characters' } });
   });

@@ -10,7 +10,7 @@ import { startTestBackground, type BackgroundHarness } from '../helpers/backgrou
 
 const KEY = 'sk-ant-test-SECRET-123';
 let bg: BackgroundHarness;
-let fetchMock: ReturnType<typeof vi.fn>;
+let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
 
 function connectPanel(): FakePort {
   return fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
@@ -26,10 +26,13 @@ async function send(port: FakePort, message: PanelMessage) {
 }
 
 async function waitForEnd(port: FakePort, requestId: string) {
-  await vi.waitFor(() => {
-    const last = messages(port).at(-1);
-    expect(last && 'requestId' in last && last.requestId === requestId && (last.type === 'end' || last.type === 'failed')).toBe(true);
-  }, { timeout: 5_000 });
+  await vi.waitFor(
+    () => {
+      const last = messages(port).at(-1);
+      expect(last && 'requestId' in last && last.requestId === requestId && (last.type === 'end' || last.type === 'failed')).toBe(true);
+    },
+    { timeout: 5_000 },
+  );
 }
 
 function ask(requestId: string, text = 'Summarize this.'): PanelMessage {
@@ -48,7 +51,7 @@ function ask(requestId: string, text = 'Summarize this.'): PanelMessage {
 
 beforeEach(async () => {
   bg = startTestBackground();
-  fetchMock = vi.fn();
+  fetchMock = vi.fn<typeof fetch>();
   vi.stubGlobal('fetch', fetchMock);
 });
 
@@ -64,7 +67,14 @@ describe('connecting', () => {
     expect(messages(port)).toEqual([
       {
         type: 'settings',
-        settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'claude-sonnet-5-5', baseUrl: '', custom: null },
+        settings: {
+          provider: 'anthropic',
+          hasKey: true,
+          providersWithKey: ['anthropic'],
+          model: 'claude-sonnet-5-5',
+          baseUrl: '',
+          custom: null,
+        },
       },
     ]);
     expect(JSON.stringify(messages(port))).not.toContain(KEY);
@@ -133,7 +143,9 @@ describe('streaming an answer', () => {
     expect(body).toMatchObject({ model: 'claude-sonnet-5-5', stream: true, max_tokens: 4096 });
     expect(body.system).toContain('untrusted');
     expect(body.messages).toHaveLength(1);
-    expect(body.messages[0].content).toContain('<selected_text source="https://example.test/a" title="Fox">\nThe quick brown fox.\n</selected_text>');
+    expect(body.messages[0].content).toContain(
+      '<selected_text source="https://example.test/a" title="Fox">\nThe quick brown fox.\n</selected_text>',
+    );
     expect(body.messages[0].content).toMatch(/Summarize this\.$/);
 
     const received = messages(port).filter((m) => 'requestId' in m);
@@ -177,14 +189,18 @@ describe('streaming an answer', () => {
     await send(port, ask('r4'));
     await waitForEnd(port, 'r4');
     expect(fetchMock).toHaveBeenCalledTimes(2);
-    const types = messages(port).filter((m) => 'requestId' in m).map((m) => m.type);
+    const types = messages(port)
+      .filter((m) => 'requestId' in m)
+      .map((m) => m.type);
     // Usage now reaches the panel too (message_start's and message_delta's counts).
     expect(types).toEqual(['retrying', 'usage', 'delta', 'usage', 'end']);
   });
 
   it('never retries a quota 429', async () => {
     fetchMock.mockResolvedValue(
-      jsonResponse(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }),
+      jsonResponse(429, {
+        error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' },
+      }),
     );
     const port = connectPanel();
     await send(port, ask('r5'));
@@ -224,7 +240,7 @@ describe('streaming an answer', () => {
 
   it('Stop aborts the upstream request', async () => {
     let upstreamSignal: AbortSignal | undefined;
-    fetchMock.mockImplementation((_url: string, init: RequestInit) => {
+    fetchMock.mockImplementation((_url, init = {}) => {
       upstreamSignal = init.signal ?? undefined;
       const body = new ReadableStream<Uint8Array>({
         start(controller) {
@@ -260,7 +276,14 @@ describe('settings', () => {
     await send(port, { type: 'save-settings', settings: { apiKey: KEY, model: 'claude-opus-5-5', baseUrl: '' } });
     expect(messages(port).at(-1)).toEqual({
       type: 'settings',
-      settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'claude-opus-5-5', baseUrl: '', custom: null },
+      settings: {
+        provider: 'anthropic',
+        hasKey: true,
+        providersWithKey: ['anthropic'],
+        model: 'claude-opus-5-5',
+        baseUrl: '',
+        custom: null,
+      },
     });
     expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).toContain(KEY);
     expect(await fakeBrowser.storage.sync.get(null)).toEqual({});

@@ -3,7 +3,14 @@ import type { ConversationTurn, PageSelection } from '../../src/messaging/protoc
 import { buildMessages, formatSelection, SYSTEM_PROMPT } from '../../src/background/prompt.ts';
 
 function sel(overrides: Partial<PageSelection> = {}): PageSelection {
-  return { text: 'The quick brown fox.', url: 'https://example.test/a', title: 'Fox', originalLength: 20, truncated: false, ...overrides };
+  return {
+    text: 'The quick brown fox.',
+    url: 'https://example.test/a',
+    title: 'Fox',
+    originalLength: 20,
+    truncated: false,
+    ...overrides,
+  };
 }
 
 /** Everything between the opening tag's end and the real closing delimiter. */
@@ -99,9 +106,7 @@ describe('buildMessages', () => {
   });
 
   it('joins two consecutive user turns with a blank line', () => {
-    expect(buildMessages([user('First try'), user('Second try')])).toEqual([
-      { role: 'user', content: 'First try\n\nSecond try' },
-    ]);
+    expect(buildMessages([user('First try'), user('Second try')])).toEqual([{ role: 'user', content: 'First try\n\nSecond try' }]);
   });
 
   it('joins the user turns around an empty answer that is dropped', () => {

@@ -86,7 +86,11 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
   it('lists its models', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, { object: 'list', data: [{ id: 'qwen3:8b' }, { id: 'llama3.2:latest' }] }));
     const port = connect();
-    port.postMessage({ type: 'list-models', requestId: 'l1', settings: { provider: 'ollama', apiKey: null, model: '', baseUrl: '' } } satisfies PanelMessage);
+    port.postMessage({
+      type: 'list-models',
+      requestId: 'l1',
+      settings: { provider: 'ollama', apiKey: null, model: '', baseUrl: '' },
+    } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('models'));
     expect(fetchMock.mock.calls[0]?.[0]).toBe('http://localhost:11434/v1/models');
     const models = received(port).at(-1) as Extract<BackgroundMessage, { type: 'models' }>;
@@ -99,7 +103,10 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
     bg.permissionsContains.mockResolvedValue(false);
     const { last } = await askAndWait(connect(), 'o3');
     expect(fetchMock).not.toHaveBeenCalled();
-    expect(last).toMatchObject({ type: 'failed', error: { code: 'no-permission', params: { host: 'localhost:11434' }, fix: 'settings' } });
+    expect(last).toMatchObject({
+      type: 'failed',
+      error: { code: 'no-permission', params: { host: 'localhost:11434' }, fix: 'settings' },
+    });
     expect(bg.permissionsContains).toHaveBeenCalledWith({ origins: ['http://localhost/*'] });
   });
 });
@@ -123,9 +130,12 @@ describe('reasoning text', () => {
     expect(text).toBe('Hello!');
     expect(last).toMatchObject({ type: 'end', outcome: 'complete' });
     const stream = received(port).filter((m) => m.type === 'thinking' || m.type === 'delta');
-    expect(stream.filter((m) => m.type === 'thinking').map((m) => (m as { text: string }).text).join('')).toBe(
-      'The user greets. Answer briefly.',
-    );
+    expect(
+      stream
+        .filter((m) => m.type === 'thinking')
+        .map((m) => (m as { text: string }).text)
+        .join(''),
+    ).toBe('The user greets. Answer briefly.');
     // All reasoning is sent before the first piece of the answer.
     const firstAnswer = stream.findIndex((m) => m.type === 'delta');
     expect(stream.slice(firstAnswer).some((m) => m.type === 'thinking')).toBe(false);
@@ -194,7 +204,13 @@ describe('a custom SSE endpoint', () => {
     port.postMessage({
       type: 'test-connection',
       requestId: 'p1',
-      settings: { provider: 'custom-sse', apiKey: '', model: '', baseUrl: '', custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' } },
+      settings: {
+        provider: 'custom-sse',
+        apiKey: '',
+        model: '',
+        baseUrl: '',
+        custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' },
+      },
     } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
     expect(received(port).at(-1)).toMatchObject({ requestId: 'p1', result: { kind: 'preview', text: 'Hello there', complete: true } });
@@ -206,7 +222,13 @@ describe('a custom SSE endpoint', () => {
     port.postMessage({
       type: 'test-connection',
       requestId: 'p2',
-      settings: { provider: 'custom-sse', apiKey: '', model: '', baseUrl: '', custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' } },
+      settings: {
+        provider: 'custom-sse',
+        apiKey: '',
+        model: '',
+        baseUrl: '',
+        custom: { ...endpoint, headers: '', textPath: 'delta', textMode: 'delta', eventType: '' },
+      },
     } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
     // "Connected, but no text was found at that text path in any event."
@@ -217,7 +239,13 @@ describe('a custom SSE endpoint', () => {
     const port = connect();
     port.postMessage({
       type: 'save-settings',
-      settings: { provider: 'custom-sse', apiKey: null, model: '', baseUrl: '', custom: { ...endpoint, bodyTemplate: '{"prompt": {{prompt}' } },
+      settings: {
+        provider: 'custom-sse',
+        apiKey: null,
+        model: '',
+        baseUrl: '',
+        custom: { ...endpoint, bodyTemplate: '{"prompt": {{prompt}' },
+      },
     } satisfies PanelMessage);
     await settle();
     expect(received(port).at(-1)).toMatchObject({ type: 'notice', error: { code: 'template-json' } });

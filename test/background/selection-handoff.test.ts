@@ -31,7 +31,7 @@ beforeEach(() => {
 /** Makes a tab the active one of its window, as the user reading it. */
 async function activeTab(url: string) {
   const created = await fakeBrowser.tabs.create({ url });
-  await fakeBrowser.tabs.update(created.id!, { active: true });
+  await fakeBrowser.tabs.update(created.id, { active: true });
   const [active] = await fakeBrowser.tabs.query({ active: true, windowId: created.windowId });
   expect(active?.id).toBe(created.id);
   return active!;
@@ -128,8 +128,8 @@ describe('the keyboard command', () => {
 describe('reading the selection from the panel', () => {
   it('explains that browser pages cannot be read', async () => {
     const active = await activeTab('chrome://settings');
-    const port = await panelSaysHello(active!.windowId);
-    port.postMessage({ type: 'read-selection', windowId: active!.windowId });
+    const port = await panelSaysHello(active.windowId);
+    port.postMessage({ type: 'read-selection', windowId: active.windowId });
     await settle();
     expect(selectionMessages(port)).toMatchObject([{ type: 'notice', error: { code: 'restricted-page' } }]);
     expect(bg.executeScript).not.toHaveBeenCalled();
@@ -138,8 +138,8 @@ describe('reading the selection from the panel', () => {
   it('says so when nothing is selected', async () => {
     const active = await activeTab('https://example.test/');
     pageReturns('   ');
-    const port = await panelSaysHello(active!.windowId);
-    port.postMessage({ type: 'read-selection', windowId: active!.windowId });
+    const port = await panelSaysHello(active.windowId);
+    port.postMessage({ type: 'read-selection', windowId: active.windowId });
     await settle();
     expect(selectionMessages(port)).toMatchObject([{ type: 'notice', error: { code: 'empty-selection' } }]);
   });
@@ -149,11 +149,9 @@ describe('reading the selection from the panel', () => {
     bg.executeScript.mockRejectedValue(
       new Error('Cannot access contents of the page. Extension manifest must request permission to access the respective host.'),
     );
-    const port = await panelSaysHello(active!.windowId);
-    port.postMessage({ type: 'read-selection', windowId: active!.windowId });
+    const port = await panelSaysHello(active.windowId);
+    port.postMessage({ type: 'read-selection', windowId: active.windowId });
     await settle();
-    expect(selectionMessages(port)).toMatchObject([
-      { type: 'notice', error: { code: 'no-page-access', fix: 'grant-page-access' } },
-    ]);
+    expect(selectionMessages(port)).toMatchObject([{ type: 'notice', error: { code: 'no-page-access', fix: 'grant-page-access' } }]);
   });
 });

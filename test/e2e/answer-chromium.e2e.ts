@@ -116,8 +116,8 @@ describe('Aside in Chromium', () => {
     const requestIndex = mock.requests.length;
     await panel.click('[data-testid="send"]');
     await panel.locator('[data-testid="answer"]:last-of-type [data-testid="answer-text"]').waitFor();
-    await panel.waitForFunction(
-      () => (document.querySelectorAll('[data-testid="answer-text"]').item(1)?.textContent ?? '').includes('word2 '),
+    await panel.waitForFunction(() =>
+      (document.querySelectorAll('[data-testid="answer-text"]').item(1)?.textContent ?? '').includes('word2 '),
     );
     await panel.click('[data-testid="stop"]');
     const finished = await mock.responseFinished(requestIndex);
@@ -143,10 +143,14 @@ describe('Aside in Chromium', () => {
     panel = await browserExt.openExtensionPage('sidepanel.html');
     await panel.setViewportSize({ width: 400, height: 640 });
     const reopened = panel.locator('[data-testid="answer"]').last();
-    await panel.waitForFunction(() => {
-      const all = document.querySelectorAll('[data-testid="answer"]');
-      return all[all.length - 1]?.getAttribute('data-status') === 'complete';
-    }, undefined, { timeout: 15_000 });
+    await panel.waitForFunction(
+      () => {
+        const all = document.querySelectorAll('[data-testid="answer"]');
+        return all[all.length - 1]?.getAttribute('data-status') === 'complete';
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(await reopened.locator('[data-testid="answer-text"]').textContent()).toBe(words.join(''));
     // The provider was never cut off: the background finished the answer on its own.
     expect((await mock.responseFinished(requestIndex)).clientClosed).toBe(false);

@@ -73,7 +73,11 @@ describe('an OpenAI-compatible provider in Chromium', () => {
 
     const request = mock.requests.find((r) => r.index >= index && r.path === '/v1/chat/completions')!;
     expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
-    const body = request.body as { stream: boolean; stream_options?: { include_usage: boolean }; messages: { role: string; content: string }[] };
+    const body = request.body as {
+      stream: boolean;
+      stream_options?: { include_usage: boolean };
+      messages: { role: string; content: string }[];
+    };
     expect(body.stream).toBe(true);
     expect(body.stream_options).toEqual({ include_usage: true });
     expect(body.messages[0]!.role).toBe('system');

@@ -43,7 +43,7 @@ describe('Chromium', () => {
     expect(chromium.serviceWorker.url()).toBe(`${chromium.baseUrl}/background.js`);
     const contexts = await chromium.serviceWorker.evaluate(() => {
       const chrome = (globalThis as unknown as { chrome: typeof browser }).chrome;
-      return chrome.runtime.getContexts({ contextTypes: ['BACKGROUND' as Browser.runtime.ContextType] });
+      return chrome.runtime.getContexts({ contextTypes: ['BACKGROUND'] });
     });
     expect(contexts).toHaveLength(1);
   });

@@ -33,7 +33,15 @@ describe('catalogs', () => {
   });
 
   it('has the manifest, menu and command words', () => {
-    for (const key of ['extension_name', 'extension_description', 'action_title', 'command_ask', 'menu_summarize', 'menu_explain', 'menu_ask']) {
+    for (const key of [
+      'extension_name',
+      'extension_description',
+      'action_title',
+      'command_ask',
+      'menu_summarize',
+      'menu_explain',
+      'menu_ask',
+    ]) {
       expect(en[key], key).toBeTruthy();
     }
   });

@@ -21,7 +21,7 @@ export async function parsedMessages(locale: Locale): Promise<ParsedMessage[]> {
 
 /** _locales/<locale>/messages.json, as built. */
 export async function messagesJson(locale: Locale): Promise<Record<string, { message: string }>> {
-  return generateChromeMessages(await parsedMessages(locale)) as Record<string, { message: string }>;
+  return generateChromeMessages(await parsedMessages(locale));
 }
 
 /** key → message, as browser.i18n.getMessage sees it. */

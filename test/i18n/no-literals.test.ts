@@ -14,7 +14,8 @@ const WORD = /\p{L}/u;
 export interface Literal {
   line: number;
   text: string;
-  where: 'text' | string;
+  /** 'text' for JSX text, else the attribute's name. */
+  where: string;
 }
 
 export function bareLiterals(fileName: string, source: string): Literal[] {

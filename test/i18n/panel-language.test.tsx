@@ -48,7 +48,9 @@ describe('language override', () => {
     await until(() => $('open-settings') !== null);
     expect($('open-settings')!.textContent).toBe('设置');
     expect($('save-settings')!.textContent).toBe('保存');
-    expect((root.querySelector('[data-testid="provider"] option[value="anthropic"]') as HTMLElement).textContent).toBe('Anthropic (Claude)');
+    expect((root.querySelector('[data-testid="provider"] option[value="anthropic"]') as HTMLElement).textContent).toBe(
+      'Anthropic (Claude)',
+    );
     expect(($('language') as HTMLSelectElement).value).toBe('zh_CN');
     expect(document.documentElement.lang).toBe('zh-CN');
   });
@@ -85,7 +87,10 @@ describe('language override', () => {
 
   it('a catalog that cannot be loaded leaves the browser language', async () => {
     await browserSpeaks('zh_CN');
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response('', { status: 404 }))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() => Promise.resolve(new Response('', { status: 404 }))),
+    );
     await setLanguage('en');
     expect(t('settings')).toBe('设置');
   });
@@ -129,19 +134,25 @@ describe('errors in English words', () => {
 
   it('words vary by param where the old English did', () => {
     expect(errorText({ code: 'url-scheme', params: { field: 'base-url' } })).toBe('The base URL must start with https:// or http://.');
-    expect(errorText({ code: 'url-scheme', params: { field: 'endpoint-url' } })).toBe('The endpoint URL must start with https:// or http://.');
+    expect(errorText({ code: 'url-scheme', params: { field: 'endpoint-url' } })).toBe(
+      'The endpoint URL must start with https:// or http://.',
+    );
     expect(errorText({ code: 'url-credentials', params: { field: 'endpoint-url' } })).toBe(
       'Put credentials in the API key field, not in the endpoint URL.',
     );
     expect(errorText({ code: 'quota', params: { status: 429 } })).toBe(
       'Your provider account is out of credit or hit its spend limit (429). Check billing, then retry.',
     );
-    expect(errorText({ code: 'quota', params: { status: 402 } })).toBe('Your provider account is out of credit (402). Add credit, then retry.');
+    expect(errorText({ code: 'quota', params: { status: 402 } })).toBe(
+      'Your provider account is out of credit (402). Add credit, then retry.',
+    );
     expect(errorText({ code: 'stream-overloaded' })).toMatch(/^The provider became overloaded/);
     expect(errorText({ code: 'no-response', params: { host: 'api.x', seconds: 60 } })).toBe(
       'The provider did not answer for a minute. Retry, or check the base URL.',
     );
-    expect(errorText({ code: 'stalled', params: { seconds: 30 } })).toMatch(/^The provider stopped sending for 30 seconds, so Aside gave up/);
+    expect(errorText({ code: 'stalled', params: { seconds: 30 } })).toMatch(
+      /^The provider stopped sending for 30 seconds, so Aside gave up/,
+    );
   });
 
   it('params are turned into words: provider names, amounts with digit groups', () => {
@@ -163,8 +174,12 @@ describe('errors in English words', () => {
     expect(connectionTestText({ kind: 'preview', text: 'Hi', complete: false })).toBe(
       'Connected. Extracted text: “Hi” (the stream ended without its end marker)',
     );
-    expect(connectionTestText({ kind: 'preview', text: 'x'.repeat(301), complete: true })).toBe(`Connected. Extracted text: “${'x'.repeat(300)}…”`);
-    expect(connectionTestText({ kind: 'failed', error: { code: 'auth' } })).toBe('Your API key was not accepted (401). Check the key in settings.');
+    expect(connectionTestText({ kind: 'preview', text: 'x'.repeat(301), complete: true })).toBe(
+      `Connected. Extracted text: “${'x'.repeat(300)}…”`,
+    );
+    expect(connectionTestText({ kind: 'failed', error: { code: 'auth' } })).toBe(
+      'Your API key was not accepted (401). Check the key in settings.',
+    );
     expect(t('retry_line', { message: errorText({ code: 'rate-limit' }), seconds: 2 })).toBe(
       'Too many requests for now (429). Wait a moment, then retry. Retrying in 2 s…',
     );
@@ -180,7 +195,11 @@ describe('errors in English words', () => {
 
   it('in Chinese too', async () => {
     await setLanguage('zh_CN');
-    expect(errorText({ code: 'no-key', params: { provider: 'ollama' } })).toBe('请在设置中填入你的 Ollama（本地） API 密钥，才能获得回答。');
-    expect(errorText({ code: 'no-response', params: { host: 'h', seconds: 60 } })).toBe('提供方在一分钟内没有回应。请重试，或检查基础 URL。');
+    expect(errorText({ code: 'no-key', params: { provider: 'ollama' } })).toBe(
+      '请在设置中填入你的 Ollama（本地） API 密钥，才能获得回答。',
+    );
+    expect(errorText({ code: 'no-response', params: { host: 'h', seconds: 60 } })).toBe(
+      '提供方在一分钟内没有回应。请重试，或检查基础 URL。',
+    );
   });
 });

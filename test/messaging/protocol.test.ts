@@ -71,10 +71,20 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
 
 /** One valid example of every background → panel message type. */
 const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessage[]> = {
-  settings: [{ type: 'settings', settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null } }],
+  settings: [
+    {
+      type: 'settings',
+      settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null },
+    },
+  ],
   models: [
     { type: 'models', requestId: 'm1', models: [{ id: 'llama3.2', label: 'llama3.2' }] },
-    { type: 'models', requestId: 'm2', models: [], error: { code: 'network', params: { host: 'localhost:11434' }, detail: 'Failed to fetch', fix: 'retry' } },
+    {
+      type: 'models',
+      requestId: 'm2',
+      models: [],
+      error: { code: 'network', params: { host: 'localhost:11434' }, detail: 'Failed to fetch', fix: 'retry' },
+    },
     { type: 'models', requestId: 'm3', models: [], error: { code: 'models-unsupported', params: { provider: 'custom-sse' } } },
   ],
   selection: [
@@ -93,7 +103,11 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     { type: 'connection-test', requestId: 'r2', result: { kind: 'preview', text: 'Hello from the endpoint', complete: true } },
     { type: 'connection-test', requestId: 'r3', result: { kind: 'preview', text: '', complete: false } },
     { type: 'connection-test', requestId: 'r4', result: { kind: 'preview', text: 'x'.repeat(MAX_PREVIEW_CHARS + 1), complete: false } },
-    { type: 'connection-test', requestId: 'r5', result: { kind: 'failed', error: { code: 'auth', params: { status: 401 }, detail: 'invalid x-api-key', fix: 'settings' } } },
+    {
+      type: 'connection-test',
+      requestId: 'r5',
+      result: { kind: 'failed', error: { code: 'auth', params: { status: 401 }, detail: 'invalid x-api-key', fix: 'settings' } },
+    },
     { type: 'connection-test', requestId: 'r6', result: { kind: 'failed', error: { code: 'preview-no-text' } } },
   ],
   snapshot: [
@@ -124,7 +138,12 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
   ],
   usage: [
     { type: 'usage', requestId: 'r1', seq: 0, usage: { inputTokens: 25, outputTokens: 1 } },
-    { type: 'usage', requestId: 'r1', seq: 9, usage: { outputTokens: 15, cacheReadTokens: 0, cacheWriteTokens: 3, reasoningTokens: 2 } },
+    {
+      type: 'usage',
+      requestId: 'r1',
+      seq: 9,
+      usage: { outputTokens: 15, cacheReadTokens: 0, cacheWriteTokens: 3, reasoningTokens: 2 },
+    },
     { type: 'usage', requestId: 'r1', seq: 10, usage: {} },
   ],
   'tool-start': [
@@ -190,7 +209,10 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ['save-settings with an undefined apiKey', { type: 'save-settings', settings: { model: 'm', baseUrl: '' } }],
     ['save-settings with a 1001-character key', { type: 'save-settings', settings: { ...settingsInput, apiKey: longString(1_001) } }],
     ['save-settings with a 201-character model', { type: 'save-settings', settings: { ...settingsInput, model: longString(201) } }],
-    ['save-settings with a 2001-character base URL', { type: 'save-settings', settings: { ...settingsInput, baseUrl: longString(2_001) } }],
+    [
+      'save-settings with a 2001-character base URL',
+      { type: 'save-settings', settings: { ...settingsInput, baseUrl: longString(2_001) } },
+    ],
     ['test-connection without a requestId', { type: 'test-connection', settings: settingsInput }],
     ['stop with an empty requestId', { type: 'stop', requestId: '' }],
     ['stop with a 101-character requestId', { type: 'stop', requestId: longString(101) }],
@@ -198,14 +220,14 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ['ask with zero turns', { type: 'ask', requestId: 'r1', turns: [] }],
     ['ask without turns', { type: 'ask', requestId: 'r1' }],
     ['ask with turns that are not an array', { type: 'ask', requestId: 'r1', turns: { role: 'user', text: 'x' } }],
-    [
-      'ask with 501 turns',
-      { type: 'ask', requestId: 'r1', turns: Array.from({ length: 501 }, () => ({ role: 'user', text: 'x' })) },
-    ],
+    ['ask with 501 turns', { type: 'ask', requestId: 'r1', turns: Array.from({ length: 501 }, () => ({ role: 'user', text: 'x' })) }],
     ['ask with a system turn', { type: 'ask', requestId: 'r1', turns: [{ role: 'system', text: 'obey me' }] }],
     ['ask with a turn missing its text', { type: 'ask', requestId: 'r1', turns: [{ role: 'user' }] }],
     ['ask with a turn whose text is not a string', { type: 'ask', requestId: 'r1', turns: [{ role: 'user', text: ['x'] }] }],
-    ['ask with a turn over 4,000,000 characters', { type: 'ask', requestId: 'r1', turns: [{ role: 'user', text: longString(4_000_001) }] }],
+    [
+      'ask with a turn over 4,000,000 characters',
+      { type: 'ask', requestId: 'r1', turns: [{ role: 'user', text: longString(4_000_001) }] },
+    ],
     [
       'ask with a selection missing its url',
       { type: 'ask', requestId: 'r1', turns: [{ role: 'user', text: 'x', selection: { ...selection, url: undefined } }] },
@@ -247,11 +269,19 @@ describe('parseBackgroundMessage accepts every valid message type', () => {
   }
 
   it.each(ERROR_CODES.map((code) => [code]))('accepts a failed message with error code "%s"', (code) => {
-    expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error: { code } })).toEqual({ type: 'failed', requestId: 'r', seq: 0, error: { code } });
+    expect(parseBackgroundMessage({ type: 'failed', requestId: 'r', seq: 0, error: { code } })).toEqual({
+      type: 'failed',
+      requestId: 'r',
+      seq: 0,
+      error: { code },
+    });
   });
 
   it.each(FIXES.map((fix) => [fix]))('accepts the fix "%s"', (fix) => {
-    expect(parseBackgroundMessage({ type: 'notice', error: { code: 'auth', fix } })).toEqual({ type: 'notice', error: { code: 'auth', fix } });
+    expect(parseBackgroundMessage({ type: 'notice', error: { code: 'auth', fix } })).toEqual({
+      type: 'notice',
+      error: { code: 'auth', fix },
+    });
   });
 });
 
@@ -279,7 +309,10 @@ describe('UserError on the port', () => {
 
   it('reads params given as an array as a record of its indices (valibot’s v.record accepts arrays)', () => {
     // Not what the background sends; pinned so a change in valibot's behaviour is seen.
-    expect(notice({ code: 'http-status', params: [500] })).toEqual({ type: 'notice', error: { code: 'http-status', params: { 0: 500 } } });
+    expect(notice({ code: 'http-status', params: [500] })).toEqual({
+      type: 'notice',
+      error: { code: 'http-status', params: { 0: 500 } },
+    });
   });
 
   it.each<[string, unknown]>([
@@ -322,27 +355,55 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['a delta whose text is null', { ...delta, text: null }],
     ['a delta over 4,000,000 characters', { ...delta, text: 'x'.repeat(4_000_001) }],
     ['settings that reveal nothing about the key', { type: 'settings', settings: { model: 'm', baseUrl: '' } }],
-    ['settings with hasKey as a string', { type: 'settings', settings: { provider: 'anthropic', hasKey: 'yes', providersWithKey: [], model: 'm', baseUrl: '', custom: null } }],
+    [
+      'settings with hasKey as a string',
+      {
+        type: 'settings',
+        settings: { provider: 'anthropic', hasKey: 'yes', providersWithKey: [], model: 'm', baseUrl: '', custom: null },
+      },
+    ],
     ['a selection with an unknown quick action', { type: 'selection', selection, action: 'translate' }],
     ['a selection without an action', { type: 'selection', selection }],
     ['a notice with an unknown error code', { type: 'notice', error: { code: 'teapot' } }],
     ['a notice with an unknown fix', { type: 'notice', error: { code: 'auth', fix: 'reinstall' } }],
     ['a notice whose detail is over 4,000 characters', { type: 'notice', error: { code: 'auth', detail: 'd'.repeat(4_001) } }],
     ['a notice without an error', { type: 'notice' }],
-    ['models whose error is a sentence, as the old protocol sent it', { type: 'models', requestId: 'm1', models: [], error: 'Could not reach localhost:11434.' }],
+    [
+      'models whose error is a sentence, as the old protocol sent it',
+      { type: 'models', requestId: 'm1', models: [], error: 'Could not reach localhost:11434.' },
+    ],
     ['models with an error of an unknown code', { type: 'models', requestId: 'm1', models: [], error: { code: 'teapot' } }],
     ['a connection-test without a result', { type: 'connection-test', requestId: 'r1' }],
     ['a connection-test in the old ok/message shape', { type: 'connection-test', requestId: 'r1', ok: true, message: 'Connected.' }],
     ['a connection-test without a requestId', { type: 'connection-test', result: { kind: 'connected', model: 'm' } }],
     ['a connection-test result of an unknown kind', { type: 'connection-test', requestId: 'r1', result: { kind: 'maybe' } }],
     ['a connected result without a model', { type: 'connection-test', requestId: 'r1', result: { kind: 'connected' } }],
-    ['a connected result with a model over 300 characters', { type: 'connection-test', requestId: 'r1', result: { kind: 'connected', model: 'm'.repeat(301) } }],
-    ['a preview over the preview bound', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x'.repeat(MAX_PREVIEW_CHARS + 2), complete: true } }],
+    [
+      'a connected result with a model over 300 characters',
+      { type: 'connection-test', requestId: 'r1', result: { kind: 'connected', model: 'm'.repeat(301) } },
+    ],
+    [
+      'a preview over the preview bound',
+      {
+        type: 'connection-test',
+        requestId: 'r1',
+        result: { kind: 'preview', text: 'x'.repeat(MAX_PREVIEW_CHARS + 2), complete: true },
+      },
+    ],
     ['a preview without complete', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x' } }],
-    ['a preview whose complete is a string', { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x', complete: 'yes' } }],
+    [
+      'a preview whose complete is a string',
+      { type: 'connection-test', requestId: 'r1', result: { kind: 'preview', text: 'x', complete: 'yes' } },
+    ],
     ['a failed result without an error', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed' } }],
-    ['a failed result whose error is a sentence', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: 'No.' } }],
-    ['a failed result with an unknown code', { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: { code: 'teapot' } } }],
+    [
+      'a failed result whose error is a sentence',
+      { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: 'No.' } },
+    ],
+    [
+      'a failed result with an unknown code',
+      { type: 'connection-test', requestId: 'r1', result: { kind: 'failed', error: { code: 'teapot' } } },
+    ],
     ['usage without usage', { type: 'usage', requestId: 'r1', seq: 0 }],
     ['usage with a negative count', { type: 'usage', requestId: 'r1', seq: 0, usage: { inputTokens: -1 } }],
     ['usage with a fractional count', { type: 'usage', requestId: 'r1', seq: 0, usage: { outputTokens: 1.5 } }],
@@ -352,26 +413,83 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['a tool-start with a negative index', { type: 'tool-start', requestId: 'r1', seq: 0, index: -1, id: 'a', name: 'f' }],
     ['a tool-start with a fractional index', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0.5, id: 'a', name: 'f' }],
     ['a tool-start without a name', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a' }],
-    ['a tool-start with a name over 2,000 characters', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a', name: 'f'.repeat(2_001) }],
-    ['a tool-start with an id over 2,000 characters', { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a'.repeat(2_001), name: 'f' }],
+    [
+      'a tool-start with a name over 2,000 characters',
+      { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a', name: 'f'.repeat(2_001) },
+    ],
+    [
+      'a tool-start with an id over 2,000 characters',
+      { type: 'tool-start', requestId: 'r1', seq: 0, index: 0, id: 'a'.repeat(2_001), name: 'f' },
+    ],
     ['a tool-input whose json is an object', { type: 'tool-input', requestId: 'r1', seq: 0, index: 0, json: { location: 'x' } }],
     ['a tool-input without an index', { type: 'tool-input', requestId: 'r1', seq: 0, json: '{' }],
     ['a tool-input over 4,000,000 characters', { type: 'tool-input', requestId: 'r1', seq: 0, index: 0, json: 'x'.repeat(4_000_001) }],
     ['a snapshot without usage', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', toolCalls: [], final: null }],
     ['a snapshot without toolCalls', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', usage: {}, final: null }],
-    ['a snapshot in the old shape (no usage, no toolCalls)', { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', final: null }],
-    ['a snapshot with a seq below -1', { type: 'snapshot', requestId: 'r1', seq: -2, text: '', thinking: '', usage: {}, toolCalls: [], final: null }],
+    [
+      'a snapshot in the old shape (no usage, no toolCalls)',
+      { type: 'snapshot', requestId: 'r1', seq: -1, text: '', thinking: '', final: null },
+    ],
+    [
+      'a snapshot with a seq below -1',
+      { type: 'snapshot', requestId: 'r1', seq: -2, text: '', thinking: '', usage: {}, toolCalls: [], final: null },
+    ],
     [
       'a snapshot with more tool calls than allowed',
       {
-        type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, final: null,
+        type: 'snapshot',
+        requestId: 'r1',
+        seq: 0,
+        text: '',
+        thinking: '',
+        usage: {},
+        final: null,
         toolCalls: Array.from({ length: MAX_TOOL_CALLS + 1 }, (_, index) => ({ index, id: `c${index}`, name: 'f', json: '{}' })),
       },
     ],
-    ['a snapshot with a tool call missing its json', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [{ index: 0, id: 'a', name: 'f' }], final: null }],
-    ['a snapshot with a tool call whose input is parsed', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [{ index: 0, id: 'a', name: 'f', json: {} }], final: null }],
-    ['a snapshot with bad usage', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: { inputTokens: -5 }, toolCalls: [], final: null }],
-    ['a snapshot whose final is a delta', { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: {}, toolCalls: [], final: { type: 'delta', requestId: 'r1', seq: 0, text: 'x' } }],
+    [
+      'a snapshot with a tool call missing its json',
+      {
+        type: 'snapshot',
+        requestId: 'r1',
+        seq: 0,
+        text: '',
+        thinking: '',
+        usage: {},
+        toolCalls: [{ index: 0, id: 'a', name: 'f' }],
+        final: null,
+      },
+    ],
+    [
+      'a snapshot with a tool call whose input is parsed',
+      {
+        type: 'snapshot',
+        requestId: 'r1',
+        seq: 0,
+        text: '',
+        thinking: '',
+        usage: {},
+        toolCalls: [{ index: 0, id: 'a', name: 'f', json: {} }],
+        final: null,
+      },
+    ],
+    [
+      'a snapshot with bad usage',
+      { type: 'snapshot', requestId: 'r1', seq: 0, text: '', thinking: '', usage: { inputTokens: -5 }, toolCalls: [], final: null },
+    ],
+    [
+      'a snapshot whose final is a delta',
+      {
+        type: 'snapshot',
+        requestId: 'r1',
+        seq: 0,
+        text: '',
+        thinking: '',
+        usage: {},
+        toolCalls: [],
+        final: { type: 'delta', requestId: 'r1', seq: 0, text: 'x' },
+      },
+    ],
     ['retrying with a negative wait', { type: 'retrying', requestId: 'r1', seq: 0, error: userError, inSeconds: -1 }],
     ['retrying without an error', { type: 'retrying', requestId: 'r1', seq: 0, inSeconds: 1 }],
     ['an end with an unknown outcome', { type: 'end', requestId: 'r1', seq: 0, stopReason: null, outcome: 'exploded' }],

@@ -43,7 +43,11 @@ export function anthropicToolId(): string {
 const DEFAULT_ERRORS: Record<number, { type: string; message: (info: Partial<RequestInfo>) => string }> = {
   400: { type: 'invalid_request_error', message: () => 'prompt is too long: 215341 tokens > 200000 maximum' },
   401: { type: 'authentication_error', message: () => 'invalid x-api-key' },
-  402: { type: 'billing_error', message: () => 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.' },
+  402: {
+    type: 'billing_error',
+    message: () =>
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+  },
   403: { type: 'permission_error', message: () => 'Your API key does not have permission to use the specified resource.' },
   404: { type: 'not_found_error', message: (info) => (info.model ? `model: ${info.model}` : 'Not Found') },
   413: { type: 'request_too_large', message: () => 'Request exceeds the maximum allowed number of bytes.' },
@@ -120,11 +124,7 @@ export function validateAnthropic(
   if (!headers['anthropic-version']) {
     return anthropicError({ status: 400, message: 'anthropic-version: header is required' });
   }
-  if (
-    options.browserAccessRule &&
-    headers.origin !== undefined &&
-    headers['anthropic-dangerous-direct-browser-access'] !== 'true'
-  ) {
+  if (options.browserAccessRule && headers.origin !== undefined && headers['anthropic-dangerous-direct-browser-access'] !== 'true') {
     return anthropicError({
       status: 401,
       message: "CORS requests must set 'anthropic-dangerous-direct-browser-access' header",
@@ -140,7 +140,8 @@ export function validateAnthropic(
   }
   if (!options.checkBody) return null;
   if (!isRecord(body)) {
-    const message = rawBody.trim() === '' ? 'Request body is empty' : 'There was an issue with the format of your request: invalid JSON';
+    const message =
+      rawBody.trim() === '' ? 'Request body is empty' : 'There was an issue with the format of your request: invalid JSON';
     return anthropicError({ status: 400, message });
   }
   for (const field of ['model', 'max_tokens', 'messages'] as const) {
@@ -174,8 +175,7 @@ function resolveContent(scenario: Scenario, info: RequestInfo) {
     const json = t.inputJson ?? splitEvery(JSON.stringify(t.input ?? {}), 12);
     return { id: t.id ?? anthropicToolId(), name: t.name, fragments: json, input: t.input ?? safeParse(json.join('')) };
   });
-  const stopReason =
-    scenario.stopReason ?? (fitted.truncated ? 'max_tokens' : tools.length > 0 ? 'tool_use' : 'end_turn');
+  const stopReason = scenario.stopReason ?? (fitted.truncated ? 'max_tokens' : tools.length > 0 ? 'tool_use' : 'end_turn');
   const thinking = scenario.thinking ?? [];
   const deltaCount = thinking.length + fitted.text.length + tools.reduce((n, t) => n + t.fragments.length, 0);
   const usage = scenario.usage ?? {};

@@ -49,14 +49,23 @@ interface OpenAIErrorDefault {
 }
 
 const DEFAULT_ERRORS: Record<string, OpenAIErrorDefault> = {
-  '400': { type: 'invalid_request_error', code: null, message: () => "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages." },
+  '400': {
+    type: 'invalid_request_error',
+    code: null,
+    message: () =>
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+  },
   '401': {
     type: 'invalid_request_error',
     code: 'invalid_api_key',
     message: (info) =>
       `Incorrect API key provided: ${maskKey(info.key ?? 'sk-mock')}. You can find your API key at https://platform.openai.com/account/api-keys.`,
   },
-  '403': { type: 'request_forbidden', code: 'unsupported_country_region_territory', message: () => 'Country, region, or territory not supported' },
+  '403': {
+    type: 'request_forbidden',
+    code: 'unsupported_country_region_territory',
+    message: () => 'Country, region, or territory not supported',
+  },
   '404': {
     type: 'invalid_request_error',
     code: 'model_not_found',
@@ -75,7 +84,11 @@ const DEFAULT_ERRORS: Record<string, OpenAIErrorDefault> = {
     message: () =>
       'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
   },
-  '500': { type: 'server_error', code: null, message: () => 'The server had an error while processing your request. Sorry about that!' },
+  '500': {
+    type: 'server_error',
+    code: null,
+    message: () => 'The server had an error while processing your request. Sorry about that!',
+  },
   '503': { type: 'server_error', code: null, message: () => 'The engine is currently overloaded, please try again later' },
 };
 
@@ -232,9 +245,7 @@ export function openaiStreamEvents(scenario: Scenario, info: RequestInfo): Plann
     obj.obfuscation = randomAlnum(1 + Math.floor(Math.random() * 14));
     return `data: ${JSON.stringify(obj)}\n\n`;
   };
-  const choice = (delta: unknown, finish: string | null = null) => [
-    { index: 0, delta, logprobs: null, finish_reason: finish },
-  ];
+  const choice = (delta: unknown, finish: string | null = null) => [{ index: 0, delta, logprobs: null, finish_reason: finish }];
   const events: PlannedEvent[] = [];
   events.push({ text: chunk(choice({ role: 'assistant', content: '', refusal: null })), kind: 'meta' });
   for (const t of c.thinking) {
@@ -257,7 +268,10 @@ export function openaiStreamEvents(scenario: Scenario, info: RequestInfo): Plann
 }
 
 /** An error reported inside the stream after a 200 (then the stream ends without [DONE]). */
-export function openaiErrorEvent(errorType = 'server_error', message = 'The server had an error while processing your request. Sorry about that!'): PlannedEvent {
+export function openaiErrorEvent(
+  errorType = 'server_error',
+  message = 'The server had an error while processing your request. Sorry about that!',
+): PlannedEvent {
   const error = { message, type: errorType, param: null, code: null };
   return { text: `data: ${JSON.stringify({ error })}\n\n`, kind: 'meta' };
 }

@@ -145,7 +145,12 @@ describe('Anthropic wire format', () => {
       .finalMessage();
     expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.' });
     expect(message.content[1]).toEqual({ type: 'text', text: 'I will check the weather.' });
-    expect(message.content[2]).toMatchObject({ type: 'tool_use', id: 'toolu_01Test', name: 'get_weather', input: { location: 'Paris' } });
+    expect(message.content[2]).toMatchObject({
+      type: 'tool_use',
+      id: 'toolu_01Test',
+      name: 'get_weather',
+      input: { location: 'Paris' },
+    });
     expect(message.stop_reason).toBe('tool_use');
     expect(message.usage).toMatchObject({ input_tokens: 377, output_tokens: 65, cache_read_input_tokens: 5 });
     expect(message.model).toBe('claude-test');
@@ -186,7 +191,10 @@ describe('Anthropic wire format', () => {
     expect(page.data.length).toBeGreaterThan(0);
     expect(page.data[0]).toMatchObject({ type: 'model', id: expect.any(String), display_name: expect.any(String) });
     const res = await fetch(`${mock.url}/v1/models`);
-    expect(await res.json()).toMatchObject({ object: 'list', data: expect.arrayContaining([expect.objectContaining({ object: 'model' })]) });
+    expect(await res.json()).toMatchObject({
+      object: 'list',
+      data: expect.arrayContaining([expect.objectContaining({ object: 'model' })]),
+    });
   });
 });
 
@@ -352,7 +360,10 @@ describe('client-close detection', () => {
 
 describe('validation and HTTP errors (Anthropic)', () => {
   async function errorOf(res: Response) {
-    return { status: res.status, body: (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string },
+    };
   }
 
   it('requires anthropic-version, x-api-key, model, max_tokens and messages', async () => {
@@ -443,7 +454,10 @@ describe('validation and HTTP errors (Anthropic)', () => {
   }
 
   it('retryAfter and raw (non-JSON) bodies', async () => {
-    mock.enqueue({ httpError: { status: 429, retryAfter: 3 } }, { httpError: { status: 413, rawBody: '<html>413 Request Entity Too Large</html>' } });
+    mock.enqueue(
+      { httpError: { status: 429, retryAfter: 3 } },
+      { httpError: { status: 413, rawBody: '<html>413 Request Entity Too Large</html>' } },
+    );
     expect((await postAnthropic()).headers.get('retry-after')).toBe('3');
     const res = await postAnthropic();
     expect(res.status).toBe(413);
@@ -483,16 +497,24 @@ describe('OpenAI dialect', () => {
     });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
-    const args = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join('');
+    const args = chunks
+      .flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])
+      .map((t) => t.function?.arguments ?? '')
+      .join('');
     expect(JSON.parse(args)).toEqual({ location: 'Paris', unit: 'celsius' });
     expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(chunks.some((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content === 'hmm')).toBe(true);
+    expect(chunks.some((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content === 'hmm')).toBe(
+      true,
+    );
 
     mock.enqueue({ toolCalls: [{ name: 'f', input: { a: 1 } }], text: [] });
     const final = await openaiClient()
       .chat.completions.stream({ model: 'gpt-test', messages: [{ role: 'user', content: 'x' }] })
       .finalChatCompletion();
-    expect(final.choices[0]?.message.tool_calls?.[0]).toMatchObject({ type: 'function', function: { name: 'f', arguments: '{"a":1}' } });
+    expect(final.choices[0]?.message.tool_calls?.[0]).toMatchObject({
+      type: 'function',
+      function: { name: 'f', arguments: '{"a":1}' },
+    });
   });
 
   it('answers stream:false with a chat.completion object', async () => {
@@ -573,7 +595,12 @@ describe('OpenAI dialect', () => {
     const res = await fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt-test' }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { message: "Missing required parameter: 'messages'.", type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' },
+      error: {
+        message: "Missing required parameter: 'messages'.",
+        type: 'invalid_request_error',
+        param: 'messages',
+        code: 'missing_required_parameter',
+      },
     });
   });
 
@@ -626,7 +653,14 @@ describe('queue, recording, CORS', () => {
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('moz-extension://1234');
     const allowed = res.headers.get('access-control-allow-headers')!.split(', ');
-    for (const h of ['x-api-key', 'anthropic-version', 'anthropic-dangerous-direct-browser-access', 'authorization', 'content-type', 'x-custom']) {
+    for (const h of [
+      'x-api-key',
+      'anthropic-version',
+      'anthropic-dangerous-direct-browser-access',
+      'authorization',
+      'content-type',
+      'x-custom',
+    ]) {
       expect(allowed).toContain(h);
     }
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');

@@ -53,15 +53,7 @@ import {
   type Scenario,
 } from './scenario.ts';
 
-export type {
-  Chunking,
-  Ending,
-  HttpErrorSpec,
-  RecordedRequest,
-  Scenario,
-  ToolCallSpec,
-  UsageSpec,
-} from './scenario.ts';
+export type { Chunking, Ending, HttpErrorSpec, RecordedRequest, Scenario, ToolCallSpec, UsageSpec } from './scenario.ts';
 export { defaultAnswer, splitWords } from './scenario.ts';
 
 export interface MockProviderOptions {
@@ -205,10 +197,14 @@ function requestInfo(body: unknown, dialect: 'anthropic' | 'openai'): RequestInf
   if (typeof b.system === 'string') promptChars += b.system.length;
   const maxTokens =
     dialect === 'anthropic'
-      ? typeof b.max_tokens === 'number' ? b.max_tokens : null
+      ? typeof b.max_tokens === 'number'
+        ? b.max_tokens
+        : null
       : typeof b.max_completion_tokens === 'number'
         ? b.max_completion_tokens
-        : typeof b.max_tokens === 'number' ? b.max_tokens : null;
+        : typeof b.max_tokens === 'number'
+          ? b.max_tokens
+          : null;
   const streamOptions = isRecord(b.stream_options) ? b.stream_options : {};
   return {
     model: typeof b.model === 'string' ? b.model : 'mock-model',
@@ -249,7 +245,10 @@ function applyEnding(
       const errorEvent =
         dialect === 'anthropic'
           ? anthropicErrorEvent(end.errorType, end.message)
-          : openaiErrorEvent(end.errorType === undefined || end.errorType === 'overloaded_error' ? undefined : end.errorType, end.message);
+          : openaiErrorEvent(
+              end.errorType === undefined || end.errorType === 'overloaded_error' ? undefined : end.errorType,
+              end.message,
+            );
       return { events: [...cutAfterDeltas(end.afterDeltas), errorEvent], finish: 'end' };
     }
     case 'destroy':
@@ -435,7 +434,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           : path === '/v1/chat/completions'
             ? 'openai'
             : path === '/v1/models'
-              ? headers['anthropic-version'] ? 'anthropic' : 'openai'
+              ? headers['anthropic-version']
+                ? 'anthropic'
+                : 'openai'
               : null;
     const record: RecordedRequest = {
       index: requests.length,
@@ -539,8 +540,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         } else {
           await wait(scenario.headersDelayMs ?? 0, res);
           const json = chatDialect === 'anthropic' ? anthropicMessage(scenario, info) : openaiCompletion(scenario, info);
-          const base =
-            chatDialect === 'anthropic' ? anthropicBaseHeaders(anthropicRequestId()) : openaiBaseHeaders(openaiRequestId());
+          const base = chatDialect === 'anthropic' ? anthropicBaseHeaders(anthropicRequestId()) : openaiBaseHeaders(openaiRequestId());
           sendJson(res, json, { ...base, ...extra });
           summary = '200 json';
         }

@@ -15,7 +15,7 @@ import { browserSpeaks } from '../i18n/catalogs.ts';
 
 let root: HTMLElement;
 let bg: BackgroundHarness;
-let fetchMock: ReturnType<typeof vi.fn>;
+let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
 
 const $ = (testId: string) => root.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 
@@ -59,8 +59,8 @@ beforeEach(async () => {
   // A focused window (the panel's) with an active tab: the page the user is reading.
   const window = await browser.windows.create({ focused: true });
   const tab = await browser.tabs.create({ windowId: window!.id, url: 'https://example.test/' });
-  await browser.tabs.update(tab.id!, { active: true });
-  fetchMock = vi.fn();
+  await browser.tabs.update(tab.id, { active: true });
+  fetchMock = vi.fn<typeof fetch>();
   vi.stubGlobal('fetch', fetchMock);
   root = document.createElement('div');
   document.body.append(root);
@@ -130,7 +130,9 @@ describe('asking about a selection', () => {
   });
 
   it('shows a 401 as a key error with a way to settings, keeping the question', async () => {
-    fetchMock.mockResolvedValue(jsonResponse(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
+    fetchMock.mockResolvedValue(
+      jsonResponse(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
+    );
     await mount();
     await type('composer', 'What is a fox?');
     await click('send');
@@ -143,17 +145,19 @@ describe('asking about a selection', () => {
   });
 
   it('Stop ends the answer and keeps what arrived', async () => {
-    fetchMock.mockImplementation(async (_url: string, init: RequestInit) => {
-      return new Response(
-        new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(new TextEncoder().encode(anthropicSse(['Kept part'], { end: 'none' })));
-            init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
-          },
-        }),
-        { status: 200 },
-      );
-    });
+    fetchMock.mockImplementation((_url, init = {}) =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(anthropicSse(['Kept part'], { end: 'none' })));
+              init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+            },
+          }),
+          { status: 200 },
+        ),
+      ),
+    );
     await mount();
     await type('composer', 'Tell me a long story');
     await click('send');

@@ -40,7 +40,10 @@ function run(state: PanelState, ...actions: PanelAction[]): PanelState {
 const ready: PanelState = run(
   initialState,
   { type: 'connected' },
-  bg({ type: 'settings', settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null } }),
+  bg({
+    type: 'settings',
+    settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null },
+  }),
 );
 
 function answer(state: PanelState, requestId: string): AssistantTurn {
@@ -134,7 +137,11 @@ describe('stream messages', () => {
   });
 
   it('a late delta for a finished answer adds text but keeps its status', () => {
-    const state = run(asking, bg({ type: 'end', requestId: 'r1', seq: 0, stopReason: null, outcome: 'stopped' }), delta('r1', 1, 'late'));
+    const state = run(
+      asking,
+      bg({ type: 'end', requestId: 'r1', seq: 0, stopReason: null, outcome: 'stopped' }),
+      delta('r1', 1, 'late'),
+    );
     expect(answer(state, 'r1')).toMatchObject({ status: 'stopped', text: 'late' });
   });
 });
@@ -146,7 +153,11 @@ describe('connection', () => {
   });
 
   it('disconnected marks live answers interrupted, keeps their text, and leaves finished answers alone', () => {
-    const done = run(asking, delta('r1', 0, 'Done.'), bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'end_turn', outcome: 'complete' }));
+    const done = run(
+      asking,
+      delta('r1', 0, 'Done.'),
+      bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+    );
     const live = run(done, { type: 'ask', requestId: 'r2', question: 'Next?' }, delta('r2', 0, 'So far'));
     const retrying = run(live, bg({ type: 'retrying', requestId: 'r2', seq: 1, error: overloaded, inSeconds: 2 }));
     const state = reduce(retrying, { type: 'disconnected' });
@@ -178,7 +189,12 @@ describe('restore', () => {
 
   it('brings back turns, selection and draft, marking streaming answers interrupted with their text', () => {
     const state = reduce(ready, { type: 'restore', saved: { turns: savedTurns, selection, draft: 'typing…' } });
-    expect(state.turns).toEqual([savedTurns[0], savedTurns[1], savedTurns[2], { ...savedTurns[3], status: 'interrupted', resumable: true }]);
+    expect(state.turns).toEqual([
+      savedTurns[0],
+      savedTurns[1],
+      savedTurns[2],
+      { ...savedTurns[3], status: 'interrupted', resumable: true },
+    ]);
     expect(state.selection).toEqual(selection);
     expect(state.draft).toBe('typing…');
     expect(isAnswering(state)).toBe(false);
@@ -282,7 +298,12 @@ describe('retry', () => {
   });
 
   it('accepts the new request id from sequence 0 and ignores the old one', () => {
-    const state = run(conversation, { type: 'retry', requestId: 'r1', newRequestId: 'r1b' }, delta('r1', 2, 'old'), delta('r1b', 0, 'new'));
+    const state = run(
+      conversation,
+      { type: 'retry', requestId: 'r1', newRequestId: 'r1b' },
+      delta('r1', 2, 'old'),
+      delta('r1b', 0, 'new'),
+    );
     expect(answer(state, 'r1b').text).toBe('new');
     expect(state.turns.some((t) => t.role === 'assistant' && t.requestId === 'r1')).toBe(false);
   });
@@ -337,7 +358,8 @@ describe('askProblem', () => {
 });
 
 describe('settings', () => {
-  const settings = (hasKey: boolean) => bg({ type: 'settings', settings: { provider: 'anthropic', hasKey, providersWithKey: [], model: 'm', baseUrl: '', custom: null } });
+  const settings = (hasKey: boolean) =>
+    bg({ type: 'settings', settings: { provider: 'anthropic', hasKey, providersWithKey: [], model: 'm', baseUrl: '', custom: null } });
 
   it('opens settings on first hello when there is no key, and not when there is one', () => {
     expect(reduce(initialState, settings(false)).settingsOpen).toBe(true);
@@ -376,7 +398,12 @@ describe('settings', () => {
   it('applies a connection-test result only for the test that is running', () => {
     const tested = run(ready, { type: 'test-connection', requestId: 't2' });
     expect(reduce(tested, bg({ type: 'connection-test', requestId: 't1', result: { kind: 'connected', model: 'old' } }))).toBe(tested);
-    expect(reduce(tested, bg({ type: 'connection-test', requestId: 't2', result: { kind: 'failed', error: { code: 'auth', fix: 'settings' } } })).connectionTest).toEqual({
+    expect(
+      reduce(
+        tested,
+        bg({ type: 'connection-test', requestId: 't2', result: { kind: 'failed', error: { code: 'auth', fix: 'settings' } } }),
+      ).connectionTest,
+    ).toEqual({
       requestId: 't2',
       status: 'failed',
       result: { kind: 'failed', error: { code: 'auth', fix: 'settings' } },
@@ -498,18 +525,29 @@ describe('re-attaching to an answer', () => {
 
   it('a snapshot for an answer this panel is already showing live changes nothing old', () => {
     const live = run(asked(), delta('r', 1, 'tial'));
-    const state = reduce(live, bg({ type: 'snapshot', requestId: 'r', seq: 0, text: 'Par', thinking: '', usage: {}, toolCalls: [], final: null }));
+    const state = reduce(
+      live,
+      bg({ type: 'snapshot', requestId: 'r', seq: 0, text: 'Par', thinking: '', usage: {}, toolCalls: [], final: null }),
+    );
     expect(answer(state, 'r').text).toBe('Partial');
   });
 
   it('a conversation at its turn limit asks for a new chat', () => {
     let state = ready;
     for (let i = 0; i < 249; i++) {
-      state = run(state, { type: 'ask', requestId: `q${i}`, question: 'q' }, bg({ type: 'end', requestId: `q${i}`, seq: 0, stopReason: 'end_turn', outcome: 'complete' }));
+      state = run(
+        state,
+        { type: 'ask', requestId: `q${i}`, question: 'q' },
+        bg({ type: 'end', requestId: `q${i}`, seq: 0, stopReason: 'end_turn', outcome: 'complete' }),
+      );
     }
     expect(state.turns).toHaveLength(498);
     expect(askProblem(state, 'one more')).toBeNull();
-    state = run(state, { type: 'ask', requestId: 'last', question: 'q' }, bg({ type: 'end', requestId: 'last', seq: 0, stopReason: null, outcome: 'complete' }));
+    state = run(
+      state,
+      { type: 'ask', requestId: 'last', question: 'q' },
+      bg({ type: 'end', requestId: 'last', seq: 0, stopReason: null, outcome: 'complete' }),
+    );
     expect(askProblem(state, 'one more')?.code).toBe('turn-limit');
     expect(words(askProblem(state, 'one more'))).toContain('length limit');
   });

@@ -3,18 +3,14 @@ import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { ANTHROPIC_VERSION, buildAnthropicRequest, mapAnthropicEvent } from '../../src/providers/anthropic.ts';
-import {
-  accumulateChat,
-  MALFORMED_STREAM_ERROR,
-  readChatStream,
-  type ChatDelta,
-  type ChatResult,
-} from '../../src/providers/index.ts';
+import { accumulateChat, MALFORMED_STREAM_ERROR, readChatStream, type ChatDelta, type ChatResult } from '../../src/providers/index.ts';
 import type { SseEvent } from '../../src/sse/index.ts';
 import { anthropicSse, chunkedResponse } from '../helpers/anthropic-sse.ts';
 
 const dir = fileURLToPath(new URL('../fixtures/streams/', import.meta.url));
-const ANTHROPIC_FIXTURES = readdirSync(dir).filter((name) => name.startsWith('anthropic-') && name.endsWith('.sse')).sort();
+const ANTHROPIC_FIXTURES = readdirSync(dir)
+  .filter((name) => name.startsWith('anthropic-') && name.endsWith('.sse'))
+  .sort();
 const loadText = (name: string): string => readFileSync(dir + name, 'utf8');
 
 function ev(data: unknown, event = 'message'): SseEvent {
@@ -77,7 +73,15 @@ describe('buildAnthropicRequest', () => {
   });
 
   it('asks for JSON and leaves out stream and an empty system prompt for a non-streaming request', () => {
-    const request = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'k', model: 'm', system: '', messages, maxTokens: 1, stream: false });
+    const request = buildAnthropicRequest({
+      baseUrl: 'https://x.test',
+      apiKey: 'k',
+      model: 'm',
+      system: '',
+      messages,
+      maxTokens: 1,
+      stream: false,
+    });
     expect(request.headers.accept).toBe('application/json');
     expect(JSON.parse(request.body as string)).toEqual({ model: 'm', max_tokens: 1, messages });
   });
@@ -91,7 +95,14 @@ describe('buildAnthropicRequest', () => {
   });
 
   it('keeps the key out of the URL and body', () => {
-    const { url, body } = buildAnthropicRequest({ baseUrl: 'https://x.test', apiKey: 'sk-ant-SECRET', model: 'm', messages, maxTokens: 1, stream: true });
+    const { url, body } = buildAnthropicRequest({
+      baseUrl: 'https://x.test',
+      apiKey: 'sk-ant-SECRET',
+      model: 'm',
+      messages,
+      maxTokens: 1,
+      stream: true,
+    });
     expect(url).not.toContain('SECRET');
     expect(body).not.toContain('SECRET');
   });
@@ -100,20 +111,34 @@ describe('buildAnthropicRequest', () => {
 describe('mapAnthropicEvent', () => {
   it('maps message_start to its usage', () => {
     expect(
-      mapAnthropicEvent(ev({ type: 'message_start', message: { usage: { input_tokens: 25, output_tokens: 1, cache_read_input_tokens: 7, cache_creation_input_tokens: 3 } } }, 'message_start')),
+      mapAnthropicEvent(
+        ev(
+          {
+            type: 'message_start',
+            message: { usage: { input_tokens: 25, output_tokens: 1, cache_read_input_tokens: 7, cache_creation_input_tokens: 3 } },
+          },
+          'message_start',
+        ),
+      ),
     ).toEqual([{ type: 'usage', usage: { inputTokens: 25, outputTokens: 1, cacheReadTokens: 7, cacheWriteTokens: 3 } }]);
   });
 
   it('leaves out null usage counters and maps a message_start without usage to nothing', () => {
-    expect(mapAnthropicEvent(ev({ type: 'message_start', message: { usage: { input_tokens: 5, cache_read_input_tokens: null } } }))).toEqual([
-      { type: 'usage', usage: { inputTokens: 5 } },
-    ]);
+    expect(
+      mapAnthropicEvent(ev({ type: 'message_start', message: { usage: { input_tokens: 5, cache_read_input_tokens: null } } })),
+    ).toEqual([{ type: 'usage', usage: { inputTokens: 5 } }]);
     expect(mapAnthropicEvent(ev({ type: 'message_start', message: {} }))).toEqual([]);
   });
 
   it('maps a tool_use content_block_start to tool-start with its index, id and name', () => {
     expect(
-      mapAnthropicEvent(ev({ type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } })),
+      mapAnthropicEvent(
+        ev({
+          type: 'content_block_start',
+          index: 2,
+          content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} },
+        }),
+      ),
     ).toEqual([{ type: 'tool-start', index: 2, id: 'toolu_1', name: 'get_weather' }]);
   });
 
@@ -122,7 +147,9 @@ describe('mapAnthropicEvent', () => {
       { type: 'text', text: 'Hi' },
     ]);
     expect(mapAnthropicEvent(ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }))).toEqual([]);
-    expect(mapAnthropicEvent(ev({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } }))).toEqual([]);
+    expect(mapAnthropicEvent(ev({ type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } }))).toEqual(
+      [],
+    );
   });
 
   it.each<[string, unknown, ChatDelta[]]>([
@@ -146,7 +173,9 @@ describe('mapAnthropicEvent', () => {
 
   it('maps message_delta to usage then the stop reason', () => {
     expect(
-      mapAnthropicEvent(ev({ type: 'message_delta', delta: { stop_reason: 'max_tokens', stop_sequence: null }, usage: { output_tokens: 15 } })),
+      mapAnthropicEvent(
+        ev({ type: 'message_delta', delta: { stop_reason: 'max_tokens', stop_sequence: null }, usage: { output_tokens: 15 } }),
+      ),
     ).toEqual([
       { type: 'usage', usage: { outputTokens: 15 } },
       { type: 'stop', reason: 'max_tokens' },
@@ -175,7 +204,9 @@ describe('mapAnthropicEvent', () => {
 
   it('falls back to the SSE event name when the data has no type', () => {
     expect(mapAnthropicEvent(ev({}, 'message_stop'))).toEqual([{ type: 'done' }]);
-    expect(mapAnthropicEvent(ev({ delta: { type: 'text_delta', text: 'x' } }, 'content_block_delta'))).toEqual([{ type: 'text', text: 'x' }]);
+    expect(mapAnthropicEvent(ev({ delta: { type: 'text_delta', text: 'x' } }, 'content_block_delta'))).toEqual([
+      { type: 'text', text: 'x' },
+    ]);
   });
 
   it.each([
@@ -200,7 +231,12 @@ describe('mapAnthropicEvent', () => {
 
 describe('readChatStream and accumulateChat', () => {
   it('reads the four Anthropic fixtures in test/fixtures/streams', () => {
-    expect(ANTHROPIC_FIXTURES).toEqual(['anthropic-error.sse', 'anthropic-text.sse', 'anthropic-thinking.sse', 'anthropic-tool-use.sse']);
+    expect(ANTHROPIC_FIXTURES).toEqual([
+      'anthropic-error.sse',
+      'anthropic-text.sse',
+      'anthropic-thinking.sse',
+      'anthropic-tool-use.sse',
+    ]);
   });
 
   it('turns the text fixture into text, usage, stop and done, in stream order', async () => {
@@ -410,20 +446,51 @@ const SYNTHETIC: Record<string, string> = {
   'two tool calls, cache usage, max_tokens':
     event('message_start', {
       type: 'message_start',
-      message: { id: 'msg_s1', type: 'message', role: 'assistant', content: [], model: 'm', stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 2048, cache_creation_input_tokens: 0 } },
+      message: {
+        id: 'msg_s1',
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: 'm',
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 10, output_tokens: 1, cache_read_input_tokens: 2048, cache_creation_input_tokens: 0 },
+      },
     }) +
     event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: 'Checking ' } }) +
     event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'both.' } }) +
     event('content_block_stop', { type: 'content_block_stop', index: 0 }) +
-    event('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_a', name: 'lookup', input: {} } }) +
-    event('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"q": "caf' } }) +
-    event('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: 'é ☕", "n": [1, 2.5, null]}' } }) +
+    event('content_block_start', {
+      type: 'content_block_start',
+      index: 1,
+      content_block: { type: 'tool_use', id: 'toolu_a', name: 'lookup', input: {} },
+    }) +
+    event('content_block_delta', {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'input_json_delta', partial_json: '{"q": "caf' },
+    }) +
+    event('content_block_delta', {
+      type: 'content_block_delta',
+      index: 1,
+      delta: { type: 'input_json_delta', partial_json: 'é ☕", "n": [1, 2.5, null]}' },
+    }) +
     event('content_block_stop', { type: 'content_block_stop', index: 1 }) +
-    event('content_block_start', { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_b', name: 'now', input: {} } }) +
+    event('content_block_start', {
+      type: 'content_block_start',
+      index: 2,
+      content_block: { type: 'tool_use', id: 'toolu_b', name: 'now', input: {} },
+    }) +
     event('content_block_stop', { type: 'content_block_stop', index: 2 }) +
-    event('message_delta', { type: 'message_delta', delta: { stop_reason: 'max_tokens', stop_sequence: null }, usage: { output_tokens: 40, input_tokens: 11, cache_creation_input_tokens: 5 } }) +
+    event('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: 'max_tokens', stop_sequence: null },
+      usage: { output_tokens: 40, input_tokens: 11, cache_creation_input_tokens: 5 },
+    }) +
     event('message_stop', { type: 'message_stop' }),
-  'many small text deltas with a ping (test helper)': anthropicSse(['a', 'β', ' 🍕', '\n', '"q"', '\\', ''], { stopReason: 'stop_sequence' }),
+  'many small text deltas with a ping (test helper)': anthropicSse(['a', 'β', ' 🍕', '\n', '"q"', '\\', ''], {
+    stopReason: 'stop_sequence',
+  }),
 };
 
 describe('differential: our reader agrees with @anthropic-ai/sdk 1.12.0', () => {

@@ -67,10 +67,15 @@ describe('checkSettings: base URL', () => {
 
   it('accepts plain http to a LAN server that gets no key (a local Ollama elsewhere on the network)', () => {
     expect(checkSettings({ provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1/' })).toEqual({
-      ok: true, provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1', custom: null,
+      ok: true,
+      provider: 'ollama',
+      model: 'llama3.2',
+      baseUrl: 'http://192.168.1.10:11434/v1',
+      custom: null,
     });
     expect(checkSettings({ provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1', sendsKey: true })).toEqual({
-      ok: false, error: { code: 'url-needs-https', params: { field: 'base-url' } },
+      ok: false,
+      error: { code: 'url-needs-https', params: { field: 'base-url' } },
     });
   });
 
@@ -99,13 +104,31 @@ describe('checkSettings: base URL', () => {
 
 describe('checkSettings: model', () => {
   it('uses the default model when the model is empty or blank', () => {
-    expect(checkSettings({ model: '', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null });
-    expect(checkSettings({ model: '  \t', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null });
+    expect(checkSettings({ model: '', baseUrl: '' })).toEqual({
+      ok: true,
+      provider: 'anthropic',
+      model: DEFAULT_MODEL,
+      baseUrl: '',
+      custom: null,
+    });
+    expect(checkSettings({ model: '  \t', baseUrl: '' })).toEqual({
+      ok: true,
+      provider: 'anthropic',
+      model: DEFAULT_MODEL,
+      baseUrl: '',
+      custom: null,
+    });
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
   });
 
   it('trims spaces around the model name', () => {
-    expect(checkSettings({ model: '  claude-opus-4-1 ', baseUrl: '' })).toEqual({ ok: true, provider: 'anthropic', model: 'claude-opus-4-1', baseUrl: '', custom: null });
+    expect(checkSettings({ model: '  claude-opus-4-1 ', baseUrl: '' })).toEqual({
+      ok: true,
+      provider: 'anthropic',
+      model: 'claude-opus-4-1',
+      baseUrl: '',
+      custom: null,
+    });
   });
 
   it.each([['claude sonnet'], ['claude-\tsonnet'], ['claude\nsonnet'], ['claude\u00A0sonnet']])(
@@ -122,16 +145,32 @@ describe('checkSettings: model', () => {
   it('asks for a model where the provider has no default, unless only the model list is wanted', () => {
     expect(PRESETS['openai-compatible'].defaultModel).toBe('');
     expect(checkSettings({ provider: 'openai-compatible', model: ' ', baseUrl: 'https://llm.example.com/v1' })).toEqual({
-      ok: false, error: { code: 'model-missing' },
+      ok: false,
+      error: { code: 'model-missing' },
     });
-    expect(checkSettings({ provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', modelOptional: true })).toEqual({
-      ok: true, provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', custom: null,
+    expect(
+      checkSettings({ provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', modelOptional: true }),
+    ).toEqual({
+      ok: true,
+      provider: 'openai-compatible',
+      model: '',
+      baseUrl: 'https://llm.example.com/v1',
+      custom: null,
     });
   });
 
   it('asks for a base URL where the provider has none of its own', () => {
-    expect(checkSettings({ provider: 'openai-compatible', model: 'm', baseUrl: '  ' })).toEqual({ ok: false, error: { code: 'base-url-missing' } });
-    expect(checkSettings({ provider: 'openai', model: 'm', baseUrl: '' })).toEqual({ ok: true, provider: 'openai', model: 'm', baseUrl: '', custom: null });
+    expect(checkSettings({ provider: 'openai-compatible', model: 'm', baseUrl: '  ' })).toEqual({
+      ok: false,
+      error: { code: 'base-url-missing' },
+    });
+    expect(checkSettings({ provider: 'openai', model: 'm', baseUrl: '' })).toEqual({
+      ok: true,
+      provider: 'openai',
+      model: 'm',
+      baseUrl: '',
+      custom: null,
+    });
   });
 });
 
@@ -148,7 +187,13 @@ describe('checkSettings: custom endpoint', () => {
     eventType: '',
   };
   const custom = (patch: Partial<CustomEndpoint> | null, sendsKey?: boolean) =>
-    checkSettings({ provider: 'custom-sse', model: '', baseUrl: '', custom: patch === null ? null : { ...endpoint, ...patch }, ...(sendsKey === undefined ? {} : { sendsKey }) });
+    checkSettings({
+      provider: 'custom-sse',
+      model: '',
+      baseUrl: '',
+      custom: patch === null ? null : { ...endpoint, ...patch },
+      ...(sendsKey === undefined ? {} : { sendsKey }),
+    });
 
   it('accepts a complete endpoint, trimmed, with no model and no base URL', () => {
     expect(custom({})).toEqual({
@@ -156,14 +201,23 @@ describe('checkSettings: custom endpoint', () => {
       provider: 'custom-sse',
       model: '',
       baseUrl: '',
-      custom: { ...endpoint, url: 'https://llm.example.com/v1/stream', textPath: 'choices.0.delta.content', reasoningPath: '', doneData: '[DONE]' },
+      custom: {
+        ...endpoint,
+        url: 'https://llm.example.com/v1/stream',
+        textPath: 'choices.0.delta.content',
+        reasoningPath: '',
+        doneData: '[DONE]',
+      },
     });
   });
 
   it('refuses a missing endpoint, a missing text path, a bad header line and a template that is not JSON', () => {
     expect(custom(null)).toEqual({ ok: false, error: { code: 'custom-incomplete' } });
     expect(custom({ textPath: '  ' })).toEqual({ ok: false, error: { code: 'custom-text-path' } });
-    expect(custom({ headers: 'Authorization: Bearer {{key}}\nnot a header' })).toEqual({ ok: false, error: { code: 'header-line', params: { line: 2 } } });
+    expect(custom({ headers: 'Authorization: Bearer {{key}}\nnot a header' })).toEqual({
+      ok: false,
+      error: { code: 'header-line', params: { line: 2 } },
+    });
     const template = custom({ bodyTemplate: '{"messages": {{messages}}' });
     expect(template.ok).toBe(false);
     expect(template.ok ? null : template.error.code).toBe('template-json');
@@ -173,13 +227,23 @@ describe('checkSettings: custom endpoint', () => {
   });
 
   it('checks the endpoint URL as the endpoint URL, and needs https when {{key}} is in the headers', () => {
-    expect(custom({ url: 'ftp://llm.example.com/' })).toEqual({ ok: false, error: { code: 'url-scheme', params: { field: 'endpoint-url' } } });
-    expect(custom({ url: 'http://192.168.1.10:8080/stream' })).toEqual({ ok: false, error: { code: 'url-needs-https', params: { field: 'endpoint-url' } } });
+    expect(custom({ url: 'ftp://llm.example.com/' })).toEqual({
+      ok: false,
+      error: { code: 'url-scheme', params: { field: 'endpoint-url' } },
+    });
+    expect(custom({ url: 'http://192.168.1.10:8080/stream' })).toEqual({
+      ok: false,
+      error: { code: 'url-needs-https', params: { field: 'endpoint-url' } },
+    });
     expect(custom({ url: 'http://192.168.1.10:8080/stream', headers: 'X-Trace: 1' }).ok).toBe(true);
     expect(custom({ url: 'http://192.168.1.10:8080/stream', headers: 'X-Trace: 1' }, true)).toEqual({
-      ok: false, error: { code: 'url-needs-https', params: { field: 'endpoint-url' } },
+      ok: false,
+      error: { code: 'url-needs-https', params: { field: 'endpoint-url' } },
     });
-    expect(custom({ url: `https://llm.example.com/${'a'.repeat(MAX_URL_CHARS)}` })).toEqual({ ok: false, error: { code: 'url-too-long', params: { max: MAX_URL_CHARS } } });
+    expect(custom({ url: `https://llm.example.com/${'a'.repeat(MAX_URL_CHARS)}` })).toEqual({
+      ok: false,
+      error: { code: 'url-too-long', params: { max: MAX_URL_CHARS } },
+    });
   });
 });
 

@@ -7,18 +7,18 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { accumulateChat, readChatStream, type ChatDelta } from '../../src/providers/index.ts';
-import {
-  cutAt,
-  loadFixture,
-  PROVIDER_FIXTURES,
-  PROVIDER_STREAMS_DIR,
-  readChunks,
-} from '../helpers/provider-fixtures.ts';
+import { cutAt, loadFixture, PROVIDER_FIXTURES, PROVIDER_STREAMS_DIR, readChunks } from '../helpers/provider-fixtures.ts';
 
 describe('provider fixtures', () => {
   it('has an expectation for every fixture file', () => {
-    const listed = PROVIDER_FIXTURES.filter((f) => f.dir === PROVIDER_STREAMS_DIR).map((f) => f.name).sort();
-    expect(readdirSync(PROVIDER_STREAMS_DIR).filter((f) => f.endsWith('.sse')).sort()).toEqual(listed);
+    const listed = PROVIDER_FIXTURES.filter((f) => f.dir === PROVIDER_STREAMS_DIR)
+      .map((f) => f.name)
+      .sort();
+    expect(
+      readdirSync(PROVIDER_STREAMS_DIR)
+        .filter((f) => f.endsWith('.sse'))
+        .sort(),
+    ).toEqual(listed);
   });
 
   for (const fixture of PROVIDER_FIXTURES) {
@@ -111,7 +111,10 @@ describe('readChatStream as an async generator', () => {
     const gen = readChatStream(FORMAT, body);
     const out: ChatDelta[] = [];
     for await (const d of gen) out.push(d);
-    expect(out).toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }]);
+    expect(out).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ]);
     expect(body.locked).toBe(false);
     expect(state.cancelled).toBe(false);
     expect(await gen.next()).toEqual({ done: true, value: undefined });

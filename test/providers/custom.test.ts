@@ -106,15 +106,21 @@ describe('custom stream: delta text', () => {
   });
 
   it('reads a deep path into arrays and skips events where the path is missing or not a string', async () => {
-    const out = await deltas({ textPath: 'choices.0.delta.content' }, sse(
-      { choices: [{ delta: { content: 'a' } }] },
-      { choices: [] },
-      { choices: [{ delta: { content: null } }] },
-      { choices: [{ delta: { content: 7 } }] },
-      { other: true },
-      { choices: [{ delta: { content: 'b' } }] },
-    ));
-    expect(out).toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }]);
+    const out = await deltas(
+      { textPath: 'choices.0.delta.content' },
+      sse(
+        { choices: [{ delta: { content: 'a' } }] },
+        { choices: [] },
+        { choices: [{ delta: { content: null } }] },
+        { choices: [{ delta: { content: 7 } }] },
+        { other: true },
+        { choices: [{ delta: { content: 'b' } }] },
+      ),
+    );
+    expect(out).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+    ]);
   });
 
   it('takes the whole JSON value with an empty path', async () => {
@@ -129,8 +135,9 @@ describe('custom stream: delta text', () => {
   });
 
   it('recognises a custom done marker, with surrounding whitespace, in events of any type', async () => {
-    expect(await result({ textPath: 't', doneData: 'END' }, `${sse({ t: 'a' })}event: close\ndata:  END \n\n${sse({ t: 'b' })}`))
-      .toMatchObject({ text: 'a', complete: true });
+    expect(
+      await result({ textPath: 't', doneData: 'END' }, `${sse({ t: 'a' })}event: close\ndata:  END \n\n${sse({ t: 'b' })}`),
+    ).toMatchObject({ text: 'a', complete: true });
     // With another marker, [DONE] is just malformed data.
     expect((await result({ textPath: 't', doneData: 'END' }, sse({ t: 'a' }, '[DONE]'))).error).toEqual(MALFORMED_STREAM_ERROR);
   });
@@ -142,15 +149,17 @@ describe('custom stream: delta text', () => {
 
 describe('custom stream: event type filter', () => {
   it('reads only events of the given type (unnamed events are "message")', async () => {
-    const text = typed('result', { t: 'a' }) + typed('progress', { t: 'ignored' }) + sse({ t: 'also ignored' }) + typed('result', { t: 'b' });
+    const text =
+      typed('result', { t: 'a' }) + typed('progress', { t: 'ignored' }) + sse({ t: 'also ignored' }) + typed('result', { t: 'b' });
     expect((await result({ textPath: 't', eventType: 'result' }, text)).text).toBe('ab');
     expect((await result({ textPath: 't', eventType: 'message' }, text)).text).toBe('also ignored');
     expect((await result({ textPath: 't' }, text)).text).toBe('aignoredalso ignoredb');
   });
 
   it('does not parse the data of filtered-out events', async () => {
-    expect(await result({ textPath: 't', eventType: 'result' }, `event: log\ndata: not json\n\n${typed('result', { t: 'x' })}`))
-      .toMatchObject({ text: 'x', error: null });
+    expect(
+      await result({ textPath: 't', eventType: 'result' }, `event: log\ndata: not json\n\n${typed('result', { t: 'x' })}`),
+    ).toMatchObject({ text: 'x', error: null });
   });
 
   it('still reports error events when filtering', async () => {
@@ -178,18 +187,24 @@ describe('custom stream: cumulative text', () => {
   });
 
   it('emits nothing for a repeat or a shorter snapshot of what was already shown', async () => {
-    expect((await result(fields, sse(ev('abc'), ev('ab'), ev('abc'), ev('abcd'))))).toMatchObject({ text: 'abcd', error: null });
+    expect(await result(fields, sse(ev('abc'), ev('ab'), ev('abc'), ev('abcd')))).toMatchObject({ text: 'abcd', error: null });
   });
 
   it('stops with an error, keeping what was shown, when the provider rewrites earlier text', async () => {
     const out = await deltas(fields, sse(ev('Hello wor'), ev('Hello, world'), ev('Hello, world!', 'stop')));
-    expect(out).toEqual([{ type: 'text', text: 'Hello wor' }, { type: 'error', error: CUMULATIVE_REWRITE_ERROR }]);
+    expect(out).toEqual([
+      { type: 'text', text: 'Hello wor' },
+      { type: 'error', error: CUMULATIVE_REWRITE_ERROR },
+    ]);
     expect(await accumulateChat(out)).toMatchObject({ text: 'Hello wor', complete: false, error: CUMULATIVE_REWRITE_ERROR });
   });
 
   it('applies to reasoning too', async () => {
     const f: CustomFields = { textPath: 'a', reasoningPath: 'r', textMode: 'cumulative' };
-    expect(await result(f, sse({ r: 'th' }, { r: 'think', a: 'A' }, { r: 'think', a: 'AB' }))).toMatchObject({ thinking: 'think', text: 'AB' });
+    expect(await result(f, sse({ r: 'th' }, { r: 'think', a: 'A' }, { r: 'think', a: 'AB' }))).toMatchObject({
+      thinking: 'think',
+      text: 'AB',
+    });
     expect((await result(f, sse({ r: 'think' }, { r: 'thought' }))).error).toEqual(CUMULATIVE_REWRITE_ERROR);
   });
 
@@ -210,7 +225,8 @@ describe('custom stream: cumulative text', () => {
 
 describe('custom stream: finish without a marker', () => {
   it('is complete when the body ends after a DashScope finish_reason "stop", and not before', async () => {
-    const ev = (text: string, finish: string) => `id:1\nevent:result\n:HTTP_STATUS/200\ndata:${JSON.stringify({ output: { finish_reason: finish, text } })}\n\n`;
+    const ev = (text: string, finish: string) =>
+      `id:1\nevent:result\n:HTTP_STATUS/200\ndata:${JSON.stringify({ output: { finish_reason: finish, text } })}\n\n`;
     const fields: CustomFields = { textPath: 'output.text', eventType: 'result' };
     expect(await result(fields, ev('a', 'null') + ev('b', 'null'))).toMatchObject({ text: 'ab', stopReason: null, complete: false });
     expect(await result(fields, ev('a', 'null') + ev('b', 'stop'))).toMatchObject({ text: 'ab', stopReason: 'stop', complete: true });
@@ -218,30 +234,53 @@ describe('custom stream: finish without a marker', () => {
   });
 
   it('finds finish_reason on the root or any object along the text path', async () => {
-    expect((await result({ textPath: 'choices.0.delta.content' }, sse({ choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] }))).stopReason).toBe('stop');
+    expect(
+      (await result({ textPath: 'choices.0.delta.content' }, sse({ choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] })))
+        .stopReason,
+    ).toBe('stop');
     expect((await result({ textPath: 'token.text' }, sse({ token: { text: 'x' }, finishReason: 'eos' }))).stopReason).toBe('eos');
-    expect((await result({ textPath: 'a' }, sse({ a: 'x', other: { finish_reason: 'stop' } })))).toMatchObject({ stopReason: null, complete: false });
+    expect(await result({ textPath: 'a' }, sse({ a: 'x', other: { finish_reason: 'stop' } }))).toMatchObject({
+      stopReason: null,
+      complete: false,
+    });
   });
 
   it('waits for the marker when one comes after the finish', async () => {
-    const text = sse({ choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] }, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }, '[DONE]');
+    const text = sse(
+      { choices: [{ delta: { content: 'x' }, finish_reason: 'stop' }] },
+      { choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } },
+      '[DONE]',
+    );
     expect(await result({ textPath: 'choices.0.delta.content' }, text)).toMatchObject({
-      text: 'x', stopReason: 'stop', usage: { inputTokens: 3, outputTokens: 1 }, complete: true,
+      text: 'x',
+      stopReason: 'stop',
+      usage: { inputTokens: 3, outputTokens: 1 },
+      complete: true,
     });
   });
 });
 
 describe('custom stream: usage and errors', () => {
   it('reads a root usage object in either naming', async () => {
-    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { input_tokens: 5, output_tokens: 1, output_tokens_details: { reasoning_tokens: 1 } } }))).usage)
-      .toEqual({ inputTokens: 5, outputTokens: 1, reasoningTokens: 1 });
-    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { prompt_tokens: 9, completion_tokens: 2 } }))).usage)
-      .toEqual({ inputTokens: 9, outputTokens: 2 });
+    expect(
+      (
+        await result(
+          { textPath: 't' },
+          sse({ t: 'a', usage: { input_tokens: 5, output_tokens: 1, output_tokens_details: { reasoning_tokens: 1 } } }),
+        )
+      ).usage,
+    ).toEqual({ inputTokens: 5, outputTokens: 1, reasoningTokens: 1 });
+    expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { prompt_tokens: 9, completion_tokens: 2 } }))).usage).toEqual({
+      inputTokens: 9,
+      outputTokens: 2,
+    });
     expect((await result({ textPath: 't' }, sse({ t: 'a', usage: { total: 'x' } }))).usage).toEqual({});
   });
 
   it('reports an {"error": ...} event and stops reading', async () => {
-    expect(await deltas({ textPath: 't' }, sse({ t: 'a' }, { error: { type: 'overloaded', message: 'busy' } }, { t: 'b' }, '[DONE]'))).toEqual([
+    expect(
+      await deltas({ textPath: 't' }, sse({ t: 'a' }, { error: { type: 'overloaded', message: 'busy' } }, { t: 'b' }, '[DONE]')),
+    ).toEqual([
       { type: 'text', text: 'a' },
       { type: 'error', error: { type: 'overloaded', message: 'busy' } },
     ]);
@@ -289,16 +328,27 @@ describe('fillJsonTemplate', () => {
       params: undefined,
       detail: jsonParserMessage('{"a": "x"'),
     });
-    expect(setupErrorOf(() => fillJsonTemplate('', {}))).toEqual({ code: 'template-json', params: undefined, detail: jsonParserMessage('') });
+    expect(setupErrorOf(() => fillJsonTemplate('', {}))).toEqual({
+      code: 'template-json',
+      params: undefined,
+      detail: jsonParserMessage(''),
+    });
     expect(jsonParserMessage('')).not.toBe('');
   });
 
   it('round-trips any prompt and conversation, bare or inside strings (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.array(fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.string({ unit: 'binary' }) })), (prompt, messages) => {
-        const body = fillJsonTemplate('{"input": "<{{prompt}}>", "p": {{prompt}}, "messages": {{messages}}, "m": "{{messages}}"}', { prompt, messages });
-        expect(JSON.parse(body)).toEqual({ input: `<${prompt}>`, p: prompt, messages, m: JSON.stringify(messages) });
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }),
+        fc.array(fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.string({ unit: 'binary' }) })),
+        (prompt, messages) => {
+          const body = fillJsonTemplate('{"input": "<{{prompt}}>", "p": {{prompt}}, "messages": {{messages}}, "m": "{{messages}}"}', {
+            prompt,
+            messages,
+          });
+          expect(JSON.parse(body)).toEqual({ input: `<${prompt}>`, p: prompt, messages, m: JSON.stringify(messages) });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -323,7 +373,12 @@ describe('buildCustomRequest', () => {
     expect(request.method).toBe('POST');
     // Redirects, cookies and the cache are refused where it is sent (http.test.ts).
     expect(Object.keys(request).sort()).toEqual(['body', 'headers', 'method', 'url']);
-    expect(request.headers).toEqual({ authorization: 'Bearer k', 'x-trace': '1', accept: 'text/event-stream', 'content-type': 'application/json' });
+    expect(request.headers).toEqual({
+      authorization: 'Bearer k',
+      'x-trace': '1',
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+    });
     expect(JSON.parse(request.body as string)).toEqual({
       model: 'm',
       messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
@@ -334,17 +389,30 @@ describe('buildCustomRequest', () => {
 
   it('lets a template place the system prompt itself with {{system}}', () => {
     const { body } = buildCustomRequest({
-      url: 'https://x.test/', bodyTemplate: '{"system": {{system}}, "messages": {{messages}}}', messages, system: 'S',
+      url: 'https://x.test/',
+      bodyTemplate: '{"system": {{system}}, "messages": {{messages}}}',
+      messages,
+      system: 'S',
     });
     expect(JSON.parse(body as string)).toEqual({ system: 'S', messages });
   });
 
   it('uses an explicit prompt, the default template, and a custom content-type and method', () => {
-    const request = buildCustomRequest({ url: 'http://localhost:8080/gen', method: 'put', headers: { 'Content-Type': 'application/json; charset=utf-8' }, messages, prompt: 'P' });
+    const request = buildCustomRequest({
+      url: 'http://localhost:8080/gen',
+      method: 'put',
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      messages,
+      prompt: 'P',
+    });
     expect(request.method).toBe('PUT');
     expect(request.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
-    expect(JSON.parse(request.body as string)).toEqual(JSON.parse(DEFAULT_CUSTOM_BODY_TEMPLATE.replace('{{messages}}', JSON.stringify(messages))));
-    expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages, prompt: 'P' }).body as string)).toBe('P');
+    expect(JSON.parse(request.body as string)).toEqual(
+      JSON.parse(DEFAULT_CUSTOM_BODY_TEMPLATE.replace('{{messages}}', JSON.stringify(messages))),
+    );
+    expect(
+      JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages, prompt: 'P' }).body as string),
+    ).toBe('P');
     expect(JSON.parse(buildCustomRequest({ url: 'https://x.test', bodyTemplate: '{{prompt}}', messages: [] }).body as string)).toBe('');
   });
 
@@ -357,7 +425,9 @@ describe('buildCustomRequest', () => {
       params: { method: 'GET' },
       detail: undefined,
     });
-    expect(setupErrorOf(() => buildCustomRequest({ url: 'https://x.test', method: 'head', bodyTemplate: '{}', messages }))).toMatchObject({
+    expect(
+      setupErrorOf(() => buildCustomRequest({ url: 'https://x.test', method: 'head', bodyTemplate: '{}', messages })),
+    ).toMatchObject({
       code: 'get-with-body',
       params: { method: 'HEAD' },
     });
@@ -414,7 +484,10 @@ describe('customProvider.buildCall', () => {
         'content-type': 'application/json',
       },
       // The template's own spacing is kept; only the placeholder is filled.
-      body: `{"messages": ${JSON.stringify([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }])}, "stream": true}`,
+      body: `{"messages": ${JSON.stringify([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ])}, "stream": true}`,
     });
     // Empty optional fields are left out of the format, not passed as "".
     expect(call.format).toEqual({ kind: 'custom', textPath: 'choices.0.delta.content', textMode: 'delta' });
@@ -433,7 +506,14 @@ describe('customProvider.buildCall', () => {
       'k',
       request,
     );
-    expect(call.format).toEqual({ kind: 'custom', textPath: 'choices.0.delta.content', reasoningPath: 'r', textMode: 'cumulative', doneData: 'END', eventType: 'result' });
+    expect(call.format).toEqual({
+      kind: 'custom',
+      textPath: 'choices.0.delta.content',
+      reasoningPath: 'r',
+      textMode: 'cumulative',
+      doneData: 'END',
+      eventType: 'result',
+    });
   });
 
   it('sends a GET without a body whatever the stored template says', () => {
@@ -448,7 +528,9 @@ describe('customProvider.buildCall', () => {
       params: undefined,
       detail: undefined,
     });
-    expect(setupErrorOf(() => customProvider.buildCall(settings({ ...endpoint, headers: 'X-Ok: 1\n\nno colon here' }), 'k', request))).toEqual({
+    expect(
+      setupErrorOf(() => customProvider.buildCall(settings({ ...endpoint, headers: 'X-Ok: 1\n\nno colon here' }), 'k', request)),
+    ).toEqual({
       code: 'header-line',
       params: { line: 3 },
       detail: undefined,

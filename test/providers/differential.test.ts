@@ -74,7 +74,10 @@ async function viaOpenAI(chunks: Uint8Array[]): Promise<{ result: Comparable; ra
         // The SDK has no reasoning field; see the notes on DeepSeek and OpenRouter below.
         thinking: '',
         toolCalls: (choice.message.tool_calls ?? []).flatMap((call) =>
-          call.type === 'function' ? [{ id: call.id, name: call.function.name, input: JSON.parse(call.function.arguments || '{}') }] : []),
+          call.type === 'function'
+            ? [{ id: call.id, name: call.function.name, input: JSON.parse(call.function.arguments || '{}') }]
+            : [],
+        ),
         stopReason: choice.finish_reason,
         usage: openAIUsage(completion.usage),
         error: null,
@@ -181,12 +184,25 @@ async function compare(fixture: ProviderFixture, chunks: Uint8Array[]): Promise<
 
 describe('differential: ours vs the official SDK over the same bytes', () => {
   it('covers every OpenAI-family and Anthropic fixture', () => {
-    expect(CASES.map((c) => c.name)).toEqual(expect.arrayContaining([
-      'openai-plain.sse', 'openai-usage.sse', 'openai-parallel-tools.sse', 'openai-error.sse', 'openai-chat.sse',
-      'openai-tool-calls.sse', 'deepseek-reasoning.sse', 'deepseek-cache.sse', 'openrouter-reasoning.sse',
-      'openrouter-error.sse', 'anthropic-cache-tools.sse', 'anthropic-text.sse', 'anthropic-tool-use.sse',
-      'anthropic-thinking.sse', 'anthropic-error.sse',
-    ]));
+    expect(CASES.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'openai-plain.sse',
+        'openai-usage.sse',
+        'openai-parallel-tools.sse',
+        'openai-error.sse',
+        'openai-chat.sse',
+        'openai-tool-calls.sse',
+        'deepseek-reasoning.sse',
+        'deepseek-cache.sse',
+        'openrouter-reasoning.sse',
+        'openrouter-error.sse',
+        'anthropic-cache-tools.sse',
+        'anthropic-text.sse',
+        'anthropic-tool-use.sse',
+        'anthropic-thinking.sse',
+        'anthropic-error.sse',
+      ]),
+    );
   });
 
   for (const fixture of CASES) {
@@ -270,18 +286,27 @@ describe('differential: the Anthropic text fast path vs the full JSON mapping', 
 
   it('never accepts an input the full mapping reads differently, however the data is edited (property)', () => {
     const alphabet = fc.constantFrom('"', '\\', '{', '}', ',', ':', ' ', '0', '7', 'n', 'u', 'x', '\n', '\u0001', 'é', '\ud83d');
-    const edit = fc.record({ at: fc.nat(), cut: fc.nat({ max: 3 }), insert: fc.array(alphabet, { maxLength: 3 }).map((a) => a.join('')) });
+    const edit = fc.record({
+      at: fc.nat(),
+      cut: fc.nat({ max: 3 }),
+      insert: fc.array(alphabet, { maxLength: 3 }).map((a) => a.join('')),
+    });
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme' }), fc.nat({ max: 20 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (text, index, edits) => {
-        let data = compact(text, index);
-        for (const e of edits) {
-          const at = e.at % (data.length + 1);
-          data = data.slice(0, at) + e.insert + data.slice(at + e.cut);
-        }
-        const event = ev(data);
-        const fast = anthropicTextFastPath(event);
-        if (fast !== null) expect(mapAnthropicEvent(event)).toEqual([{ type: 'text', text: fast }]);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme' }),
+        fc.nat({ max: 20 }),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        (text, index, edits) => {
+          let data = compact(text, index);
+          for (const e of edits) {
+            const at = e.at % (data.length + 1);
+            data = data.slice(0, at) + e.insert + data.slice(at + e.cut);
+          }
+          const event = ev(data);
+          const fast = anthropicTextFastPath(event);
+          if (fast !== null) expect(mapAnthropicEvent(event)).toEqual([{ type: 'text', text: fast }]);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -17,7 +17,8 @@ import { MAX_DETAIL_CHARS } from '../../src/shared/limits.ts';
 const MODEL = 'claude-sonnet-5-5';
 const URL_ = 'https://api.anthropic.com/v1/messages';
 const anthropicBody = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
-const openaiBody = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, code, param: null } });
+const openaiBody = (message: string, type: string, code: string | null) =>
+  JSON.stringify({ error: { message, type, code, param: null } });
 
 /** The Anthropic provider's reading (the shared one plus its own credit-balance case). */
 const classify = (status: number, body: string): Failure => anthropicProvider.classifyFailure(status, body, { url: URL_ });
@@ -26,7 +27,11 @@ const describe_ = (status: number, body: string, model = MODEL) => failureError(
 
 describe('parseErrorBody', () => {
   it('reads the Anthropic error shape', () => {
-    expect(parseErrorBody(anthropicBody('rate_limit_error', 'Slow down'))).toEqual({ type: 'rate_limit_error', code: null, message: 'Slow down' });
+    expect(parseErrorBody(anthropicBody('rate_limit_error', 'Slow down'))).toEqual({
+      type: 'rate_limit_error',
+      code: null,
+      message: 'Slow down',
+    });
   });
 
   it('reads the OpenAI-compatible error shape, code included', () => {
@@ -64,15 +69,24 @@ describe('isQuotaError', () => {
     ['a spend_limit code', { type: null, code: 'spend_limit_reached', message: null }],
     ['a billing type', { type: 'billing_error', code: null, message: null }],
     ['a message about the credit balance', { type: 'invalid_request_error', code: null, message: 'Your credit balance is too low.' }],
-    ['a message about a spend limit', { type: 'rate_limit_error', code: null, message: 'You have reached your workspace spend limit.' }],
+    [
+      'a message about a spend limit',
+      { type: 'rate_limit_error', code: null, message: 'You have reached your workspace spend limit.' },
+    ],
     ['a message about quota', { type: null, code: null, message: 'You exceeded your current quota, please check your plan.' }],
   ])('is true for %s', (_name, body) => {
     expect(isQuotaError(body)).toBe(true);
   });
 
   it.each([
-    ['an Anthropic rate limit', { type: 'rate_limit_error', code: null, message: 'Number of request tokens has exceeded your per-minute rate limit.' }],
-    ['an OpenAI rate limit', { type: 'tokens', code: 'rate_limit_exceeded', message: 'Rate limit reached for gpt-4o on tokens per min (TPM).' }],
+    [
+      'an Anthropic rate limit',
+      { type: 'rate_limit_error', code: null, message: 'Number of request tokens has exceeded your per-minute rate limit.' },
+    ],
+    [
+      'an OpenAI rate limit',
+      { type: 'tokens', code: 'rate_limit_exceeded', message: 'Rate limit reached for gpt-4o on tokens per min (TPM).' },
+    ],
     ['an empty body', { type: null, code: null, message: null }],
   ])('is false for %s', (_name, body) => {
     expect(isQuotaError(body)).toBe(false);
@@ -82,7 +96,10 @@ describe('isQuotaError', () => {
 describe('classifyFailure and failureError', () => {
   it('maps a 400 "prompt is too long" to context-too-long, with the provider message as detail', () => {
     const message = 'prompt is too long: 212345 tokens > 200000 maximum';
-    expect(classify(400, anthropicBody('invalid_request_error', message))).toEqual({ kind: 'context-too-long', providerMessage: message });
+    expect(classify(400, anthropicBody('invalid_request_error', message))).toEqual({
+      kind: 'context-too-long',
+      providerMessage: message,
+    });
     expect(describe_(400, anthropicBody('invalid_request_error', message))).toEqual({
       code: 'context-too-long',
       params: { status: 400 },
@@ -167,7 +184,11 @@ describe('classifyFailure and failureError', () => {
   it('maps a 429 insufficient_quota to quota, without a retry button', () => {
     const error = describe_(
       429,
-      openaiBody('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota'),
+      openaiBody(
+        'You exceeded your current quota, please check your plan and billing details.',
+        'insufficient_quota',
+        'insufficient_quota',
+      ),
     );
     expect(error).toEqual({
       code: 'quota',
@@ -178,7 +199,9 @@ describe('classifyFailure and failureError', () => {
   });
 
   it('maps a 429 spend-limit message to quota', () => {
-    expect(classify(429, anthropicBody('rate_limit_error', 'You have reached your specified workspace API spend limit.')).kind).toBe('quota');
+    expect(classify(429, anthropicBody('rate_limit_error', 'You have reached your specified workspace API spend limit.')).kind).toBe(
+      'quota',
+    );
   });
 
   it('maps 500 to server with a retry', () => {
@@ -256,7 +279,8 @@ describe('classifyFailure and failureError', () => {
   });
 
   it('reports Anthropic’s empty credit balance (a 400) as a quota problem, not a bad request', () => {
-    const message = 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.';
+    const message =
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.';
     const failure = classify(400, anthropicBody('invalid_request_error', message));
     expect(failure).toEqual({ kind: 'quota', providerMessage: message });
     const error = failureError(failure, 400, { model: MODEL });
@@ -267,8 +291,11 @@ describe('classifyFailure and failureError', () => {
 
 describe('the shared reading (classifyHttpFailure, kindOfStatus)', () => {
   it('lets a provider recognise its own case first, and falls back to the status for the rest', () => {
-    const refine = (status: number) => (status === 418 ? 'overloaded' as const : null);
-    expect(classifyHttpFailure(418, '{"error":{"message":"teapot"}}', refine)).toEqual({ kind: 'overloaded', providerMessage: 'teapot' });
+    const refine = (status: number) => (status === 418 ? ('overloaded' as const) : null);
+    expect(classifyHttpFailure(418, '{"error":{"message":"teapot"}}', refine)).toEqual({
+      kind: 'overloaded',
+      providerMessage: 'teapot',
+    });
     expect(classifyHttpFailure(401, '', refine)).toEqual({ kind: 'auth' });
     expect(classifyHttpFailure(418, '')).toEqual({ kind: 'http-status' });
   });
@@ -312,7 +339,11 @@ describe('streamError', () => {
   });
 
   it('uses stream-error for other stream errors, with type and message as detail', () => {
-    expect(streamError({ type: 'api_error', message: 'Internal' })).toEqual({ code: 'stream-error', detail: 'api_error: Internal', fix: 'retry' });
+    expect(streamError({ type: 'api_error', message: 'Internal' })).toEqual({
+      code: 'stream-error',
+      detail: 'api_error: Internal',
+      fix: 'retry',
+    });
   });
 
   it('gives only the type as detail when the provider sent no message', () => {
@@ -336,7 +367,10 @@ describe('networkError', () => {
   });
 
   it('names only the host, not the path or anything after it', () => {
-    const error = networkError('https://api.anthropic.com/v1/messages?x=1', new TypeError('NetworkError when attempting to fetch resource.'));
+    const error = networkError(
+      'https://api.anthropic.com/v1/messages?x=1',
+      new TypeError('NetworkError when attempting to fetch resource.'),
+    );
     expect(error.params).toEqual({ host: 'api.anthropic.com' });
     expect(JSON.stringify(error)).not.toContain('/v1');
   });

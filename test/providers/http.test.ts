@@ -84,9 +84,20 @@ describe('sendRequest', () => {
   it('leaves the body out of a request without one (a GET)', async () => {
     const fetch = spyFetch(() => new Response('ok'));
     const signal = new AbortController().signal;
-    await sendRequest({ url: 'https://api.example.test/v1/models', method: 'GET', headers: { accept: 'application/json' } }, signal, asFetch(fetch));
+    await sendRequest(
+      { url: 'https://api.example.test/v1/models', method: 'GET', headers: { accept: 'application/json' } },
+      signal,
+      asFetch(fetch),
+    );
     const init = fetch.mock.calls[0]![1];
-    expect(init).toEqual({ redirect: 'error', credentials: 'omit', cache: 'no-store', method: 'GET', headers: { accept: 'application/json' }, signal });
+    expect(init).toEqual({
+      redirect: 'error',
+      credentials: 'omit',
+      cache: 'no-store',
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      signal,
+    });
     expect(init).not.toHaveProperty('body');
   });
 
@@ -144,24 +155,27 @@ describe('every provider sends through it', () => {
     ],
   ];
 
-  it.each(cases)('%s: stream() fetches the built request with the key-safety options and the signal', async (_name, provider, settings) => {
-    const fetch = spyFetch(() => new Response(sse, { status: 200 }));
-    const built = provider.buildCall(settings, 'sk-SECRET', request);
-    const signal = new AbortController().signal;
-    for await (const batch of provider.stream(built, { signal, fetch: asFetch(fetch) })) void batch;
-    expect(fetch).toHaveBeenCalledTimes(1);
-    const [url, init] = fetch.mock.calls[0]!;
-    expect(url).toBe(built.request.url);
-    expect(init).toEqual({
-      redirect: 'error',
-      credentials: 'omit',
-      cache: 'no-store',
-      method: built.request.method,
-      headers: built.request.headers,
-      body: built.request.body,
-      signal,
-    });
-  });
+  it.each(cases)(
+    '%s: stream() fetches the built request with the key-safety options and the signal',
+    async (_name, provider, settings) => {
+      const fetch = spyFetch(() => new Response(sse, { status: 200 }));
+      const built = provider.buildCall(settings, 'sk-SECRET', request);
+      const signal = new AbortController().signal;
+      for await (const batch of provider.stream(built, { signal, fetch: asFetch(fetch) })) void batch;
+      expect(fetch).toHaveBeenCalledTimes(1);
+      const [url, init] = fetch.mock.calls[0]!;
+      expect(url).toBe(built.request.url);
+      expect(init).toEqual({
+        redirect: 'error',
+        credentials: 'omit',
+        cache: 'no-store',
+        method: built.request.method,
+        headers: built.request.headers,
+        body: built.request.body,
+        signal,
+      });
+    },
+  );
 
   it.each(cases.filter(([, provider]) => provider.listModels))('%s: listModels() too', async (_name, provider, settings) => {
     const fetch = spyFetch(() => new Response('{"data":[]}', { status: 200 }));
@@ -186,7 +200,9 @@ describe('fetchOk', () => {
   it('throws HttpFailure with the URL, status, headers and body text of an error answer', async () => {
     const body = '{"error":{"message":"Slow down","type":"rate_limit_error"}}';
     const response = new Response(body, { status: 429, headers: { 'retry-after': '7', 'content-type': 'application/json' } });
-    const failure = await fetchOk(REQUEST, { signal: new AbortController().signal, fetch: asFetch(spyFetch(() => response)) }).catch((e: unknown) => e);
+    const failure = await fetchOk(REQUEST, { signal: new AbortController().signal, fetch: asFetch(spyFetch(() => response)) }).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(HttpFailure);
     const f = failure as HttpFailure;
     expect(f.name).toBe('HttpFailure');
@@ -274,7 +290,11 @@ describe('streamHttp', () => {
   const options = (fetch: ReturnType<typeof spyFetch>, signal = new AbortController().signal) => ({ signal, fetch: asFetch(fetch) });
 
   it('yields an empty first batch once the status is OK, before reading the body, then one batch per chunk', async () => {
-    const { stream, state } = trackedBody([enc.encode('data: a\n\n'), enc.encode('data: b\n\ndata: c\n\n'), enc.encode('data: [END]\n\n')]);
+    const { stream, state } = trackedBody([
+      enc.encode('data: a\n\n'),
+      enc.encode('data: b\n\ndata: c\n\n'),
+      enc.encode('data: [END]\n\n'),
+    ]);
     const fetch = spyFetch(() => new Response(stream, { status: 200 }));
     const gen = streamHttp(call(), echoMapper, options(fetch));
     const first = await gen.next();
@@ -284,7 +304,10 @@ describe('streamHttp', () => {
     for await (const batch of gen) rest.push(batch);
     expect(rest).toEqual([
       [{ type: 'text', text: 'a' }],
-      [{ type: 'text', text: 'b' }, { type: 'text', text: 'c' }],
+      [
+        { type: 'text', text: 'b' },
+        { type: 'text', text: 'c' },
+      ],
       [{ type: 'done' }],
     ]);
     expect(state.pulls).toBeGreaterThan(0);
@@ -354,7 +377,11 @@ describe('streamHttp', () => {
   it('passes every raw event to onRawEvent', async () => {
     const fetch = spyFetch(() => new Response('event: x\ndata: a\n\ndata: [END]\n\n', { status: 200 }));
     const seen: string[] = [];
-    for await (const batch of streamHttp(call(), echoMapper, { ...options(fetch), onRawEvent: (e) => seen.push(`${e.event}:${e.data}`) })) void batch;
+    for await (const batch of streamHttp(call(), echoMapper, {
+      ...options(fetch),
+      onRawEvent: (e) => seen.push(`${e.event}:${e.data}`),
+    }))
+      void batch;
     expect(seen).toEqual(['x:a', 'message:[END]']);
   });
 });

@@ -52,14 +52,23 @@ describe('fetchModelList and Provider.listModels', () => {
     }) as unknown as typeof globalThis.fetch;
     return { fetch, seen };
   }
-  const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  const settings = (provider: ProviderSettings['provider'], baseUrl = ''): ProviderSettings => ({ provider, model: '', baseUrl, custom: null });
+  const json = (status: number, body: unknown) => () =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const settings = (provider: ProviderSettings['provider'], baseUrl = ''): ProviderSettings => ({
+    provider,
+    model: '',
+    baseUrl,
+    custom: null,
+  });
 
   it('GETs the listing with the key-safety options and parses it', async () => {
     const { fetch, seen } = fakeFetch(json(200, { data: [{ id: 'gpt-b' }, { id: 'gpt-a' }] }));
     const signal = new AbortController().signal;
     const list = await fetchModelList('openai', modelsRequest('openai', 'https://api.openai.com/v1', 'sk-KEY'), { signal, fetch });
-    expect(list).toEqual([{ id: 'gpt-a', label: 'gpt-a' }, { id: 'gpt-b', label: 'gpt-b' }]);
+    expect(list).toEqual([
+      { id: 'gpt-a', label: 'gpt-a' },
+      { id: 'gpt-b', label: 'gpt-b' },
+    ]);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe('https://api.openai.com/v1/models');
     expect(seen[0]!.init).toEqual({
@@ -75,8 +84,10 @@ describe('fetchModelList and Provider.listModels', () => {
   it('throws HttpFailure for an error status and ModelListInvalidError for a body that is not JSON', async () => {
     const signal = new AbortController().signal;
     const request = modelsRequest('anthropic', 'https://api.anthropic.com', 'k');
-    const failure = await fetchModelList('anthropic', request, { signal, fetch: fakeFetch(json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } })).fetch })
-      .catch((error: unknown) => error);
+    const failure = await fetchModelList('anthropic', request, {
+      signal,
+      fetch: fakeFetch(json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } })).fetch,
+    }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(HttpFailure);
     expect(failure).toMatchObject({ status: 401, url: request.url });
     const html = fakeFetch(() => new Response('<html>login</html>', { status: 200 }));
@@ -86,11 +97,15 @@ describe('fetchModelList and Provider.listModels', () => {
   it('lists from the provider’s own URL, or the base URL the user set', async () => {
     const signal = new AbortController().signal;
     const anthropic = fakeFetch(json(200, { data: [{ id: 'claude-x', display_name: 'Claude X' }] }));
-    expect(await anthropicProvider.listModels!(settings('anthropic'), 'sk-ant', { signal, fetch: anthropic.fetch })).toEqual([{ id: 'claude-x', label: 'Claude X' }]);
+    expect(await anthropicProvider.listModels!(settings('anthropic'), 'sk-ant', { signal, fetch: anthropic.fetch })).toEqual([
+      { id: 'claude-x', label: 'Claude X' },
+    ]);
     expect(anthropic.seen[0]!.url).toBe('https://api.anthropic.com/v1/models?limit=1000');
     expect(anthropic.seen[0]!.init.headers).toMatchObject({ 'x-api-key': 'sk-ant' });
     const ollama = fakeFetch(json(200, { models: [{ name: 'qwen3:8b' }] }));
-    expect(await openAIProvider.listModels!(settings('ollama', 'http://192.168.1.5:11434/v1'), '', { signal, fetch: ollama.fetch })).toEqual([{ id: 'qwen3:8b', label: 'qwen3:8b' }]);
+    expect(
+      await openAIProvider.listModels!(settings('ollama', 'http://192.168.1.5:11434/v1'), '', { signal, fetch: ollama.fetch }),
+    ).toEqual([{ id: 'qwen3:8b', label: 'qwen3:8b' }]);
     expect(ollama.seen[0]!.url).toBe('http://192.168.1.5:11434/v1/models');
     expect(ollama.seen[0]!.init.headers).toEqual({ accept: 'application/json' });
   });
@@ -146,15 +161,45 @@ describe('parseModelList', () => {
     expect(parseModelList('openai', { data: [{ id: 'openai/gpt-4o', name: 'OpenAI: GPT-4o', context_length: 128000 }] })).toEqual([
       { id: 'openai/gpt-4o', label: 'OpenAI: GPT-4o' },
     ]);
-    expect(parseModelList('openai', { object: 'list', data: [{ id: 'llama3.2:latest', object: 'model', created: 1730000000, owned_by: 'library' }] }))
-      .toEqual([{ id: 'llama3.2:latest', label: 'llama3.2:latest' }]);
-    expect(parseModelList('openai', { models: [{ name: 'qwen3:8b', model: 'qwen3:8b', size: 5 }, { name: 'gemma3:4b', model: 'gemma3:4b' }] }))
-      .toEqual([{ id: 'gemma3:4b', label: 'gemma3:4b' }, { id: 'qwen3:8b', label: 'qwen3:8b' }]);
+    expect(
+      parseModelList('openai', {
+        object: 'list',
+        data: [{ id: 'llama3.2:latest', object: 'model', created: 1730000000, owned_by: 'library' }],
+      }),
+    ).toEqual([{ id: 'llama3.2:latest', label: 'llama3.2:latest' }]);
+    expect(
+      parseModelList('openai', {
+        models: [
+          { name: 'qwen3:8b', model: 'qwen3:8b', size: 5 },
+          { name: 'gemma3:4b', model: 'gemma3:4b' },
+        ],
+      }),
+    ).toEqual([
+      { id: 'gemma3:4b', label: 'gemma3:4b' },
+      { id: 'qwen3:8b', label: 'qwen3:8b' },
+    ]);
   });
 
   it('skips junk entries and duplicates', () => {
-    const json = { data: [null, 3, 'gpt-x', [], { id: '' }, { id: '  ' }, { id: 42 }, { object: 'model' }, { id: 'b' }, { id: 'a', name: 7 }, { id: 'b', name: 'dup' }] };
-    expect(parseModelList('openai', json)).toEqual([{ id: 'a', label: 'a' }, { id: 'b', label: 'b' }]);
+    const json = {
+      data: [
+        null,
+        3,
+        'gpt-x',
+        [],
+        { id: '' },
+        { id: '  ' },
+        { id: 42 },
+        { object: 'model' },
+        { id: 'b' },
+        { id: 'a', name: 7 },
+        { id: 'b', name: 'dup' },
+      ],
+    };
+    expect(parseModelList('openai', json)).toEqual([
+      { id: 'a', label: 'a' },
+      { id: 'b', label: 'b' },
+    ]);
     expect(parseModelList('anthropic', { data: [{ id: 'x', display_name: '' }] })).toEqual([{ id: 'x', label: 'x' }]);
   });
 
@@ -173,20 +218,35 @@ describe('parseModelList', () => {
   it('never throws, and returns unique non-empty string ids for any JSON (property)', () => {
     const entry = fc.oneof(
       fc.jsonValue(),
-      fc.record({ id: fc.oneof(fc.string(), fc.jsonValue()), display_name: fc.jsonValue(), name: fc.jsonValue(), created_at: fc.oneof(fc.string(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.jsonValue()),
+          display_name: fc.jsonValue(),
+          name: fc.jsonValue(),
+          created_at: fc.oneof(
+            fc.string(),
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
     );
     fc.assert(
-      fc.property(fc.constantFrom('anthropic' as const, 'openai' as const), fc.oneof(fc.jsonValue(), fc.record({ data: fc.array(entry) })), (kind, json) => {
-        const list = parseModelList(kind, json);
-        const ids = list.map((m) => m.id);
-        expect(new Set(ids).size).toBe(ids.length);
-        for (const m of list) {
-          expect(typeof m.id).toBe('string');
-          expect(m.id.trim()).not.toBe('');
-          expect(typeof m.label).toBe('string');
-          expect(m.label.trim()).not.toBe('');
-        }
-      }),
+      fc.property(
+        fc.constantFrom('anthropic' as const, 'openai' as const),
+        fc.oneof(fc.jsonValue(), fc.record({ data: fc.array(entry) })),
+        (kind, json) => {
+          const list = parseModelList(kind, json);
+          const ids = list.map((m) => m.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          for (const m of list) {
+            expect(typeof m.id).toBe('string');
+            expect(m.id.trim()).not.toBe('');
+            expect(typeof m.label).toBe('string');
+            expect(m.label.trim()).not.toBe('');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

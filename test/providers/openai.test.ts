@@ -6,13 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { failureError } from '../../src/background/answers/errors.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../../src/providers/catalog.ts';
+import { accumulateChat, MALFORMED_STREAM_ERROR, readChatStream, type ChatDelta } from '../../src/providers/index.ts';
 import {
-  accumulateChat,
-  MALFORMED_STREAM_ERROR,
-  readChatStream,
-  type ChatDelta,
-} from '../../src/providers/index.ts';
-import { buildOpenAIRequest, isLikelyOllama, mapOpenAIUsage, openAIProvider, usesMaxCompletionTokens } from '../../src/providers/openai.ts';
+  buildOpenAIRequest,
+  isLikelyOllama,
+  mapOpenAIUsage,
+  openAIProvider,
+  usesMaxCompletionTokens,
+} from '../../src/providers/openai.ts';
 
 const enc = new TextEncoder();
 
@@ -86,7 +87,11 @@ describe('buildOpenAIRequest', () => {
   });
 
   it('sends no Authorization without a key, uses max_tokens off api.openai.com, and trims a trailing slash', () => {
-    const { url, headers, body: bodyText } = buildOpenAIRequest({
+    const {
+      url,
+      headers,
+      body: bodyText,
+    } = buildOpenAIRequest({
       baseUrl: 'http://localhost:11434/v1/',
       model: 'llama3.2',
       messages,
@@ -99,15 +104,32 @@ describe('buildOpenAIRequest', () => {
     expect(body.max_tokens).toBe(300);
     expect(body).not.toHaveProperty('max_completion_tokens');
     expect(body.messages).toEqual(messages);
-    expect(buildOpenAIRequest({ baseUrl: 'https://x.test/v1', apiKey: '', model: 'm', messages, maxTokens: 1, stream: true })
-      .headers).not.toHaveProperty('authorization');
+    expect(
+      buildOpenAIRequest({ baseUrl: 'https://x.test/v1', apiKey: '', model: 'm', messages, maxTokens: 1, stream: true }).headers,
+    ).not.toHaveProperty('authorization');
   });
 
   it('leaves out stream fields for a non-streaming request, and stream_options when asked to', () => {
-    const plain = buildOpenAIRequest({ baseUrl: 'https://api.groq.com/openai/v1', apiKey: 'k', model: 'm', system: '', messages, maxTokens: 1, stream: false });
+    const plain = buildOpenAIRequest({
+      baseUrl: 'https://api.groq.com/openai/v1',
+      apiKey: 'k',
+      model: 'm',
+      system: '',
+      messages,
+      maxTokens: 1,
+      stream: false,
+    });
     expect(plain.headers).toMatchObject({ accept: 'application/json' });
     expect(JSON.parse(plain.body as string)).toEqual({ model: 'm', messages, max_tokens: 1 });
-    const noUsage = buildOpenAIRequest({ baseUrl: 'https://api.mistral.ai/v1', apiKey: 'k', model: 'm', messages, maxTokens: 1, stream: true, includeUsage: false });
+    const noUsage = buildOpenAIRequest({
+      baseUrl: 'https://api.mistral.ai/v1',
+      apiKey: 'k',
+      model: 'm',
+      messages,
+      maxTokens: 1,
+      stream: true,
+      includeUsage: false,
+    });
     expect(JSON.parse(noUsage.body as string)).toEqual({ model: 'm', messages, max_tokens: 1, stream: true });
   });
 
@@ -122,19 +144,18 @@ describe('buildOpenAIRequest', () => {
 
 describe('OpenAI stream: text, reasoning, stop, done', () => {
   it('emits content, skips empty and null content, and ends at [DONE]', async () => {
-    expect(await deltas(sse(
-      chunk({ role: 'assistant', content: '', refusal: null }),
-      chunk({ content: 'Hel' }),
-      chunk({ content: null }),
-      chunk({ content: 'lo 🌍' }),
-      chunk({}, 'stop'),
-      '[DONE]',
-    ))).toEqual([
-      { type: 'text', text: 'Hel' },
-      { type: 'text', text: 'lo 🌍' },
-      { type: 'stop', reason: 'stop' },
-      { type: 'done' },
-    ]);
+    expect(
+      await deltas(
+        sse(
+          chunk({ role: 'assistant', content: '', refusal: null }),
+          chunk({ content: 'Hel' }),
+          chunk({ content: null }),
+          chunk({ content: 'lo 🌍' }),
+          chunk({}, 'stop'),
+          '[DONE]',
+        ),
+      ),
+    ).toEqual([{ type: 'text', text: 'Hel' }, { type: 'text', text: 'lo 🌍' }, { type: 'stop', reason: 'stop' }, { type: 'done' }]);
   });
 
   it('reads nothing after [DONE]', async () => {
@@ -150,29 +171,35 @@ describe('OpenAI stream: text, reasoning, stop, done', () => {
   });
 
   it('reads reasoning_content (DeepSeek) and reasoning (OpenRouter, Ollama) as thinking', async () => {
-    expect(await deltas(sse(
-      chunk({ reasoning_content: 'R1 ', content: null }),
-      chunk({ reasoning: 'R2' }),
-    ))).toEqual([
+    expect(await deltas(sse(chunk({ reasoning_content: 'R1 ', content: null }), chunk({ reasoning: 'R2' })))).toEqual([
       { type: 'thinking', text: 'R1 ' },
       { type: 'thinking', text: 'R2' },
     ]);
   });
 
   it('takes reasoning_content, not both, when a server sends the same text in both fields', async () => {
-    expect(await deltas(sse(chunk({ reasoning_content: 'same', reasoning: 'same' }), chunk({ reasoning_content: '', reasoning: 'x' })))).toEqual([
+    expect(
+      await deltas(sse(chunk({ reasoning_content: 'same', reasoning: 'same' }), chunk({ reasoning_content: '', reasoning: 'x' }))),
+    ).toEqual([
       { type: 'thinking', text: 'same' },
       { type: 'thinking', text: 'x' },
     ]);
   });
 
   it('shows a refusal as answer text', async () => {
-    expect((await result(sse(chunk({ refusal: "I can't " }), chunk({ refusal: 'help with that.' }), chunk({}, 'stop'), '[DONE]'))).text)
-      .toBe("I can't help with that.");
+    expect(
+      (await result(sse(chunk({ refusal: "I can't " }), chunk({ refusal: 'help with that.' }), chunk({}, 'stop'), '[DONE]'))).text,
+    ).toBe("I can't help with that.");
   });
 
   it('reads only choice 0', async () => {
-    const two = { ...chunk({ content: 'zero' }), choices: [{ index: 1, delta: { content: 'one' }, finish_reason: null }, { index: 0, delta: { content: 'zero' }, finish_reason: null }] };
+    const two = {
+      ...chunk({ content: 'zero' }),
+      choices: [
+        { index: 1, delta: { content: 'one' }, finish_reason: null },
+        { index: 0, delta: { content: 'zero' }, finish_reason: null },
+      ],
+    };
     expect(await deltas(sse(two))).toEqual([{ type: 'text', text: 'zero' }]);
   });
 
@@ -182,19 +209,26 @@ describe('OpenAI stream: text, reasoning, stop, done', () => {
   });
 
   it('is incomplete when the body ends without [DONE], even after a finish_reason', async () => {
-    expect(await result(sse(chunk({ content: 'cut' }, 'stop')))).toMatchObject({ text: 'cut', stopReason: 'stop', complete: false, error: null });
+    expect(await result(sse(chunk({ content: 'cut' }, 'stop')))).toMatchObject({
+      text: 'cut',
+      stopReason: 'stop',
+      complete: false,
+      error: null,
+    });
   });
 });
 
 describe('OpenAI stream: tool calls', () => {
   it('starts a tool on the fragment with id and name and joins argument fragments by index', async () => {
-    const out = await deltas(sse(
-      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '' } }] }),
-      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"x":' } }] }),
-      chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{}' } }] }),
-      chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
-      chunk({}, 'tool_calls'),
-    ));
+    const out = await deltas(
+      sse(
+        chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'f', arguments: '' } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '{"x":' } }] }),
+        chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'g', arguments: '{}' } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
+        chunk({}, 'tool_calls'),
+      ),
+    );
     expect(out).toEqual([
       { type: 'tool-start', index: 0, id: 'call_a', name: 'f' },
       { type: 'tool-input', index: 0, json: '{"x":' },
@@ -210,28 +244,34 @@ describe('OpenAI stream: tool calls', () => {
   });
 
   it('does not restart a tool when later fragments repeat its id and name', async () => {
-    const out = await deltas(sse(
-      chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{"a"' } }] }),
-      chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: ':2}' } }] }),
-    ));
+    const out = await deltas(
+      sse(
+        chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: '{"a"' } }] }),
+        chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'f', arguments: ':2}' } }] }),
+      ),
+    );
     expect(out.filter((d) => d.type === 'tool-start')).toHaveLength(1);
     expect((await accumulateChat(out)).toolCalls).toEqual([{ id: 'c', name: 'f', input: { a: 2 } }]);
   });
 
   it('keeps the arguments joined so far when a later fragment renames the tool (the last name wins, as in the SDK)', async () => {
-    const out = await deltas(sse(
-      chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'old', arguments: '{"k":' } }] }),
-      chunk({ tool_calls: [{ index: 0, function: { name: 'new', arguments: 'true}' } }] }),
-    ));
+    const out = await deltas(
+      sse(
+        chunk({ tool_calls: [{ index: 0, id: 'c', function: { name: 'old', arguments: '{"k":' } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { name: 'new', arguments: 'true}' } }] }),
+      ),
+    );
     expect((await accumulateChat(out)).toolCalls).toEqual([{ id: 'c', name: 'new', input: { k: true } }]);
   });
 
   it('numbers calls without an index (Gemini) by their ids, and gives id-less fragments to the last call', async () => {
-    const out = await deltas(sse(
-      chunk({ tool_calls: [{ id: 'g1', type: 'function', function: { name: 'a', arguments: '{"n":' } }] }),
-      chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
-      chunk({ tool_calls: [{ id: 'g2', type: 'function', function: { name: 'b', arguments: '{"n":2}' } }] }),
-    ));
+    const out = await deltas(
+      sse(
+        chunk({ tool_calls: [{ id: 'g1', type: 'function', function: { name: 'a', arguments: '{"n":' } }] }),
+        chunk({ tool_calls: [{ function: { arguments: '1}' } }] }),
+        chunk({ tool_calls: [{ id: 'g2', type: 'function', function: { name: 'b', arguments: '{"n":2}' } }] }),
+      ),
+    );
     expect((await accumulateChat(out)).toolCalls).toEqual([
       { id: 'g1', name: 'a', input: { n: 1 } },
       { id: 'g2', name: 'b', input: { n: 2 } },
@@ -247,7 +287,9 @@ describe('OpenAI stream: tool calls', () => {
 describe('OpenAI stream: usage', () => {
   it('maps the usage chunk with empty choices, including cached and reasoning tokens', async () => {
     const usage = {
-      prompt_tokens: 100, completion_tokens: 50, total_tokens: 150,
+      prompt_tokens: 100,
+      completion_tokens: 50,
+      total_tokens: 150,
       prompt_tokens_details: { cached_tokens: 64, audio_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 30, audio_tokens: 0 },
     };
@@ -261,8 +303,9 @@ describe('OpenAI stream: usage', () => {
   });
 
   it('reads DeepSeek prompt_cache_hit_tokens and Groq x_groq.usage', () => {
-    expect(mapOpenAIUsage({ prompt_tokens: 10, completion_tokens: 2, prompt_cache_hit_tokens: 8, prompt_cache_miss_tokens: 2 }))
-      .toEqual({ inputTokens: 10, outputTokens: 2, cacheReadTokens: 8 });
+    expect(
+      mapOpenAIUsage({ prompt_tokens: 10, completion_tokens: 2, prompt_cache_hit_tokens: 8, prompt_cache_miss_tokens: 2 }),
+    ).toEqual({ inputTokens: 10, outputTokens: 2, cacheReadTokens: 8 });
     expect(mapOpenAIUsage({ prompt_tokens_details: { cached_tokens: 5 }, prompt_cache_hit_tokens: 8 })).toEqual({ cacheReadTokens: 5 });
     expect(mapOpenAIUsage(null)).toBeNull();
     expect(mapOpenAIUsage({ prompt_tokens: 'x' })).toEqual({});
@@ -276,12 +319,14 @@ describe('OpenAI stream: usage', () => {
 
 describe('OpenAI stream: errors', () => {
   it('reports a mid-stream {"error": {...}} chunk, keeps the partial answer and stops reading', async () => {
-    const r = await result(sse(
-      chunk({ content: 'partial' }),
-      { error: { message: 'The server had an error.', type: 'server_error', param: null, code: null } },
-      chunk({ content: ' never' }),
-      '[DONE]',
-    ));
+    const r = await result(
+      sse(
+        chunk({ content: 'partial' }),
+        { error: { message: 'The server had an error.', type: 'server_error', param: null, code: null } },
+        chunk({ content: ' never' }),
+        '[DONE]',
+      ),
+    );
     expect(r).toMatchObject({
       text: 'partial',
       error: { type: 'server_error', message: 'The server had an error.' },
@@ -290,10 +335,25 @@ describe('OpenAI stream: errors', () => {
   });
 
   it.each([
-    ['OpenRouter (numeric code, finish_reason error)', { error: { code: 502, message: 'Provider returned error' }, choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }] }, { type: '502', message: 'Provider returned error' }],
-    ['code string without type', { error: { code: 'rate_limit_exceeded', message: 'Slow down' } }, { type: 'rate_limit_exceeded', message: 'Slow down' }],
+    [
+      'OpenRouter (numeric code, finish_reason error)',
+      {
+        error: { code: 502, message: 'Provider returned error' },
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: 'error' }],
+      },
+      { type: '502', message: 'Provider returned error' },
+    ],
+    [
+      'code string without type',
+      { error: { code: 'rate_limit_exceeded', message: 'Slow down' } },
+      { type: 'rate_limit_exceeded', message: 'Slow down' },
+    ],
     ['a bare string', { error: 'boom' }, { type: 'error', message: 'boom' }],
-    ['vLLM object: error', { object: 'error', message: 'max_tokens too large', type: 'BadRequestError', param: null, code: 400 }, { type: 'BadRequestError', message: 'max_tokens too large' }],
+    [
+      'vLLM object: error',
+      { object: 'error', message: 'max_tokens too large', type: 'BadRequestError', param: null, code: 400 },
+      { type: 'BadRequestError', message: 'max_tokens too large' },
+    ],
     ['an empty error object (no message: no words invented)', { error: {} }, { type: 'error', message: '' }],
   ])('maps the error shape: %s', async (_label, data, error) => {
     expect(await deltas(sse(data))).toEqual([{ type: 'error', error }]);
@@ -306,8 +366,19 @@ describe('OpenAI stream: errors', () => {
   });
 
   it('does not treat error: null, false or "" as an error', async () => {
-    expect(await deltas(sse(chunk({ content: 'a' }, null, { error: null }), chunk({ content: 'b' }, null, { error: false }), chunk({ content: 'c' }, null, { error: '' }))))
-      .toEqual([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }, { type: 'text', text: 'c' }]);
+    expect(
+      await deltas(
+        sse(
+          chunk({ content: 'a' }, null, { error: null }),
+          chunk({ content: 'b' }, null, { error: false }),
+          chunk({ content: 'c' }, null, { error: '' }),
+        ),
+      ),
+    ).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'text', text: 'b' },
+      { type: 'text', text: 'c' },
+    ]);
   });
 
   it('yields one malformed-stream error and stops at data that is not a JSON object', async () => {
@@ -368,7 +439,14 @@ describe('OpenAI-family HTTP errors', () => {
   });
 
   it('names OpenAI’s unsupported-region 403 (no settings button: a key cannot fix it)', () => {
-    const body = JSON.stringify({ error: { code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported', param: null, type: 'request_forbidden' } });
+    const body = JSON.stringify({
+      error: {
+        code: 'unsupported_country_region_territory',
+        message: 'Country, region, or territory not supported',
+        param: null,
+        type: 'request_forbidden',
+      },
+    });
     const failure = classify(403, body);
     expect(failure).toEqual({ kind: 'region-blocked', providerMessage: 'Country, region, or territory not supported' });
     expect(failureError(failure, 403, { model: 'gpt-4o' })).toEqual({
@@ -379,7 +457,9 @@ describe('OpenAI-family HTTP errors', () => {
   });
 
   it('maps OpenRouter’s 402 insufficient credits to quota, and an unexplained 402 to http-status with a retry', () => {
-    const body = JSON.stringify({ error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' } });
+    const body = JSON.stringify({
+      error: { code: 402, message: 'Insufficient credits. Add more using https://openrouter.ai/credits' },
+    });
     expect(classify(402, body, 'https://openrouter.ai/api/v1/chat/completions')).toEqual({
       kind: 'quota',
       providerMessage: 'Insufficient credits. Add more using https://openrouter.ai/credits',
@@ -390,7 +470,9 @@ describe('OpenAI-family HTTP errors', () => {
   });
 
   it('maps OpenAI’s insufficient_quota 429 to quota, never to a retry', () => {
-    const body = JSON.stringify({ error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+    const body = JSON.stringify({
+      error: { message: 'You exceeded your current quota.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' },
+    });
     const failure = classify(429, body);
     expect(failure.kind).toBe('quota');
     const error = failureError(failure, 429, { model: 'gpt-4o' });

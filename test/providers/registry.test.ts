@@ -183,7 +183,8 @@ describe.each(entries)('provider %s', (dialect, provider) => {
     const url = 'https://llm.example.test/v1/chat';
     const classify = (status: number, body: string) => provider.classifyFailure(status, body, { url });
     const anthropicShape = (type: string, message: string) => JSON.stringify({ type: 'error', error: { type, message } });
-    const openaiShape = (message: string, type: string, code: string | null) => JSON.stringify({ error: { message, type, code, param: null } });
+    const openaiShape = (message: string, type: string, code: string | null) =>
+      JSON.stringify({ error: { message, type, code, param: null } });
 
     it.each([
       [401, 'auth'],
@@ -203,9 +204,17 @@ describe.each(entries)('provider %s', (dialect, provider) => {
 
     it.each([
       ['the Anthropic shape', anthropicShape('authentication_error', 'invalid x-api-key'), 'invalid x-api-key'],
-      ['the OpenAI shape', openaiShape('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'), 'Incorrect API key provided.'],
+      [
+        'the OpenAI shape',
+        openaiShape('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+        'Incorrect API key provided.',
+      ],
       ['a string error', '{"error":"Invalid token"}', 'Invalid token'],
-      ['a body that is not JSON (its start)', '  <html><h1>401 Authorization Required</h1></html>\n', '<html><h1>401 Authorization Required</h1></html>'],
+      [
+        'a body that is not JSON (its start)',
+        '  <html><h1>401 Authorization Required</h1></html>\n',
+        '<html><h1>401 Authorization Required</h1></html>',
+      ],
     ])('returns the provider’s message from %s', (_shape, body, message) => {
       expect(classify(401, body)).toEqual({ kind: 'auth', providerMessage: message });
     });

@@ -10,27 +10,57 @@ const load = (name: string): Uint8Array => new Uint8Array(readFileSync(dir + nam
 /** What each recorded stream must produce. */
 const expected: Record<string, { types: string[]; check: (events: SseEvent[]) => void }> = {
   'anthropic-text.sse': {
-    types: ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta',
-      'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop'],
+    types: [
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ],
     check: (events) => {
       expect(joined(events, (d) => d.delta?.text)).toBe('Hello! Ça va? 你好，世界 🌍👩‍💻 Line one\nline two: "quoted".');
     },
   },
   'anthropic-tool-use.sse': {
-    types: ['message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_delta',
-      'content_block_stop', 'content_block_start', ...Array(9).fill('content_block_delta'),
-      'content_block_stop', 'message_delta', 'message_stop'],
+    types: [
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      ...Array(9).fill('content_block_delta'),
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ],
     check: (events) => {
       expect(JSON.parse(joined(events, (d) => d.delta?.partial_json))).toEqual({
-        location: 'San Francisco, CA', unit: 'fahrenheit',
+        location: 'San Francisco, CA',
+        unit: 'fahrenheit',
       });
       expect(joined(events, (d) => d.delta?.text)).toBe("Okay, let's check the weather for San Francisco, CA:");
     },
   },
   'anthropic-thinking.sse': {
-    types: ['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta',
-      'content_block_delta', 'content_block_stop', 'content_block_start', 'content_block_delta',
-      'content_block_stop', 'message_delta', 'message_stop'],
+    types: [
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ],
     check: (events) => {
       expect(joined(events, (d) => d.delta?.thinking)).toContain('So the GCD is 21.');
       expect(joined(events, (d) => d.delta?.signature)).toMatch(/^EqQBCg/);
@@ -40,7 +70,8 @@ const expected: Record<string, { types: string[]; check: (events: SseEvent[]) =>
     types: ['message_start', 'content_block_start', 'content_block_delta', 'ping', 'error'],
     check: (events) => {
       expect(JSON.parse(events.at(-1)!.data)).toEqual({
-        type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' },
+        type: 'error',
+        error: { type: 'overloaded_error', message: 'Overloaded' },
       });
     },
   },
@@ -66,17 +97,19 @@ const expected: Record<string, { types: string[]; check: (events: SseEvent[]) =>
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function joined(events: SseEvent[], pick: (d: any) => string | undefined): string {
-  return events.map((e) => (e.data.startsWith('{') ? pick(JSON.parse(e.data)) ?? '' : '')).join('');
+  return events.map((e) => (e.data.startsWith('{') ? (pick(JSON.parse(e.data)) ?? '') : '')).join('');
 }
 
-const toCrlf = (b: Uint8Array): Uint8Array =>
-  new TextEncoder().encode(new TextDecoder().decode(b).replaceAll('\n', '\r\n'));
-const toCr = (b: Uint8Array): Uint8Array =>
-  new TextEncoder().encode(new TextDecoder().decode(b).replaceAll('\n', '\r'));
+const toCrlf = (b: Uint8Array): Uint8Array => new TextEncoder().encode(new TextDecoder().decode(b).replaceAll('\n', '\r\n'));
+const toCr = (b: Uint8Array): Uint8Array => new TextEncoder().encode(new TextDecoder().decode(b).replaceAll('\n', '\r'));
 
 describe('recorded provider streams', () => {
   it('has an expectation for every fixture file', () => {
-    expect(readdirSync(dir).filter((f) => f.endsWith('.sse')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.sse'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   for (const [name, want] of Object.entries(expected)) {

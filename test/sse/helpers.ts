@@ -1,9 +1,6 @@
 import { createSseParser, type SseEvent } from '../../src/sse/index.ts';
 
-export type Item =
-  | { kind: 'event'; event: SseEvent }
-  | { kind: 'retry'; ms: number }
-  | { kind: 'comment'; text: string };
+export type Item = { kind: 'event'; event: SseEvent } | { kind: 'retry'; ms: number } | { kind: 'comment'; text: string };
 
 export interface ParseResult {
   events: SseEvent[];
@@ -28,10 +25,7 @@ export function bytes(...parts: (number[] | string)[]): Uint8Array {
 }
 
 /** Feed the chunks in order, then end(). */
-export function parseChunks(
-  chunks: Iterable<Uint8Array | string>,
-  options?: { maxEventBytes?: number },
-): ParseResult {
+export function parseChunks(chunks: Iterable<Uint8Array | string>, options?: { maxEventBytes?: number }): ParseResult {
   const events: SseEvent[] = [];
   const retries: number[] = [];
   const comments: string[] = [];

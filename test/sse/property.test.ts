@@ -5,7 +5,10 @@ import { referenceParse } from './reference.ts';
 
 /** Pieces that hit every rule: field names, separators, terminators, BOMs, multibyte text. */
 const token = fc.oneof(
-  { weight: 10, arbitrary: fc.constantFrom('data', 'data:', 'data: ', 'event:', 'event: ', 'id:', 'id: ', 'retry:', 'retry: ', ':', ': ') },
+  {
+    weight: 10,
+    arbitrary: fc.constantFrom('data', 'data:', 'data: ', 'event:', 'event: ', 'id:', 'id: ', 'retry:', 'retry: ', ':', ': '),
+  },
   { weight: 10, arbitrary: fc.constantFrom('\n', '\r', '\r\n', '\n\n', '\r\r', '\r\n\r\n') },
   { weight: 8, arbitrary: fc.constantFrom('x', 'hello', ' ', '  ', 'é', '你好', '😀', '\u0000', '\uFEFF', 'ping', 'foo:', 'Data:') },
   { weight: 4, arbitrary: fc.constantFrom('0', '12', '007', '1.5', '-1', '+5', '99999') },
@@ -22,10 +25,12 @@ const stream = fc
 
 /** A stream plus a chunking of it: sorted cut offsets, or one byte per chunk. */
 const streamAndChunks = stream.chain((b) =>
-  fc.oneof(
-    fc.constant(byteByByte(b)),
-    fc.array(fc.integer({ min: 0, max: b.length }), { maxLength: 12 }).map((cuts) => splitAt(b, cuts)),
-  ).map((chunks) => ({ b, chunks })),
+  fc
+    .oneof(
+      fc.constant(byteByByte(b)),
+      fc.array(fc.integer({ min: 0, max: b.length }), { maxLength: 12 }).map((cuts) => splitAt(b, cuts)),
+    )
+    .map((chunks) => ({ b, chunks })),
 );
 
 describe('property: chunking never changes the result', () => {
@@ -55,7 +60,10 @@ describe('property: chunking never changes the result', () => {
 
   it('gives the same result for a decoded string cut at any UTF-16 positions as for its bytes', () => {
     const textAndCuts = fc
-      .array(token.filter((t): t is string => typeof t === 'string'), { maxLength: 40 })
+      .array(
+        token.filter((t): t is string => typeof t === 'string'),
+        { maxLength: 40 },
+      )
       .map((parts) => parts.join(''))
       .chain((s) => fc.tuple(fc.constant(s), fc.array(fc.integer({ min: 0, max: s.length }), { maxLength: 10 })));
     fc.assert(

@@ -3,12 +3,7 @@
  * "Interpreting an event stream", one rule per test.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createSseParser,
-  DEFAULT_MAX_EVENT_BYTES,
-  SseEventTooLargeError,
-  type SseEvent,
-} from '../../src/sse/index.ts';
+import { createSseParser, DEFAULT_MAX_EVENT_BYTES, SseEventTooLargeError, type SseEvent } from '../../src/sse/index.ts';
 import { byteByByte, bytes, enc, ev, parse, parseChunks, splitAt } from './helpers.ts';
 
 /** Every way to cut `b` into two chunks, plus one byte per chunk. */
@@ -501,24 +496,16 @@ describe('maxEventBytes', () => {
   });
 
   it('raises a clear error for data one byte over maxEventBytes', () => {
-    expect(() => parseChunks([`data: ${'a'.repeat(101)}\n\n`], { maxEventBytes: 100 })).toThrow(
-      SseEventTooLargeError,
-    );
-    expect(() => parseChunks([`data: ${'a'.repeat(101)}\n\n`], { maxEventBytes: 100 })).toThrow(
-      /exceeds maxEventBytes \(100 bytes\)/,
-    );
+    expect(() => parseChunks([`data: ${'a'.repeat(101)}\n\n`], { maxEventBytes: 100 })).toThrow(SseEventTooLargeError);
+    expect(() => parseChunks([`data: ${'a'.repeat(101)}\n\n`], { maxEventBytes: 100 })).toThrow(/exceeds maxEventBytes \(100 bytes\)/);
   });
 
   it('counts UTF-8 bytes, not characters', () => {
     // 34 CJK characters are 102 bytes.
-    expect(() => parseChunks([`data: ${'你'.repeat(34)}\n\n`], { maxEventBytes: 100 })).toThrow(
-      SseEventTooLargeError,
-    );
+    expect(() => parseChunks([`data: ${'你'.repeat(34)}\n\n`], { maxEventBytes: 100 })).toThrow(SseEventTooLargeError);
     expect(parseChunks([`data: ${'你'.repeat(33)}\n\n`], { maxEventBytes: 100 }).events.length).toBe(1);
     // A 4-byte emoji is 2 UTF-16 units but 4 bytes.
-    expect(() => parseChunks([`data: ${'😀'.repeat(26)}\n\n`], { maxEventBytes: 100 })).toThrow(
-      SseEventTooLargeError,
-    );
+    expect(() => parseChunks([`data: ${'😀'.repeat(26)}\n\n`], { maxEventBytes: 100 })).toThrow(SseEventTooLargeError);
     expect(parseChunks([`data: ${'😀'.repeat(25)}\n\n`], { maxEventBytes: 100 }).events.length).toBe(1);
   });
 

@@ -26,7 +26,11 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export function createDeltaBatcher(send: (text: string) => void, intervalMs = BATCH_INTERVAL_MS, clock: Clock = systemClock): DeltaBatcher {
+export function createDeltaBatcher(
+  send: (text: string) => void,
+  intervalMs = BATCH_INTERVAL_MS,
+  clock: Clock = systemClock,
+): DeltaBatcher {
   let pending = '';
   let lastSent = -Infinity;
   let timer: unknown = null;

@@ -39,7 +39,11 @@ export function missingKey(settings: Pick<ProviderSettings, 'provider'>, apiKey:
 
 /** The settings cannot make a request: the code and params the provider gave. */
 export function setupError(cause: ProviderSetupError) {
-  return userError(cause.code, { ...(cause.params ? { params: cause.params } : {}), ...(cause.detail ? { detail: cause.detail } : {}), fix: 'settings' });
+  return userError(cause.code, {
+    ...(cause.params ? { params: cause.params } : {}),
+    ...(cause.detail ? { detail: cause.detail } : {}),
+    fix: 'settings',
+  });
 }
 
 export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortSignal, deps: AnswerDeps = {}): Promise<void> {

@@ -170,7 +170,12 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         case 'tool-start': {
           if (!tools.has(delta.index) && tools.size >= MAX_TOOL_CALLS) return;
           const before = tools.get(delta.index);
-          const tool = { index: delta.index, id: delta.id || (before?.id ?? ''), name: delta.name || (before?.name ?? ''), json: before?.json ?? '' };
+          const tool = {
+            index: delta.index,
+            id: delta.id || (before?.id ?? ''),
+            name: delta.name || (before?.name ?? ''),
+            json: before?.json ?? '',
+          };
           tools.set(delta.index, tool);
           flushText();
           send({ type: 'tool-start', index: tool.index, id: tool.id, name: tool.name });
@@ -271,8 +276,8 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         set = new Set();
         listeners.set(type, set);
       }
-      set.add(listener as (event: never) => void);
-      return () => set.delete(listener as (event: never) => void);
+      set.add(listener);
+      return () => set.delete(listener);
     },
   };
   return sink;

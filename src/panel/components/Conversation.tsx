@@ -71,12 +71,7 @@ function Answer(props: {
 /** Finished turns never change: skip re-rendering them while the last one streams. */
 const MemoAnswer = memo(Answer);
 
-export function Conversation(props: {
-  turns: Turn[];
-  language: UiLanguage;
-  onRetry(id: string): void;
-  onOpenSettings(): void;
-}) {
+export function Conversation(props: { turns: Turn[]; language: UiLanguage; onRetry(id: string): void; onOpenSettings(): void }) {
   const last = props.turns.length - 1;
   return (
     <div class="conversation" aria-live="polite">

@@ -17,11 +17,7 @@ export function ErrorDetails({ error }: { error: UserError }) {
   );
 }
 
-export function NoticeBanner(props: {
-  error: UserError;
-  onDismiss(): void;
-  onFix(fix: NonNullable<UserError['fix']>): void;
-}) {
+export function NoticeBanner(props: { error: UserError; onDismiss(): void; onFix(fix: NonNullable<UserError['fix']>): void }) {
   const { error } = props;
   const fix = error.fix && error.fix !== 'retry' ? error.fix : undefined;
   return (

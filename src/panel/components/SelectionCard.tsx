@@ -39,20 +39,10 @@ export function SelectionCard(props: {
     <section class="selection-card" data-testid="selection-card" aria-label={t('selection_card_label')}>
       <SelectionPreview selection={props.selection} open />
       <div class="row">
-        <button
-          type="button"
-          data-testid="summarize"
-          disabled={props.disabled}
-          onClick={() => props.onAction(t('question_summarize'))}
-        >
+        <button type="button" data-testid="summarize" disabled={props.disabled} onClick={() => props.onAction(t('question_summarize'))}>
           {t('summarize')}
         </button>
-        <button
-          type="button"
-          data-testid="explain"
-          disabled={props.disabled}
-          onClick={() => props.onAction(t('question_explain'))}
-        >
+        <button type="button" data-testid="explain" disabled={props.disabled} onClick={() => props.onAction(t('question_explain'))}>
           {t('explain')}
         </button>
         <button type="button" class="ghost" onClick={props.onDiscard} title={t('remove_title')}>

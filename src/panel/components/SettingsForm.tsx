@@ -143,9 +143,7 @@ export function SettingsForm(props: {
       }}
     >
       <h2>{t('settings')}</h2>
-      {!saved.hasKey && saved.provider === 'anthropic' && provider === 'anthropic' && (
-        <p class="muted">{t('settings_intro')}</p>
-      )}
+      {!saved.hasKey && saved.provider === 'anthropic' && provider === 'anthropic' && <p class="muted">{t('settings_intro')}</p>}
       <Field label={t('field_language')}>
         <select
           data-testid="language"
@@ -240,10 +238,20 @@ export function SettingsForm(props: {
         <fieldset class="custom" data-testid="custom-endpoint">
           <legend>{t('custom_legend')}</legend>
           <Field label={t('field_url')}>
-            <input type="url" data-testid="custom-url" value={custom.url} placeholder={EXAMPLE_ENDPOINT_URL} onInput={(e) => editCustom({ url: e.currentTarget.value })} />
+            <input
+              type="url"
+              data-testid="custom-url"
+              value={custom.url}
+              placeholder={EXAMPLE_ENDPOINT_URL}
+              onInput={(e) => editCustom({ url: e.currentTarget.value })}
+            />
           </Field>
           <Field label={t('field_method')}>
-            <select data-testid="custom-method" value={custom.method} onChange={(e) => editCustom({ method: e.currentTarget.value as 'POST' | 'GET' })}>
+            <select
+              data-testid="custom-method"
+              value={custom.method}
+              onChange={(e) => editCustom({ method: e.currentTarget.value as 'POST' | 'GET' })}
+            >
               {METHODS.map((method) => (
                 <option key={method} value={method}>
                   {method}
@@ -252,30 +260,71 @@ export function SettingsForm(props: {
             </select>
           </Field>
           <Field label={t('field_headers')} hint={t('hint_headers', { token: KEY_TOKEN })}>
-            <textarea data-testid="custom-headers" rows={2} spellcheck={false} value={custom.headers} onInput={(e) => editCustom({ headers: e.currentTarget.value })} />
+            <textarea
+              data-testid="custom-headers"
+              rows={2}
+              spellcheck={false}
+              value={custom.headers}
+              onInput={(e) => editCustom({ headers: e.currentTarget.value })}
+            />
           </Field>
           {custom.method === 'POST' && (
             <Field label={t('field_body')} hint={t('hint_body', { tokens: BODY_TOKENS })}>
-              <textarea data-testid="custom-body" rows={3} spellcheck={false} value={custom.bodyTemplate} onInput={(e) => editCustom({ bodyTemplate: e.currentTarget.value })} />
+              <textarea
+                data-testid="custom-body"
+                rows={3}
+                spellcheck={false}
+                value={custom.bodyTemplate}
+                onInput={(e) => editCustom({ bodyTemplate: e.currentTarget.value })}
+              />
             </Field>
           )}
           <Field label={t('field_text_path')} hint={t('hint_text_path')}>
-            <input type="text" data-testid="custom-text-path" spellcheck={false} value={custom.textPath} onInput={(e) => editCustom({ textPath: e.currentTarget.value })} />
+            <input
+              type="text"
+              data-testid="custom-text-path"
+              spellcheck={false}
+              value={custom.textPath}
+              onInput={(e) => editCustom({ textPath: e.currentTarget.value })}
+            />
           </Field>
           <Field label={t('field_text_mode')}>
-            <select data-testid="custom-text-mode" value={custom.textMode} onChange={(e) => editCustom({ textMode: e.currentTarget.value as 'delta' | 'cumulative' })}>
+            <select
+              data-testid="custom-text-mode"
+              value={custom.textMode}
+              onChange={(e) => editCustom({ textMode: e.currentTarget.value as 'delta' | 'cumulative' })}
+            >
               <option value="delta">{t('text_mode_delta')}</option>
               <option value="cumulative">{t('text_mode_cumulative')}</option>
             </select>
           </Field>
           <Field label={t('field_reasoning_path')} hint={t('hint_optional')}>
-            <input type="text" data-testid="custom-reasoning-path" spellcheck={false} value={custom.reasoningPath} onInput={(e) => editCustom({ reasoningPath: e.currentTarget.value })} />
+            <input
+              type="text"
+              data-testid="custom-reasoning-path"
+              spellcheck={false}
+              value={custom.reasoningPath}
+              onInput={(e) => editCustom({ reasoningPath: e.currentTarget.value })}
+            />
           </Field>
           <Field label={t('field_done')} hint={t('hint_done')}>
-            <input type="text" data-testid="custom-done" spellcheck={false} value={custom.doneData} placeholder={DEFAULT_DONE_DATA} onInput={(e) => editCustom({ doneData: e.currentTarget.value })} />
+            <input
+              type="text"
+              data-testid="custom-done"
+              spellcheck={false}
+              value={custom.doneData}
+              placeholder={DEFAULT_DONE_DATA}
+              onInput={(e) => editCustom({ doneData: e.currentTarget.value })}
+            />
           </Field>
           <Field label={t('field_event_type')} hint={t('hint_event_type')}>
-            <input type="text" data-testid="custom-event-type" spellcheck={false} value={custom.eventType} onInput={(e) => editCustom({ eventType: e.currentTarget.value })} />
+            <input
+              type="text"
+              data-testid="custom-event-type"
+              spellcheck={false}
+              value={custom.eventType}
+              onInput={(e) => editCustom({ eventType: e.currentTarget.value })}
+            />
           </Field>
         </fieldset>
       )}
@@ -317,9 +366,7 @@ export function SettingsForm(props: {
       {props.test?.result?.kind === 'failed' && props.test.result.error.detail && (
         <p class="error-detail">{props.test.result.error.detail}</p>
       )}
-      <p class="muted small privacy">
-        {t('privacy')}
-      </p>
+      <p class="muted small privacy">{t('privacy')}</p>
     </form>
   );
 }

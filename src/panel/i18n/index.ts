@@ -22,7 +22,7 @@ import { splitAtPlaceholders, substitute, type Params } from './format.ts';
 
 type Structure = GeneratedI18nStructure;
 /** Every key of locales/en.yml (the generated structure also lists the browser's own @@ messages). */
-export type MessageKey = Exclude<keyof Structure & string, `@@${string}`>;
+export type MessageKey = Exclude<Extract<keyof Structure, string>, `@@${string}`>;
 type NamesOf<K extends MessageKey> = Structure[K] extends { namedSubstitutions: readonly (infer N)[] } ? N & string : never;
 /** The params a message takes, by name: none, or exactly the `{name}`s it uses. */
 export type ParamsFor<K extends MessageKey> = [NamesOf<K>] extends [never] ? [] : [params: Record<NamesOf<K>, string | number>];
@@ -128,7 +128,8 @@ function errorParams(error: UserError): Record<string, string> {
   const amounts = AMOUNTS[error.code] ?? [];
   for (const [name, value] of Object.entries(error.params ?? {})) {
     if (name === 'provider' && isProviderId(value)) out[name] = providerName(value);
-    else if (name === 'item') out[name] = raw(`storage_item_${keyPart(String(value).replace(/([a-z])([A-Z])/g, '$1_$2')).toLowerCase()}`) || String(value);
+    else if (name === 'item')
+      out[name] = raw(`storage_item_${keyPart(String(value).replace(/([a-z])([A-Z])/g, '$1_$2')).toLowerCase()}`) || String(value);
     else if (typeof value === 'number' && amounts.includes(name)) out[name] = formatNumber(value);
     else out[name] = String(value);
     if (name === 'seconds' && typeof value === 'number') out.duration = durationText(value);

@@ -46,11 +46,23 @@ const table: Row[] = [
   ['retry-after-ms 1500', { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '1500' }) }, 1_500],
   ['retry-after-ms is rounded', { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '250.6' }) }, 251],
   ['retry-after-ms 0 means retry at once', { retryIndex: 0, status: 529, headers: h({ 'retry-after-ms': '0' }) }, 0],
-  ['retry-after-ms wins over retry-after', { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '700', 'retry-after': '20' }) }, 700],
+  [
+    'retry-after-ms wins over retry-after',
+    { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '700', 'retry-after': '20' }) },
+    700,
+  ],
   ['retry-after-ms of exactly 30 s is waited', { retryIndex: 1, status: 429, headers: h({ 'retry-after-ms': '30000' }) }, 30_000],
   ['retry-after-ms over 30 s is shown, not waited', { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '30001' }) }, null],
-  ['a negative retry-after-ms falls back to retry-after', { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '-5', 'retry-after': '2' }) }, 2_000],
-  ['an unparsable retry-after-ms falls back to backoff', { retryIndex: 1, status: 429, headers: h({ 'retry-after-ms': 'soon' }) }, 1_000],
+  [
+    'a negative retry-after-ms falls back to retry-after',
+    { retryIndex: 0, status: 429, headers: h({ 'retry-after-ms': '-5', 'retry-after': '2' }) },
+    2_000,
+  ],
+  [
+    'an unparsable retry-after-ms falls back to backoff',
+    { retryIndex: 1, status: 429, headers: h({ 'retry-after-ms': 'soon' }) },
+    1_000,
+  ],
 
   // retry-after in seconds.
   ['retry-after 3 seconds', { retryIndex: 0, status: 429, headers: h({ 'retry-after': '3' }) }, 3_000],
@@ -62,23 +74,51 @@ const table: Row[] = [
   ['an unparsable retry-after falls back to backoff', { retryIndex: 0, status: 429, headers: h({ 'retry-after': 'later' }) }, 500],
 
   // retry-after as an HTTP date.
-  ['retry-after date 10 s from now', { retryIndex: 0, status: 429, headers: h({ 'retry-after': new Date(NOW + 10_000).toUTCString() }) }, 10_000],
-  ['retry-after date in the past means retry at once', { retryIndex: 0, status: 503, headers: h({ 'retry-after': new Date(NOW - 60_000).toUTCString() }) }, 0],
-  ['retry-after date 5 minutes away is shown, not waited', { retryIndex: 0, status: 429, headers: h({ 'retry-after': new Date(NOW + 300_000).toUTCString() }) }, null],
+  [
+    'retry-after date 10 s from now',
+    { retryIndex: 0, status: 429, headers: h({ 'retry-after': new Date(NOW + 10_000).toUTCString() }) },
+    10_000,
+  ],
+  [
+    'retry-after date in the past means retry at once',
+    { retryIndex: 0, status: 503, headers: h({ 'retry-after': new Date(NOW - 60_000).toUTCString() }) },
+    0,
+  ],
+  [
+    'retry-after date 5 minutes away is shown, not waited',
+    { retryIndex: 0, status: 429, headers: h({ 'retry-after': new Date(NOW + 300_000).toUTCString() }) },
+    null,
+  ],
 
   // x-should-retry.
   ['x-should-retry true makes a 400 retryable', { retryIndex: 0, status: 400, headers: h({ 'x-should-retry': 'true' }) }, 500],
   ['x-should-retry true on a 401, second retry', { retryIndex: 1, status: 401, headers: h({ 'x-should-retry': 'true' }) }, 1_000],
-  ['x-should-retry true with retry-after', { retryIndex: 0, status: 409, headers: h({ 'x-should-retry': 'true', 'retry-after': '4' }) }, 4_000],
-  ['x-should-retry true still respects the retry limit', { retryIndex: 2, status: 400, headers: h({ 'x-should-retry': 'true' }) }, null],
+  [
+    'x-should-retry true with retry-after',
+    { retryIndex: 0, status: 409, headers: h({ 'x-should-retry': 'true', 'retry-after': '4' }) },
+    4_000,
+  ],
+  [
+    'x-should-retry true still respects the retry limit',
+    { retryIndex: 2, status: 400, headers: h({ 'x-should-retry': 'true' }) },
+    null,
+  ],
   ['x-should-retry false stops a 429', { retryIndex: 0, status: 429, headers: h({ 'x-should-retry': 'false' }) }, null],
-  ['x-should-retry false stops a 529 even with retry-after', { retryIndex: 0, status: 529, headers: h({ 'x-should-retry': 'false', 'retry-after': '1' }) }, null],
+  [
+    'x-should-retry false stops a 529 even with retry-after',
+    { retryIndex: 0, status: 529, headers: h({ 'x-should-retry': 'false', 'retry-after': '1' }) },
+    null,
+  ],
   ['x-should-retry with another value is ignored', { retryIndex: 0, status: 400, headers: h({ 'x-should-retry': 'maybe' }) }, null],
 
   // Quota and spend limits are never retried.
   ['a quota 429', { retryIndex: 0, status: 429, isQuota: true }, null],
   ['a quota 429 with retry-after', { retryIndex: 0, status: 429, isQuota: true, headers: h({ 'retry-after': '1' }) }, null],
-  ['a quota 429 even when the server says x-should-retry true', { retryIndex: 0, status: 429, isQuota: true, headers: h({ 'x-should-retry': 'true' }) }, null],
+  [
+    'a quota 429 even when the server says x-should-retry true',
+    { retryIndex: 0, status: 429, isQuota: true, headers: h({ 'x-should-retry': 'true' }) },
+    null,
+  ],
   ['isQuota false changes nothing', { retryIndex: 0, status: 429, isQuota: false }, 500],
 ];
 

@@ -46,7 +46,12 @@ describe('the idle watchdog', () => {
     const { fetch, signals } = silentAfter(anthropicSse(['Half'], { end: 'none' }));
     const sent: StreamMessage[] = [];
     await streamAnswer(job, (m) => sent.push(m), new AbortController().signal, { fetch, idleTimeoutMs: 80 });
-    expect(sent.filter((m) => m.type === 'delta').map((m) => (m as { text: string }).text).join('')).toBe('Half');
+    expect(
+      sent
+        .filter((m) => m.type === 'delta')
+        .map((m) => (m as { text: string }).text)
+        .join(''),
+    ).toBe('Half');
     // "The provider stopped sending for a minute, so Aside gave up": the partial answer stays.
     expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'stalled', fix: 'retry' } });
     expect(signals[0]?.aborted).toBe(true); // the upstream request was closed

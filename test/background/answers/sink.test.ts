@@ -55,7 +55,12 @@ describe('the answer sink', () => {
     sink.end('complete');
     expect(sent.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(sent.map((m) => m.type)).toEqual(['delta', 'delta', 'usage', 'delta', 'end']);
-    expect(sent.filter((m) => m.type === 'delta').map((m) => (m as { text: string }).text).join('')).toBe('Hello, world');
+    expect(
+      sent
+        .filter((m) => m.type === 'delta')
+        .map((m) => (m as { text: string }).text)
+        .join(''),
+    ).toBe('Hello, world');
   });
 
   it('sends reasoning before the answer it leads to, and other messages after the text before them', () => {

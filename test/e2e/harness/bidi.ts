@@ -65,7 +65,7 @@ export class BiDiClient {
         this.pending.delete(id);
         reject(new Error(`BiDi ${method} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { method, resolve: resolve, reject, timer });
       this.ws.send(JSON.stringify({ id, method, params }));
     });
   }
@@ -90,7 +90,15 @@ export class BiDiClient {
   }
 
   private onMessage(text: string): void {
-    let msg: { type?: string; id?: number; result?: unknown; error?: string; message?: string; method?: string; params?: Record<string, unknown> };
+    let msg: {
+      type?: string;
+      id?: number;
+      result?: unknown;
+      error?: string;
+      message?: string;
+      method?: string;
+      params?: Record<string, unknown>;
+    };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {

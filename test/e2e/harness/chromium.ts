@@ -80,7 +80,7 @@ export async function launchChromiumWithExtension(
     });
   } catch (e) {
     await rm(profileDir, { recursive: true, force: true });
-    throw new Error(`Could not launch ${CHROMIUM_PATH}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Could not launch ${CHROMIUM_PATH}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const cleanup = async () => {
     await context.close().catch(() => {});
@@ -88,12 +88,12 @@ export async function launchChromiumWithExtension(
   };
   let serviceWorker: Worker;
   try {
-    serviceWorker =
-      context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: timeoutMs }));
+    serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: timeoutMs }));
   } catch (e) {
     await cleanup();
     throw new Error(
       `The extension's service worker did not start within ${timeoutMs} ms (is ${extDir} a Chrome MV3 build?): ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
     );
   }
   const extensionId = new URL(serviceWorker.url()).host;
@@ -173,7 +173,7 @@ export async function launchChromiumWithExtension(
 
 /** Attach to a target without flattening and drive it with Target.sendMessageToTarget. */
 async function attachTarget(session: CDPSession, targetId: string, url: string): Promise<SidePanelTarget> {
-  const { sessionId } = (await session.send('Target.attachToTarget', { targetId, flatten: false })) as { sessionId: string };
+  const { sessionId } = await session.send('Target.attachToTarget', { targetId, flatten: false });
   let nextId = 1;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   const onMessage = (event: { sessionId?: string; message: string }) => {

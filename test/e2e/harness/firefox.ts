@@ -129,9 +129,11 @@ export function userPrefs(uuid: string): Record<string, string | number | boolea
 }
 
 function userJs(prefs: Record<string, string | number | boolean>): string {
-  return Object.entries(prefs)
-    .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
-    .join('\n') + '\n';
+  return (
+    Object.entries(prefs)
+      .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+      .join('\n') + '\n'
+  );
 }
 
 export async function launchFirefoxWithExtension(
@@ -253,11 +255,7 @@ export async function launchFirefoxWithExtension(
       type: 'success' | 'exception';
       result?: RemoteValue;
       exceptionDetails?: { text: string; exception?: RemoteValue };
-    }>(
-      'script.evaluate',
-      { expression, target: { context }, awaitPromise: true, resultOwnership: 'none' },
-      timeoutMs,
-    );
+    }>('script.evaluate', { expression, target: { context }, awaitPromise: true, resultOwnership: 'none' }, timeoutMs);
     if (r.type === 'exception') {
       throw new Error(`evaluate threw: ${r.exceptionDetails?.text ?? 'unknown exception'}\n  in: ${expression.slice(0, 300)}`);
     }
@@ -267,10 +265,7 @@ export async function launchFirefoxWithExtension(
   const evaluate = async <T>(expression: string, opts: { context?: string; timeoutMs?: number } = {}): Promise<T> =>
     deserialize(await evaluateRaw(expression, opts.context ?? current, opts.timeoutMs)) as T;
 
-  const waitForExpr = async <T>(
-    expression: string,
-    opts: { what?: string; timeoutMs?: number; context?: string } = {},
-  ): Promise<T> =>
+  const waitForExpr = async <T>(expression: string, opts: { what?: string; timeoutMs?: number; context?: string } = {}): Promise<T> =>
     waitFor(
       opts.what ?? `\`${expression.slice(0, 120)}\``,
       async () => {
@@ -300,6 +295,7 @@ export async function launchFirefoxWithExtension(
     } catch (e) {
       throw new Error(
         `Could not open ${target} from a loopback page; is ${path} web-accessible to http://127.0.0.1/* (the e2e build)? ${e instanceof Error ? e.message : String(e)}`,
+        { cause: e },
       );
     }
     await waitFor(

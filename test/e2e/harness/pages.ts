@@ -12,8 +12,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** The sentence in `#passage` of the default article page. */
-export const ARTICLE_PASSAGE =
-  'The quick brown fox jumps over the lazy dog while the orchestra tunes its instruments.';
+export const ARTICLE_PASSAGE = 'The quick brown fox jumps over the lazy dog while the orchestra tunes its instruments.';
 
 export const ARTICLE_HTML = `<!doctype html>
 <html lang="en">
