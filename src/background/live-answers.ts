@@ -5,10 +5,11 @@
  * Finished answers nobody received are kept in `storage.session` for a while, since the
  * worker may be stopped once the answer no longer holds it alive.
  */
-import { storage } from 'wxt/utils/storage';
-import { parseBackgroundMessage, type SnapshotMessage } from '../messaging/protocol.ts';
+import * as v from 'valibot';
+import { parseBackgroundMessage, SnapshotSchema, type SnapshotMessage } from '../messaging/protocol.ts';
 import { ORPHAN_ANSWER_TTL_MS } from '../shared/limits.ts';
 import { createAnswerSink, type AnswerSink, type Receiver, type SinkOptions } from './answers/sink.ts';
+import { defineVersionedItem } from '../storage/item.ts';
 import { sendToPanel, type PanelPort } from './panel-ports.ts';
 
 export { ORPHAN_ANSWER_TTL_MS as ORPHAN_TTL_MS } from '../shared/limits.ts';
@@ -22,7 +23,13 @@ interface LiveAnswer {
 
 const live = new Map<string, LiveAnswer>();
 type Orphans = Record<string, { snapshot: SnapshotMessage; savedAt: number }>;
-const orphansItem = storage.defineItem<Orphans>('session:orphanAnswers', { fallback: {} });
+const orphansItem = defineVersionedItem<Orphans>({
+  key: 'session:orphanAnswers',
+  version: 1,
+  schema: v.record(v.string(), v.object({ snapshot: SnapshotSchema, savedAt: v.number() })),
+  fallback: {},
+  reportProblems: false,
+});
 
 function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {
   return (message) => {

@@ -6,21 +6,30 @@
  * the source of truth (checked and set synchronously, so a hello can never slip between
  * "no panel yet" and "stored"); `storage.session` keeps it if the worker is restarted.
  */
-import { storage } from 'wxt/utils/storage';
-import type { BackgroundMessage } from '../messaging/protocol.ts';
+import * as v from 'valibot';
+import { NoticeMessageSchema, SelectionMessageSchema } from '../messaging/protocol.ts';
+import { defineVersionedItem } from '../storage/item.ts';
 import { PENDING_SELECTION_TTL_MS } from '../shared/limits.ts';
 import { connectedPanels, postToPanel } from './panel-ports.ts';
 
-export interface PendingSelection {
-  /** The selection, or the notice saying why there is none (restricted page, nothing selected). */
-  message: Extract<BackgroundMessage, { type: 'selection' | 'notice' }>;
-  windowId: number | undefined;
-  createdAt: number;
-}
-
 export { PENDING_SELECTION_TTL_MS as PENDING_TTL_MS } from '../shared/limits.ts';
 
-const pendingItem = storage.defineItem<PendingSelection | null>('session:pendingSelection', { fallback: null });
+const PendingSelectionSchema = v.object({
+  /** The selection, or the notice saying why there is none (restricted page, nothing selected). */
+  message: v.variant('type', [SelectionMessageSchema, NoticeMessageSchema]),
+  /** The window it is for; absent when unknown (any panel may take it). */
+  windowId: v.optional(v.pipe(v.number(), v.integer())),
+  createdAt: v.number(),
+});
+export type PendingSelection = v.InferOutput<typeof PendingSelectionSchema>;
+
+const pendingItem = defineVersionedItem<PendingSelection | null>({
+  key: 'session:pendingSelection',
+  version: 1,
+  schema: v.nullable(PendingSelectionSchema),
+  fallback: null,
+  reportProblems: false,
+});
 let pending: PendingSelection | null = null;
 
 function matches(item: PendingSelection, windowId: number | undefined): boolean {

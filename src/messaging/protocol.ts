@@ -130,16 +130,35 @@ const EndSchema = v.object({
 });
 const FailedSchema = v.object({ type: v.literal('failed'), requestId, seq, error: UserErrorSchema });
 
+/** A selection handed to the panel (context menu, keyboard command, or read-selection). */
+export const SelectionMessageSchema = v.object({
+  type: v.literal('selection'),
+  selection: PageSelectionSchema,
+  action: v.nullable(v.picklist(QUICK_ACTIONS)),
+});
+
+/** An error outside any answer stream (a selection that could not be read, bad settings). */
+export const NoticeMessageSchema = v.object({ type: v.literal('notice'), error: UserErrorSchema });
+
+/**
+ * The answer so far, for a panel that re-attached: the whole text and reasoning up to
+ * `seq` (-1: nothing yet), and how it ended if it has. Later stream messages follow.
+ */
+export const SnapshotSchema = v.object({
+  type: v.literal('snapshot'),
+  requestId,
+  seq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
+  text,
+  thinking: text,
+  usage: UsageSchema,
+  toolCalls: v.pipe(v.array(v.object({ index: count, id: shortText, name: shortText, json: text })), v.maxLength(MAX_TOOL_CALLS)),
+  final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
+});
+
 export const BackgroundMessageSchema = v.variant('type', [
   v.object({ type: v.literal('settings'), settings: PublicSettingsSchema }),
-  /** A selection handed to the panel (context menu, keyboard command, or read-selection). */
-  v.object({
-    type: v.literal('selection'),
-    selection: PageSelectionSchema,
-    action: v.nullable(v.picklist(QUICK_ACTIONS)),
-  }),
-  /** An error outside any answer stream (a selection that could not be read, bad settings). */
-  v.object({ type: v.literal('notice'), error: UserErrorSchema }),
+  SelectionMessageSchema,
+  NoticeMessageSchema,
   v.object({
     type: v.literal('models'),
     requestId,
@@ -169,20 +188,7 @@ export const BackgroundMessageSchema = v.variant('type', [
   }),
   EndSchema,
   FailedSchema,
-  /**
-   * The answer so far, for a panel that re-attached: the whole text and reasoning up to
-   * `seq` (-1: nothing yet), and how it ended if it has. Later stream messages follow.
-   */
-  v.object({
-    type: v.literal('snapshot'),
-    requestId,
-    seq: v.pipe(v.number(), v.integer(), v.minValue(-1)),
-    text,
-    thinking: text,
-    usage: UsageSchema,
-    toolCalls: v.pipe(v.array(v.object({ index: count, id: shortText, name: shortText, json: text })), v.maxLength(MAX_TOOL_CALLS)),
-    final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
-  }),
+  SnapshotSchema,
   /** The background knows nothing of that answer (it was restarted): it stays interrupted. */
   v.object({ type: v.literal('attach-failed'), requestId }),
 ]);

@@ -37,6 +37,12 @@ export interface VersionedItemOptions<T> {
    * without a version is version 1. Returning null or undefined keeps the value as it was.
    */
   migrations?: Record<number, Migration>;
+  /**
+   * Whether an unusable value is reported to the user (takeStorageProblems). Default true;
+   * false for scratch data the user never saw (a hand-off in flight), where a notice would
+   * only confuse.
+   */
+  reportProblems?: boolean;
 }
 
 export interface VersionedItem<T> {
@@ -73,6 +79,7 @@ function issuesOf(result: v.SafeParseResult<v.GenericSchema>): string {
 
 export function defineVersionedItem<T>(options: VersionedItemOptions<T>): VersionedItem<T> {
   const { key, version, schema, fallback } = options;
+  const report = options.reportProblems ?? true;
   if (!Number.isInteger(version) || version < 1) throw new Error(`${key}: version must be an integer of at least 1, not ${version}`);
   for (const target of Object.keys(options.migrations ?? {})) {
     const n = Number(target);
@@ -124,7 +131,7 @@ export function defineVersionedItem<T>(options: VersionedItemOptions<T>): Versio
       try {
         raw = await item.getValue();
       } catch {
-        recordProblem(key);
+        if (report) recordProblem(key);
         return copyOfFallback();
       }
       if (!migrationFailed) {
@@ -145,7 +152,7 @@ export function defineVersionedItem<T>(options: VersionedItemOptions<T>): Versio
         // The migration failed again, or storage went away: reset below.
       }
       await reset();
-      recordProblem(key);
+      if (report) recordProblem(key);
       return copyOfFallback();
     },
 

@@ -106,6 +106,12 @@ describe('context menu hand-off', () => {
     expect(claimed?.message).toMatchObject({ type: 'selection', selection: { text: 'remembered' } });
   });
 
+  it('a kept selection that is not what Aside wrote is dropped, never handed over or thrown', async () => {
+    await fakeBrowser.storage.session.set({ pendingSelection: { message: { type: 'selection', selection: 'junk' }, createdAt: 'x' } });
+    resetHandoffForTests();
+    await expect(claimPendingSelection(1)).resolves.toBeNull();
+  });
+
   it('forgets a selection nobody claimed for too long', async () => {
     pageReturns('stale');
     bg.menuClicked.fire({ menuItemId: 'aside-summarize' }, tab);

@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startBackground } from '../../src/background/index.ts';
 import { resetHandoffForTests } from '../../src/background/selection-handoff.ts';
 import { resetLiveAnswersForTests } from '../../src/background/live-answers.ts';
+import { takeStorageProblems } from '../../src/storage/item.ts';
 import { installFakePorts, type FakePorts } from '../fake-port.ts';
 
 export interface BackgroundHarness extends FakePorts {
@@ -32,6 +33,7 @@ export function startTestBackground(): BackgroundHarness {
   fakeBrowser.reset();
   resetHandoffForTests();
   resetLiveAnswersForTests();
+  takeStorageProblems(); // a previous test's reset storage is not this test's notice
   const fresh = installFakePorts();
   Object.assign(ports, fresh);
   const fb = fakeBrowser as unknown as Record<string, unknown>;

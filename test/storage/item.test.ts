@@ -209,6 +209,19 @@ describe('defineVersionedItem', () => {
     ]);
   });
 
+  it('resets scratch data quietly when told not to report it', async () => {
+    await fakeBrowser.storage.session.set({ scratch: 'junk' });
+    const scratch = defineVersionedItem({
+      key: 'session:scratch',
+      version: 1,
+      schema: ThingSchema,
+      fallback: FALLBACK,
+      reportProblems: false,
+    });
+    expect(await scratch.getValue()).toEqual(FALLBACK);
+    expect(takeStorageProblems()).toEqual([]);
+  });
+
   it('refuses a definition that cannot work', () => {
     expect(() => defineVersionedItem({ key: 'local:x', version: 0, schema: ThingSchema, fallback: FALLBACK })).toThrow(/version/);
     expect(() =>
