@@ -60,6 +60,18 @@ afterEach(() => {
 });
 
 describe('connecting', () => {
+  it('settings that are not what Aside wrote give the defaults, and the hello says so once', async () => {
+    await fakeBrowser.storage.local.set({ settings: { provider: 'nonsense', model: 42 }, __settings$: { v: 2 } });
+    const port = connectPanel();
+    await send(port, { type: 'hello', windowId: 1 });
+    expect(messages(port)).toEqual([
+      { type: 'settings', settings: expect.objectContaining({ provider: 'anthropic', model: 'claude-sonnet-5-5', hasKey: false }) },
+      { type: 'notice', error: { code: 'storage-reset', params: { item: 'settings' } } },
+    ]);
+    await send(port, { type: 'hello', windowId: 1 });
+    expect(messages(port).filter((m) => m.type === 'notice')).toHaveLength(1);
+  });
+
   it('answers hello with settings that say whether a key is set, never the key', async () => {
     await saveApiKey(KEY, 'anthropic');
     const port = connectPanel();
