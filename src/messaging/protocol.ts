@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
 import { UserErrorSchema } from '../shared/errors.ts';
 import { ProviderIdSchema, QUICK_ACTIONS } from '../shared/ids.ts';
+import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import {
   MAX_KEY_CHARS,
   MAX_MODEL_CHARS,
@@ -23,6 +24,8 @@ import {
 
 export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
 export type { QuickAction } from '../shared/ids.ts';
+export type { PageSelection, ToolCall, Usage } from '../shared/schemas.ts';
+export { PageSelectionSchema, UsageSchema } from '../shared/schemas.ts';
 
 /** The name every panel port connects with; ports with any other name are refused. */
 export const PANEL_PORT_NAME = 'aside-panel';
@@ -33,17 +36,6 @@ const shortText = field(MAX_SHORT_TEXT_CHARS);
 const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-
-/** Text the user selected on a page, cleaned and capped by the background. */
-export const PageSelectionSchema = v.object({
-  text,
-  url: shortText,
-  title: shortText,
-  /** Characters in the selection before cleaning and capping. */
-  originalLength: count,
-  truncated: v.boolean(),
-});
-export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
 
 /** One turn of the conversation as the panel holds it. The background builds the prompt. */
 const TurnSchema = v.variant('role', [
@@ -78,16 +70,6 @@ const PublicSettingsSchema = v.object({
 export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
 
 const ModelInfoSchema = v.object({ id: field(MAX_MODEL_ID_CHARS), label: field(MAX_MODEL_ID_CHARS) });
-
-/** Token counts as the provider reported them; later values overlay earlier ones. */
-export const UsageSchema = v.object({
-  inputTokens: v.optional(count),
-  outputTokens: v.optional(count),
-  cacheReadTokens: v.optional(count),
-  cacheWriteTokens: v.optional(count),
-  reasoningTokens: v.optional(count),
-});
-export type Usage = v.InferOutput<typeof UsageSchema>;
 
 /** What "Test connection" found: the model answered, a custom stream's extracted text, or why not. */
 const ConnectionTestResultSchema = v.variant('kind', [
@@ -151,7 +133,7 @@ export const SnapshotSchema = v.object({
   text,
   thinking: text,
   usage: UsageSchema,
-  toolCalls: v.pipe(v.array(v.object({ index: count, id: shortText, name: shortText, json: text })), v.maxLength(MAX_TOOL_CALLS)),
+  toolCalls: v.pipe(v.array(ToolCallSchema), v.maxLength(MAX_TOOL_CALLS)),
   final: v.nullable(v.variant('type', [EndSchema, FailedSchema])),
 });
 

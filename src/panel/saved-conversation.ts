@@ -3,21 +3,12 @@
  * only what must outlive the panel goes to disk, never the reducer's bookkeeping (stream
  * sequence numbers, retry countdowns, re-attach flags).
  */
-import type { PageSelection, Usage } from '../messaging/protocol.ts';
 import { MAX_PORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../shared/limits.ts';
-import type { StoredAssistantTurn, StoredConversation, StoredSelection, StoredTurn } from '../storage/conversation.ts';
+import type { StoredAssistantTurn, StoredConversation, StoredTurn } from '../storage/conversation.ts';
 import type { AssistantTurn, PanelState, Turn } from './state.ts';
 
 /** What the `restore` action takes. */
 export type RestoredConversation = Pick<PanelState, 'turns' | 'selection' | 'draft'>;
-
-// The stored selection and usage are the port's, field for field (storage may not import
-// the protocol's schemas): this fails to compile the day they differ.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameSelection: Same<PageSelection, StoredSelection> = true;
-const sameUsage: Same<Usage, NonNullable<StoredAssistantTurn['usage']>> = true;
-void sameSelection;
-void sameUsage;
 
 function answerToStored(turn: AssistantTurn): StoredAssistantTurn {
   // An answer cut off on this side only (the panel lost its port) may still be running in

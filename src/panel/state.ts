@@ -9,6 +9,7 @@ import type {
   ConversationTurn,
   PageSelection,
   PublicSettings,
+  ToolCall,
   Usage,
   UserError,
 } from '../messaging/protocol.ts';
@@ -49,12 +50,7 @@ export interface AssistantTurn {
   resumable?: boolean;
 }
 
-export interface ToolCall {
-  index: number;
-  id: string;
-  name: string;
-  json: string;
-}
+export type { ToolCall } from '../messaging/protocol.ts';
 
 export type Turn = UserTurn | AssistantTurn;
 

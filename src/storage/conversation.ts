@@ -12,41 +12,16 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES, FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
-import {
-  MAX_ERROR_DETAIL_CHARS,
-  MAX_PORT_TEXT_CHARS,
-  MAX_REQUEST_ID_CHARS,
-  MAX_SHORT_TEXT_CHARS,
-  MAX_TOOL_CALLS,
-  MAX_TURNS,
-} from '../shared/limits.ts';
+import { MAX_ERROR_DETAIL_CHARS, MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_TOOL_CALLS, MAX_TURNS } from '../shared/limits.ts';
+import { PageSelectionSchema, ToolCallSchema, UsageSchema, type PageSelection } from '../shared/schemas.ts';
 import { defineVersionedItem } from './item.ts';
 
 const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
 const text = field(MAX_PORT_TEXT_CHARS);
-const shortText = field(MAX_SHORT_TEXT_CHARS);
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
-/** A page selection, as the port carries it (src/messaging's PageSelection). */
-export const StoredSelectionSchema = v.object({
-  text,
-  url: shortText,
-  title: shortText,
-  originalLength: count,
-  truncated: v.boolean(),
-});
-export type StoredSelection = v.InferOutput<typeof StoredSelectionSchema>;
-
-/** Token counts, as the port carries them (src/messaging's Usage). */
-const StoredUsageSchema = v.object({
-  inputTokens: v.optional(count),
-  outputTokens: v.optional(count),
-  cacheReadTokens: v.optional(count),
-  cacheWriteTokens: v.optional(count),
-  reasoningTokens: v.optional(count),
-});
-
-const StoredToolCallSchema = v.object({ index: count, id: shortText, name: shortText, json: text });
+/** A page selection, as the port carries it. */
+export const StoredSelectionSchema = PageSelectionSchema;
+export type StoredSelection = PageSelection;
 
 export const STORED_ANSWER_STATUSES = ['streaming', 'retrying', 'complete', 'stopped', 'truncated', 'failed', 'interrupted'] as const;
 export type StoredAnswerStatus = (typeof STORED_ANSWER_STATUSES)[number];
@@ -65,8 +40,8 @@ const StoredAssistantTurnSchema = v.object({
   /** 'streaming' / 'retrying': the answer had not ended when this was saved. */
   status: v.picklist(STORED_ANSWER_STATUSES),
   error: v.optional(UserErrorSchema),
-  usage: v.optional(StoredUsageSchema),
-  toolCalls: v.optional(v.pipe(v.array(StoredToolCallSchema), v.maxLength(MAX_TOOL_CALLS))),
+  usage: v.optional(UsageSchema),
+  toolCalls: v.optional(v.pipe(v.array(ToolCallSchema), v.maxLength(MAX_TOOL_CALLS))),
 });
 
 const StoredTurnSchema = v.variant('role', [StoredUserTurnSchema, StoredAssistantTurnSchema]);

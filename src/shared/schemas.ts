@@ -1,0 +1,35 @@
+/**
+ * Shapes that both the port and storage carry: a page selection, token usage, a tool call.
+ * One schema each, so what the panel receives can always be stored, and the other way round.
+ */
+import * as v from 'valibot';
+import { MAX_PORT_TEXT_CHARS, MAX_SHORT_TEXT_CHARS } from './limits.ts';
+
+const text = v.pipe(v.string(), v.maxLength(MAX_PORT_TEXT_CHARS));
+const shortText = v.pipe(v.string(), v.maxLength(MAX_SHORT_TEXT_CHARS));
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Text the user selected on a page, cleaned and capped by the background. */
+export const PageSelectionSchema = v.object({
+  text,
+  url: shortText,
+  title: shortText,
+  /** Characters in the selection before cleaning and capping. */
+  originalLength: count,
+  truncated: v.boolean(),
+});
+export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
+
+/** Token counts as the provider reported them; later values overlay earlier ones. */
+export const UsageSchema = v.object({
+  inputTokens: v.optional(count),
+  outputTokens: v.optional(count),
+  cacheReadTokens: v.optional(count),
+  cacheWriteTokens: v.optional(count),
+  reasoningTokens: v.optional(count),
+});
+export type Usage = v.InferOutput<typeof UsageSchema>;
+
+/** A tool call the model made: the provider's index, its id and name, and its input JSON as streamed. */
+export const ToolCallSchema = v.object({ index: count, id: shortText, name: shortText, json: text });
+export type ToolCall = v.InferOutput<typeof ToolCallSchema>;
