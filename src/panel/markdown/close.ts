@@ -62,6 +62,11 @@ export function closeOpenInline(text: string): string {
   let out = text;
   if (PENDING_MARKER_LINE.test(out)) out = out.slice(0, out.lastIndexOf('\n'));
   out = completeDelimiterRow(out);
+  // A bare opener at the very end (`a **`): hidden until something follows it.
+  const bare = /(?:^|[ \t])([*_~]+|`+)$/.exec(out);
+  if (bare && !/\n/.test(out.slice(-bare[1]!.length - 1)) && out.length > bare[1]!.length) {
+    out = out.slice(0, out.length - bare[1]!.length);
+  }
 
   const start = regionStart(out);
   const stack: Opener[] = [];
