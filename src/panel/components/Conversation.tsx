@@ -2,6 +2,7 @@ import { memo } from 'preact/compat';
 import type { UiLanguage } from '../../shared/ids.ts';
 import { errorText, t } from '../i18n/index.ts';
 import type { AssistantTurn, Turn } from '../state.ts';
+import { AnswerBody } from './AnswerBody.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
 import { SelectionPreview } from './SelectionCard.tsx';
 
@@ -34,8 +35,8 @@ function Answer(props: {
       {turn.text === '' && live ? (
         <p class="muted thinking">{turn.status === 'retrying' ? t('waiting_to_retry') : t('thinking')}</p>
       ) : (
-        <div class="answer-text" data-testid="answer-text">
-          {turn.text}
+        <div class="answer-body">
+          <AnswerBody text={turn.text} streaming={live} />
           {live && <span class="caret" aria-hidden="true" />}
         </div>
       )}
