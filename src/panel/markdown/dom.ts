@@ -115,7 +115,7 @@ export function create(host: Host, v: VNode): Mounted {
   const kids = v.children.map((child) => create(host, child));
   for (const kid of kids) element.appendChild(kid.node);
   if (v.code?.closed) host.onClosedCode(element, v.code);
-  if (v.copy) host.onCopyButton(element as HTMLElement);
+  if (v.copy) host.onCopyButton(element);
   return { v, node: element, kids };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ElementContent, Root } from 'hast';
 import type { LanguageFn } from 'highlight.js';
+import type { createLowlight } from 'lowlight';
 import { splitText } from './text.ts';
 
 type Loader = () => Promise<{ default: LanguageFn }>;
@@ -94,7 +95,7 @@ export function grammarName(lang: string): string | null {
   return Object.hasOwn(LANGUAGES, resolved) ? resolved : null;
 }
 
-type Lowlight = ReturnType<typeof import('lowlight').createLowlight>;
+type Lowlight = ReturnType<typeof createLowlight>;
 
 let lowlight: Promise<Lowlight> | null = null;
 const registering = new Map<string, Promise<Lowlight>>();

@@ -40,7 +40,7 @@ export function plainText(tokens: readonly Token[] | undefined): string {
   for (const token of tokens ?? []) {
     switch (token.type) {
       case 'text':
-        text += 'tokens' in token && token.tokens ? plainText(token.tokens) : decodeEntities(token.text);
+        text += 'tokens' in token && token.tokens ? plainText(token.tokens) : decodeEntities((token as Tokens.Text).text);
         break;
       case 'escape':
       case 'codespan':
@@ -95,7 +95,7 @@ function inline(tokens: readonly Token[] | undefined, into: Inline, inLink: bool
     switch (token.type) {
       case 'text':
         if ('tokens' in token && token.tokens) inline(token.tokens, into, inLink);
-        else into.text(decodeEntities(token.text));
+        else into.text(decodeEntities((token as Tokens.Text).text));
         break;
       case 'escape':
         into.text((token as Tokens.Escape).text);

@@ -103,8 +103,23 @@ function isLowSurrogate(unit: number): boolean {
 }
 
 /** Code points that belong to the character before them: marks, joiners, selectors, modifiers, tags. */
-const CONTINUES = /^[\p{M}\u200c\u200d\ufe00-\ufe0f\u{e0100}-\u{e01ef}\u{1f3fb}-\u{1f3ff}\u{e0020}-\u{e007f}]/u;
-const REGIONAL = /^[\u{1f1e6}-\u{1f1ff}]/u;
+const MARK = /^\p{M}/u;
+function continues(point: string): boolean {
+  const code = point.codePointAt(0) ?? 0;
+  return (
+    code === 0x200c ||
+    code === 0x200d ||
+    (code >= 0xfe00 && code <= 0xfe0f) ||
+    (code >= 0xe0100 && code <= 0xe01ef) ||
+    (code >= 0x1f3fb && code <= 0x1f3ff) ||
+    (code >= 0xe0020 && code <= 0xe007f) ||
+    MARK.test(point)
+  );
+}
+function isRegional(point: string): boolean {
+  const code = point.codePointAt(0) ?? 0;
+  return code >= 0x1f1e6 && code <= 0x1f1ff;
+}
 
 /** The code point at `i` (a whole surrogate pair) as a string. */
 function pointAt(text: string, i: number): string {
@@ -128,10 +143,10 @@ export function isSafeCut(text: string, i: number): boolean {
   if (i <= 0 || i >= text.length) return true;
   if (isLowSurrogate(text.charCodeAt(i)) && isHighSurrogate(text.charCodeAt(i - 1))) return false;
   const after = pointAt(text, i);
-  if (CONTINUES.test(after)) return false;
+  if (continues(after)) return false;
   const before = pointBefore(text, i);
   if (before === '\u200d') return false;
-  if (REGIONAL.test(after) && REGIONAL.test(before)) return false;
+  if (isRegional(after) && isRegional(before)) return false;
   return true;
 }
 
