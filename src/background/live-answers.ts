@@ -59,6 +59,8 @@ export function startAnswer(
   const sink = createAnswerSink(requestId, { ...options, validate: (message) => parseBackgroundMessage(message) !== null });
   const answer: LiveAnswer = { sink, controller, panel };
   sink.attach(receiverFor(answer, panel));
+  // An answer that ended early (a message the panel could not take) needs no more from upstream.
+  sink.on('final', () => controller.abort());
   live.set(requestId, answer);
   return { sink, signal: controller.signal };
 }

@@ -6,7 +6,7 @@
 import type { ConnectionTestResult } from '../messaging/protocol.ts';
 import { effectiveBaseUrl, presetFor } from '../providers/catalog.ts';
 import { createChatAccumulator } from '../providers/chat-stream.ts';
-import { fetchOk, HttpFailure, readBoundedText } from '../providers/http.ts';
+import { fetchOk, HttpFailure, NoBodyError, readBoundedText } from '../providers/http.ts';
 import { ModelListInvalidError } from '../providers/models.ts';
 import { ProviderSetupError, type ModelInfo, type Provider, type ProviderCall, type ProviderSettings } from '../providers/provider.ts';
 import { providerForSettings } from '../providers/registry.ts';
@@ -83,6 +83,7 @@ async function previewStream(
   try {
     for await (const batch of provider.stream(call, transport)) for (const delta of batch) accumulator.apply(delta);
   } catch (cause) {
+    if (cause instanceof NoBodyError) return failed(userError('no-body', { fix: 'retry' }));
     if (cause instanceof HttpFailure || cause instanceof TypeError || (cause instanceof DOMException && cause.name !== 'SyntaxError')) {
       return failed(callError(provider, cause, call.request.url, model));
     }

@@ -52,6 +52,8 @@ function providerMessageOf(body: ProviderErrorBody, bodyText: string): string | 
 export function kindOfStatus(status: number, body: ProviderErrorBody): FailureKind {
   switch (status) {
     case 400:
+      // Anthropic reports an empty prepaid balance this way; proxies in front of it pass it on.
+      if (/credit balance is too low/i.test(body.message ?? '')) return 'quota';
       if (
         body.code === 'context_length_exceeded' ||
         /too long|too many tokens|context length|maximum context/i.test(body.message ?? '')

@@ -78,9 +78,9 @@ export async function readBoundedText(response: Response, maxBytes = MAX_ERROR_B
 export async function fetchOk(request: HttpRequest, options: Omit<StreamOptions, 'onRawEvent'>): Promise<Response> {
   const response = await sendRequest(request, options.signal, options.fetch);
   if (!response.ok) {
+    // Cut short (Stop, the idle watchdog) while the body is read, the status still says
+    // what happened; the caller checks its own Stop.
     const bodyText = await readBoundedText(response);
-    // Stopped while the error body was read: that is a stop, not the provider's error.
-    options.signal.throwIfAborted();
     throw new HttpFailure(request.url, response.status, response.headers, bodyText);
   }
   return response;

@@ -80,7 +80,7 @@ export const ERROR_CODES = [
   'custom-text-path',
   /** detail: the JSON parser's message */
   'template-json',
-  /** A GET request with a body template. */
+  /** A GET request with a body template. params: method */
   'get-with-body',
   'model-spaces',
   'model-missing',
@@ -120,6 +120,8 @@ export const ERROR_CODES = [
   'preview-failed',
   /** Stored data could not be read and was reset. params: item */
   'storage-reset',
+  /** An error saved by an earlier version of Aside; detail: what it said then. */
+  'earlier-error',
 
   // Aside itself
   /** A message was too long or malformed to deliver. */

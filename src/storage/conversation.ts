@@ -11,7 +11,7 @@
  * Version 2. Version 1 was the panel's state as it was (see migrateFromV1).
  */
 import * as v from 'valibot';
-import { ERROR_CODES, FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
+import { FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
 import { MAX_ERROR_DETAIL_CHARS, MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_TOOL_CALLS, MAX_TURNS } from '../shared/limits.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema, type PageSelection } from '../shared/schemas.ts';
 import { defineVersionedItem } from './item.ts';
@@ -69,7 +69,9 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 function errorFromV1(old: unknown): UserError | undefined {
   if (!isRecord(old)) return undefined;
-  const code: ErrorCode = ERROR_CODES.includes(old.code as ErrorCode) ? (old.code as ErrorCode) : 'internal';
+  // Version 1 errors were English sentences without the params today's codes are worded
+  // with: keep the sentence as it was, under a code that needs none.
+  const code: ErrorCode = 'earlier-error';
   const said = [old.message, old.detail].filter((part): part is string => typeof part === 'string' && part !== '').join('\n');
   const error: UserError = { code };
   if (said !== '') error.detail = said.length > MAX_ERROR_DETAIL_CHARS ? `${said.slice(0, MAX_ERROR_DETAIL_CHARS - 1)}…` : said;

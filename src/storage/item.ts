@@ -49,6 +49,11 @@ export interface VersionedItem<T> {
   readonly key: StorageItemKey;
   /** The stored value, migrated and checked; the fallback when there is none or it is unusable. Never throws. */
   getValue(): Promise<T>;
+  /**
+   * As getValue, for a read-change-write: throws when storage cannot be read, so the
+   * change is not made to the fallback and written over what is really stored.
+   */
+  getValueToUpdate(): Promise<T>;
   /** Throws when the value does not match the schema (a programmer error) or storage cannot be written. */
   setValue(value: T): Promise<void>;
   removeValue(): Promise<void>;
@@ -123,38 +128,41 @@ export function defineVersionedItem<T>(options: VersionedItemOptions<T>): Versio
     }
   };
 
-  return {
-    key,
-
-    async getValue() {
-      let raw: unknown;
-      try {
-        raw = await item.getValue();
-      } catch {
-        if (report) recordProblem(key);
-        return copyOfFallback();
-      }
-      if (!migrationFailed) {
-        if (raw === null || raw === undefined) return copyOfFallback();
-        const result = v.safeParse(schema, raw);
-        if (result.success) return result.output;
-      }
-      // One more go before giving up: the start-up migration may have failed, or not have
-      // run at all because storage could not be read then.
-      migrationFailed = false;
-      try {
-        await item.migrate();
-        raw = await item.getValue();
-        if (raw === null || raw === undefined) return copyOfFallback();
-        const result = v.safeParse(schema, raw);
-        if (result.success) return result.output;
-      } catch {
-        // The migration failed again, or storage went away: reset below.
-      }
-      await reset();
+  async function read(throwIfUnreadable: boolean): Promise<T> {
+    let raw: unknown;
+    try {
+      raw = await item.getValue();
+    } catch (cause) {
+      if (throwIfUnreadable) throw cause;
       if (report) recordProblem(key);
       return copyOfFallback();
-    },
+    }
+    if (!migrationFailed) {
+      if (raw === null || raw === undefined) return copyOfFallback();
+      const result = v.safeParse(schema, raw);
+      if (result.success) return result.output;
+    }
+    // One more go before giving up: the start-up migration may have failed, or not have
+    // run at all because storage could not be read then.
+    migrationFailed = false;
+    try {
+      await item.migrate();
+      raw = await item.getValue();
+      if (raw === null || raw === undefined) return copyOfFallback();
+      const result = v.safeParse(schema, raw);
+      if (result.success) return result.output;
+    } catch {
+      // The migration failed again, or storage went away: reset below.
+    }
+    await reset();
+    if (report) recordProblem(key);
+    return copyOfFallback();
+  }
+
+  return {
+    key,
+    getValue: () => read(false),
+    getValueToUpdate: () => read(true),
 
     async setValue(value: T) {
       const result = v.safeParse(schema, value);

@@ -27,7 +27,8 @@ export async function loadApiKey(provider: ProviderId): Promise<string> {
 
 /** Saves the provider's key; "" forgets it. Throws on a key over MAX_KEY_CHARS. */
 export async function saveApiKey(key: string, provider: ProviderId): Promise<void> {
-  const keys = await keysItem.getValue();
+  // Storage that cannot be read must not be overwritten with just this one key.
+  const keys = await keysItem.getValueToUpdate();
   if (key === '') delete keys[provider];
   else keys[provider] = key;
   if (Object.keys(keys).length === 0) await keysItem.removeValue();

@@ -80,7 +80,7 @@ const v2: StoredConversation = {
       text: 'Par',
       status: 'failed',
       error: {
-        code: 'overloaded',
+        code: 'earlier-error',
         detail: 'Anthropic is overloaded. Try again in a moment.\noverloaded_error: Overloaded',
         fix: 'retry',
       },
@@ -91,7 +91,7 @@ const v2: StoredConversation = {
       requestId: 'c',
       text: 'Cut',
       status: 'failed',
-      error: { code: 'internal', detail: 'The answer was cut off.' },
+      error: { code: 'earlier-error', detail: 'The answer was cut off.' },
     },
     { role: 'user', text: 'Q4' },
     {
@@ -99,7 +99,7 @@ const v2: StoredConversation = {
       requestId: 'd',
       text: '',
       status: 'failed',
-      error: { code: 'internal', detail: 'Check the model.', fix: 'settings' },
+      error: { code: 'earlier-error', detail: 'Check the model.', fix: 'settings' },
     },
     { role: 'user', text: 'Q5' },
     { role: 'assistant', requestId: 'e', text: '', status: 'retrying' },
@@ -121,7 +121,7 @@ describe('the stored conversation', () => {
     expect(takeStorageProblems()).toEqual([]);
   });
 
-  it('migrates version 1: transient fields dropped, old errors as codes with their sentence in detail', async () => {
+  it('migrates version 1: transient fields dropped, old errors kept as what they said (earlier-error, the sentence in detail)', async () => {
     await fakeBrowser.storage.local.set({ currentConversation: v1 });
     const { loadConversation, takeStorageProblems } = await start();
     expect(await loadConversation()).toEqual(v2);
@@ -141,7 +141,7 @@ describe('the stored conversation', () => {
     const { loadConversation } = await start();
     const loaded = await loadConversation();
     const error = loaded?.turns[1]?.role === 'assistant' ? loaded.turns[1].error : undefined;
-    expect(error?.code).toBe('server');
+    expect(error?.code).toBe('earlier-error');
     expect(error?.detail).toHaveLength(4_000);
     expect(error?.detail?.startsWith('x'.repeat(3_000))).toBe(true);
     expect(error?.detail?.endsWith('…')).toBe(true);

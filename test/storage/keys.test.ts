@@ -84,6 +84,19 @@ describe('API keys', () => {
     expect(takeStorageProblems()).toEqual([{ code: 'storage-reset', params: { item: 'apiKeys' } }]);
   });
 
+  it('a save while storage cannot be read fails and leaves the other keys as they are', async () => {
+    const { saveApiKey } = await start();
+    await fakeBrowser.storage.local.set({ apiKeys: { openai: 'sk-openai', anthropic: 'sk-ant' } });
+    const get = fakeBrowser.storage.local.get;
+    fakeBrowser.storage.local.get = (() => Promise.reject(new Error('storage is broken')));
+    try {
+      await expect(saveApiKey('sk-new', 'groq')).rejects.toThrow('storage is broken');
+    } finally {
+      fakeBrowser.storage.local.get = get;
+    }
+    expect((await local()).apiKeys).toEqual({ openai: 'sk-openai', anthropic: 'sk-ant' });
+  });
+
   it('refuses a key over the length limit', async () => {
     const { saveApiKey, loadApiKey } = await start();
     await expect(saveApiKey('k'.repeat(1_001), 'openai')).rejects.toThrow(/local:apiKeys/);

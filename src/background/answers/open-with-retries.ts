@@ -1,9 +1,10 @@
 /**
  * Starts an answer: runs the provider's call until it is accepted, retrying what is worth
- * retrying before the answer starts (platform-facts §5: 408, 409, 429, 5xx and connection
+ * retrying before the answer starts (shared/docs/platform-facts.md §5: 408, 409, 429, 5xx and connection
  * errors, honouring retry-after and x-should-retry, never a quota error), with the idle
  * watchdog on every attempt. Returns the open stream, or why there is none.
  */
+import { isQuotaError, parseErrorBody } from '../../providers/failures.ts';
 import { HttpFailure, NoBodyError } from '../../providers/http.ts';
 import type { Provider, ProviderCall } from '../../providers/provider.ts';
 import type { ChatDelta } from '../../providers/index.ts';
@@ -72,7 +73,9 @@ export async function openWithRetries(provider: Provider, call: ProviderCall, co
       if (cause instanceof HttpFailure) {
         const failure = provider.classifyFailure(cause.status, cause.bodyText, { url });
         error = failureError(failure, cause.status, { model: context.model });
-        delay = retryDelayMs({ retryIndex, status: cause.status, headers: cause.headers, isQuota: failure.kind === 'quota' });
+        // Out of credit is never retried, whatever status a provider puts on it.
+        const isQuota = failure.kind === 'quota' || isQuotaError(parseErrorBody(cause.bodyText));
+        delay = retryDelayMs({ retryIndex, status: cause.status, headers: cause.headers, isQuota });
       } else if (cause instanceof NoBodyError) {
         return { kind: 'failed', error: userError('no-body', { fix: 'retry' }) };
       } else {

@@ -14,7 +14,7 @@
  */
 import type { SnapshotMessage, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
 import type { ChatDelta } from '../../providers/index.ts';
-import { MAX_RAW_EVENT_BYTES, MAX_RAW_EVENTS, MAX_TOOL_CALLS } from '../../shared/limits.ts';
+import { MAX_RAW_EVENT_BYTES, MAX_RAW_EVENTS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../../shared/limits.ts';
 import type { SseEvent } from '../../sse/index.ts';
 import { createDeltaBatcher, systemClock, type Clock } from './delta-batcher.ts';
 
@@ -94,6 +94,15 @@ export interface SinkOptions {
 
 type Unnumbered<M> = M extends StreamMessage ? Omit<M, 'seq' | 'requestId'> : never;
 
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+
+/** Token counts the port can carry (whole numbers ≥ 0); anything else a provider sent is left out. */
+function cleanUsage(usage: Usage): Usage | null {
+  const out: Usage = {};
+  for (const [name, value] of Object.entries(usage) as [keyof Usage, unknown][]) if (isCount(value)) out[name] = value;
+  return Object.keys(out).length > 0 ? out : null;
+}
+
 export function createAnswerSink(requestId: string, options: SinkOptions = {}): AnswerSink {
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
@@ -116,17 +125,19 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
     for (const listener of set) (listener as Listener<K>)(event);
   }
 
-  /** The one place sequence numbers are made. */
+  /** The one place sequence numbers are made. Nothing leaves after the final message. */
   function send(message: Unnumbered<StreamMessage>): void {
+    if (final) return;
     let numbered = { ...message, requestId, seq: seq++ } as StreamMessage;
     if (options.validate && !options.validate(numbered)) {
       // A message the panel would refuse would leave it waiting forever: end the answer
       // with a failure it accepts instead (what was already sent stays).
       numbered = { type: 'failed', requestId, seq: numbered.seq, error: { code: 'undeliverable' } };
-      final ??= numbered;
+      final = numbered;
     }
     lastSentSeq = numbered.seq;
     if (receiver && !receiver(numbered)) receiver = null;
+    if (final) emit('final', final);
   }
 
   const interval = options.batchIntervalMs;
@@ -141,8 +152,16 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
   function finish(message: Unnumbered<FinalMessage>): void {
     if (final) return;
     flushText();
-    send(message);
-    final ??= { ...message, requestId, seq: lastSentSeq } as FinalMessage;
+    if (final) return; // the flushed text itself could not be delivered
+    const numbered = { ...message, requestId, seq } as FinalMessage;
+    seq++;
+    if (options.validate && !options.validate(numbered)) {
+      final = { type: 'failed', requestId, seq: numbered.seq, error: { code: 'undeliverable' } };
+    } else {
+      final = numbered;
+    }
+    lastSentSeq = final.seq;
+    if (receiver && !receiver(final)) receiver = null;
     emit('final', final);
   }
 
@@ -168,12 +187,14 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         case 'thinking-signature':
           return;
         case 'tool-start': {
+          // Provider values are not trusted to fit the port: a bad index is dropped, long names cut.
+          if (!isCount(delta.index)) return;
           if (!tools.has(delta.index) && tools.size >= MAX_TOOL_CALLS) return;
           const before = tools.get(delta.index);
           const tool = {
             index: delta.index,
-            id: delta.id || (before?.id ?? ''),
-            name: delta.name || (before?.name ?? ''),
+            id: delta.id.slice(0, MAX_SHORT_TEXT_CHARS) || (before?.id ?? ''),
+            name: delta.name.slice(0, MAX_SHORT_TEXT_CHARS) || (before?.name ?? ''),
             json: before?.json ?? '',
           };
           tools.set(delta.index, tool);
@@ -183,6 +204,7 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
           return;
         }
         case 'tool-input': {
+          if (!isCount(delta.index)) return;
           if (!tools.has(delta.index) && tools.size >= MAX_TOOL_CALLS) return;
           const tool = tools.get(delta.index) ?? { index: delta.index, id: '', name: '', json: '' };
           tool.json += delta.json;
@@ -192,12 +214,15 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
           emit('tool-input', { index: delta.index, delta: delta.json, snapshot: tool.json });
           return;
         }
-        case 'usage':
-          usage = { ...usage, ...delta.usage };
+        case 'usage': {
+          const counts = cleanUsage(delta.usage);
+          if (!counts) return;
+          usage = { ...usage, ...counts };
           flushText();
-          send({ type: 'usage', usage: delta.usage });
-          emit('usage', { delta: delta.usage, snapshot: usage });
+          send({ type: 'usage', usage: counts });
+          emit('usage', { delta: counts, snapshot: usage });
           return;
+        }
         case 'stop':
           stopReason = delta.reason;
           emit('stop', { reason: delta.reason });

@@ -160,12 +160,30 @@ describe('the answer sink', () => {
     const { sent, receiver } = collecting();
     const sink = createAnswerSink('r', { receiver, validate: (m) => parseBackgroundMessage(m) !== null });
     sink.push({ type: 'text', text: 'ok' });
-    sink.push({ type: 'tool-start', index: 0, id: 'x'.repeat(3_000), name: 'n' }); // id over the port's cap
+    sink.push({ type: 'tool-input', index: 0, json: 'x'.repeat(4_000_001) }); // over the port's text cap
+    sink.push({ type: 'text', text: 'after' }); // nothing follows the final message
+    sink.end('complete');
     expect(sent).toEqual([
       { type: 'delta', requestId: 'r', seq: 0, text: 'ok' },
       { type: 'failed', requestId: 'r', seq: 1, error: { code: 'undeliverable' } },
     ]);
     expect(sink.finished).toBe(true);
+  });
+
+  it('cleans what a provider sent before it reaches the port: odd counts dropped, long names cut, bad indexes ignored', () => {
+    const { sent, receiver } = collecting();
+    const sink = createAnswerSink('r', { receiver, validate: (m) => parseBackgroundMessage(m) !== null });
+    sink.push({ type: 'usage', usage: { inputTokens: 12, outputTokens: 1.5, cacheReadTokens: -1 } });
+    sink.push({ type: 'usage', usage: { outputTokens: Number.NaN } }); // nothing usable: no message
+    sink.push({ type: 'tool-start', index: 0, id: 'x'.repeat(3_000), name: 'search' });
+    sink.push({ type: 'tool-input', index: 0.5, json: '{}' });
+    sink.push({ type: 'text', text: 'fine' });
+    sink.end('complete');
+    expect(sent.map((m) => m.type)).toEqual(['usage', 'tool-start', 'delta', 'end']);
+    expect(sent[0]).toMatchObject({ usage: { inputTokens: 12 } });
+    expect((sent[0] as { usage: object }).usage).toEqual({ inputTokens: 12 });
+    expect((sent[1] as { id: string }).id).toHaveLength(2_000);
+    expect(sink.snapshot().usage).toEqual({ inputTokens: 12 });
   });
 
   it('keeps raw events with their arrival offset in a bounded ring', () => {
