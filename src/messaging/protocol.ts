@@ -154,7 +154,7 @@ export const BackgroundMessageSchema = v.variant('type', [
   v.object({ type: v.literal('delta'), requestId, seq, text }),
   /** Reasoning text (Anthropic thinking, DeepSeek reasoning_content, ...), shown apart from the answer. */
   v.object({ type: v.literal('thinking'), requestId, seq, text }),
-  /** Token usage so far (the metrics line subscribes to it). */
+  /** Token usage so far, as the provider reported it (kept on the answer for the numbers line). */
   v.object({ type: v.literal('usage'), requestId, seq, usage: UsageSchema }),
   /** A tool call began (index: the provider's block or call index). */
   v.object({ type: v.literal('tool-start'), requestId, seq, index: count, id: shortText, name: shortText }),

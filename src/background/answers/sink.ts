@@ -9,8 +9,9 @@
  * - guarantees exactly one final message (`end` or `failed`); later ones are ignored.
  *
  * Subscribers (`on`) see a typed event map, in the style of the Anthropic SDK's
- * MessageStream: each event with its delta and the snapshot so far. The metrics line and
- * the stream timeline subscribe here.
+ * MessageStream: each event with its delta and the snapshot so far. Today live-answers.ts
+ * subscribes to `final` (to stop the upstream of an answer that ended early); the planned
+ * metrics line and stream timeline will subscribe here rather than to the port.
  */
 import type { SnapshotMessage, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
 import type { ChatDelta } from '../../providers/index.ts';
