@@ -88,7 +88,7 @@ describe('API keys', () => {
     const { saveApiKey } = await start();
     await fakeBrowser.storage.local.set({ apiKeys: { openai: 'sk-openai', anthropic: 'sk-ant' } });
     const get = fakeBrowser.storage.local.get;
-    fakeBrowser.storage.local.get = (() => Promise.reject(new Error('storage is broken')));
+    fakeBrowser.storage.local.get = () => Promise.reject(new Error('storage is broken'));
     try {
       await expect(saveApiKey('sk-new', 'groq')).rejects.toThrow('storage is broken');
     } finally {
