@@ -9,7 +9,7 @@ import { userError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadApiKey, saveApiKey } from '../storage/keys.ts';
-import { loadSettings, saveSettings, type StoredSettings } from '../storage/settings.ts';
+import { loadSettings, loadSettingsToUpdate, modelOptionsOf, saveSettings, type StoredSettings } from '../storage/settings.ts';
 import { internalError } from './answers/errors.ts';
 import { runAnswer } from './answers/run-answer.ts';
 import { holdKeepalive } from './keepalive.ts';
@@ -86,7 +86,13 @@ async function settingsFromInput(input: SettingsMessageInput, options: { modelOp
   if (!KEY_CHARACTERS.test(apiKey)) return { ok: false as const, error: userError('key-characters', { fix: 'settings' }) };
   const check = checkSettings({ ...input, sendsKey: apiKey !== '', modelOptional: options.modelOptional });
   if (!check.ok) return check;
-  const settings: StoredSettings = { provider: check.provider, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
+  const settings: StoredSettings = {
+    provider: check.provider,
+    model: check.model,
+    baseUrl: check.baseUrl,
+    custom: check.custom,
+    modelOptions: { [check.provider]: check.options },
+  };
   if (input.apiKey === null && apiKey !== '' && options.purpose !== 'save') {
     const saved = await loadSettings();
     const target = targetOrigin(settings);
@@ -126,7 +132,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
         postToPanel(panel, { type: 'notice', error: checked.error });
         return;
       }
-      await saveSettings(checked.settings);
+      // One provider's options change; the others' stay as they were.
+      const current = await loadSettingsToUpdate();
+      await saveSettings({ ...checked.settings, modelOptions: { ...current.modelOptions, ...checked.settings.modelOptions } });
       if (message.settings.apiKey !== null) await saveApiKey(checked.apiKey, checked.settings.provider);
       postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
       return;
@@ -154,7 +162,8 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       try {
         const settings = await loadSettings();
         const apiKey = await loadApiKey(settings.provider);
-        await runAnswer({ turns: message.turns, settings, apiKey }, sink, signal, { canReach });
+        const options = modelOptionsOf(settings.modelOptions, settings.provider);
+        await runAnswer({ turns: message.turns, settings, apiKey, options }, sink, signal, { canReach });
       } catch (cause) {
         // Settings that cannot be read, or a bug: still the answer's own failure.
         sink.fail(internalError(cause));

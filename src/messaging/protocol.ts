@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
 import { UserErrorSchema } from '../shared/errors.ts';
 import { ProviderIdSchema, QUICK_ACTIONS } from '../shared/ids.ts';
+import { ModelOptionsByProviderSchema, ModelOptionsSchema } from '../shared/model-options.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import {
   MAX_KEY_CHARS,
@@ -24,6 +25,7 @@ import {
 
 export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
 export type { QuickAction } from '../shared/ids.ts';
+export type { ModelOptions, ModelOptionsByProvider, ReasoningEffort } from '../shared/model-options.ts';
 export type { PageSelection, ToolCall, Usage } from '../shared/schemas.ts';
 export { PageSelectionSchema, UsageSchema } from '../shared/schemas.ts';
 
@@ -54,6 +56,11 @@ const SettingsInputSchema = v.object({
   model: field(MAX_MODEL_CHARS),
   baseUrl: field(MAX_URL_CHARS),
   custom: v.optional(v.nullable(CustomEndpointSchema), null),
+  /**
+   * The chosen provider's model options, within the loosest bounds any provider allows
+   * (checkSettings applies the provider's own); absent: the defaults.
+   */
+  options: v.optional(ModelOptionsSchema),
 });
 export type SettingsInput = v.InferInput<typeof SettingsInputSchema>;
 
@@ -66,6 +73,8 @@ const PublicSettingsSchema = v.object({
   model: v.string(),
   baseUrl: v.string(),
   custom: v.nullable(CustomEndpointSchema),
+  /** Each provider's model options (absent, or a provider missing: the defaults). */
+  modelOptions: v.optional(ModelOptionsByProviderSchema),
 });
 export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
 

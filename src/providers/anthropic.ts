@@ -20,6 +20,11 @@ export interface AnthropicRequest {
   messages: ChatMessage[];
   maxTokens: number;
   stream: boolean;
+  temperature?: number;
+  /** Extended thinking: `thinking: {type: 'enabled', budget_tokens}` (the effort is the OpenAI family's). */
+  reasoning?: { budgetTokens: number };
+  /** Merged into the body last, so they override what is above. */
+  extraFields?: Record<string, unknown>;
 }
 
 export function buildAnthropicRequest(request: AnthropicRequest): HttpRequest {
@@ -29,6 +34,8 @@ export function buildAnthropicRequest(request: AnthropicRequest): HttpRequest {
     messages: request.messages,
   };
   if (request.system) body.system = request.system;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.reasoning) body.thinking = { type: 'enabled', budget_tokens: request.reasoning.budgetTokens };
   if (request.stream) body.stream = true;
   return {
     url: `${request.baseUrl.replace(/\/+$/, '')}/v1/messages`,
@@ -42,7 +49,8 @@ export function buildAnthropicRequest(request: AnthropicRequest): HttpRequest {
       // without this opt-in; the key never leaves the background.
       'anthropic-dangerous-direct-browser-access': 'true',
     },
-    body: JSON.stringify(body),
+    // Spread, not assignment: an extra `__proto__` field is a field like any other.
+    body: JSON.stringify(request.extraFields ? { ...body, ...request.extraFields } : body),
   };
 }
 

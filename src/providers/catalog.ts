@@ -9,7 +9,17 @@
 import type { CustomEndpoint } from '../shared/custom-endpoint.ts';
 import { userError, type UserError } from '../shared/errors.ts';
 import { DEFAULT_MODEL, type Dialect, type ProviderId } from '../shared/ids.ts';
-import { MAX_URL_CHARS } from '../shared/limits.ts';
+import {
+  DEFAULT_THINKING_BUDGET,
+  MAX_EXTRA_FIELDS_CHARS,
+  MAX_OUTPUT_TOKENS,
+  MAX_SYSTEM_PROMPT_CHARS,
+  MAX_TEMPERATURE_ANTHROPIC,
+  MAX_TEMPERATURE_OPENAI,
+  MAX_URL_CHARS,
+  MIN_THINKING_BUDGET,
+} from '../shared/limits.ts';
+import { DEFAULT_MODEL_OPTIONS, REASONING_EFFORTS, type ModelOptions } from '../shared/model-options.ts';
 import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 
 export { parseHeaderLines } from './custom-template.ts';
@@ -70,13 +80,16 @@ export const BUILT_IN_ORIGINS = ['https://api.anthropic.com'];
 // ---------------------------------------------------------------------------------------
 
 export type SettingsCheck =
-  { ok: true; provider: ProviderId; model: string; baseUrl: string; custom: CustomEndpoint | null } | { ok: false; error: UserError };
+  | { ok: true; provider: ProviderId; model: string; baseUrl: string; custom: CustomEndpoint | null; options: ModelOptions }
+  | { ok: false; error: UserError };
 
 export interface SettingsToCheck {
   provider?: ProviderId;
   model: string;
   baseUrl: string;
   custom?: CustomEndpoint | null;
+  /** The provider's model options as typed (numbers may be NaN when what was typed is not one); default: the defaults. */
+  options?: ModelOptions;
   /** Whether an API key will be sent (decides whether plain http is acceptable). */
   sendsKey?: boolean;
   /** Listing models needs no model yet. */
@@ -169,17 +182,119 @@ function checkSettingsFields(input: SettingsToCheck): SettingsCheck {
   if (preset.dialect === 'custom') {
     const custom = checkCustom(input.custom, sendsKey);
     if (!custom.ok) return custom;
-    return { ok: true, provider, model, baseUrl: '', custom: custom.value };
+    // The body template decides what a custom endpoint is sent: no model options apply.
+    return { ok: true, provider, model, baseUrl: '', custom: custom.value, options: { ...DEFAULT_MODEL_OPTIONS } };
   }
   if (model === '' && !input.modelOptional) return fail('model-missing');
+  const options = checkModelOptions(provider, input.options ?? DEFAULT_MODEL_OPTIONS);
+  if (!options.ok) return options;
   const raw = input.baseUrl.trim();
   if (raw === '') {
     if (preset.baseUrl === '') return fail('base-url-missing');
-    return { ok: true, provider, model, baseUrl: '', custom: null };
+    return { ok: true, provider, model, baseUrl: '', custom: null, options: options.value };
   }
   const base = checkBaseUrl(raw, sendsKey);
   if (!base.ok) return base;
-  return { ok: true, provider, model, baseUrl: base.value, custom: null };
+  return { ok: true, provider, model, baseUrl: base.value, custom: null, options: options.value };
+}
+
+// ---------------------------------------------------------------------------------------
+// Model options: which apply to a provider, and whether they are usable.
+// ---------------------------------------------------------------------------------------
+
+export interface ModelOptionsSupport {
+  /** False for custom SSE endpoints: their body template decides what is sent. */
+  applies: boolean;
+  /** The highest temperature the provider documents (Anthropic 1, the OpenAI family 2). */
+  maxTemperature: number;
+  /**
+   * How extended thinking is asked for: Anthropic's `thinking` with a token budget, or the
+   * OpenAI family's `reasoning_effort` (Gemini, OpenRouter, Groq, DeepSeek, ... accept it or
+   * ignore it); null where there is no way.
+   */
+  thinking: 'budget' | 'effort' | null;
+}
+
+export function modelOptionsSupport(provider: ProviderId): ModelOptionsSupport {
+  switch (presetFor(provider).dialect) {
+    case 'anthropic':
+      return { applies: true, maxTemperature: MAX_TEMPERATURE_ANTHROPIC, thinking: 'budget' };
+    case 'openai':
+      return { applies: true, maxTemperature: MAX_TEMPERATURE_OPENAI, thinking: 'effort' };
+    case 'custom':
+      return { applies: false, maxTemperature: 0, thinking: null };
+  }
+}
+
+/**
+ * Top-level request fields extra fields may not set, because Aside sets them: the model
+ * (chosen in its own field), the conversation, streaming (answers are read as a stream),
+ * and the system prompt (Aside's rule that page text is untrusted comes first and cannot be
+ * replaced; the user's own goes after it, in the System prompt field).
+ */
+export const RESERVED_EXTRA_FIELDS = ['model', 'messages', 'stream', 'system'] as const;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Extra request fields as typed: null for none, else the object to merge into the body. */
+export function parseExtraFields(text: string): Checked<Record<string, unknown> | null> {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: true, value: null };
+  if (trimmed.length > MAX_EXTRA_FIELDS_CHARS) return fail('extra-fields-too-long', { params: { max: MAX_EXTRA_FIELDS_CHARS } });
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    return fail('extra-fields-json', { detail: error instanceof Error ? error.message : String(error) });
+  }
+  if (!isPlainObject(value)) return fail('extra-fields-object');
+  const reserved = RESERVED_EXTRA_FIELDS.find((field) => Object.hasOwn(value, field));
+  if (reserved) return fail('extra-fields-reserved', { params: { field: reserved } });
+  return { ok: true, value };
+}
+
+const isTokenCount = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
+
+/**
+ * A provider's model options, checked against what that provider accepts; the value
+ * returned is what is stored (text trimmed, values of hidden controls kept only if valid).
+ */
+export function checkModelOptions(provider: ProviderId, options: ModelOptions): Checked<ModelOptions> {
+  const support = modelOptionsSupport(provider);
+  if (!support.applies) return { ok: true, value: { ...DEFAULT_MODEL_OPTIONS } };
+  const { temperature, maxTokens } = options;
+  if (temperature !== null && !(Number.isFinite(temperature) && temperature >= 0 && temperature <= support.maxTemperature)) {
+    return fail('temperature-range', { params: { max: support.maxTemperature } });
+  }
+  if (!isTokenCount(maxTokens, 1, MAX_OUTPUT_TOKENS)) return fail('max-tokens-range', { params: { max: MAX_OUTPUT_TOKENS } });
+  const systemPrompt = options.systemPrompt.trim();
+  if (systemPrompt.length > MAX_SYSTEM_PROMPT_CHARS) return fail('system-prompt-too-long', { params: { max: MAX_SYSTEM_PROMPT_CHARS } });
+  const thinking = options.thinking && support.thinking !== null;
+  const budgetThinking = thinking && support.thinking === 'budget';
+  let thinkingBudget = options.thinkingBudget;
+  if (budgetThinking) {
+    // Anthropic: at least 1,024, and below max_tokens (thinking counts towards it).
+    if (!isTokenCount(thinkingBudget, MIN_THINKING_BUDGET, maxTokens - 1)) {
+      return fail('thinking-budget-range', { params: { min: MIN_THINKING_BUDGET, maxTokens } });
+    }
+  } else if (!isTokenCount(thinkingBudget, MIN_THINKING_BUDGET, MAX_OUTPUT_TOKENS - 1)) {
+    thinkingBudget = DEFAULT_THINKING_BUDGET; // not in use, and not shown: nothing to correct
+  }
+  const reasoningEffort = REASONING_EFFORTS.includes(options.reasoningEffort) ? options.reasoningEffort : DEFAULT_MODEL_OPTIONS.reasoningEffort;
+  const extra = parseExtraFields(options.extraFields);
+  if (!extra.ok) return extra;
+  if (budgetThinking) {
+    // Anthropic refuses extended thinking with a temperature other than 1, whichever field sets it.
+    const extraTemperature = extra.value && Object.hasOwn(extra.value, 'temperature') ? extra.value.temperature : undefined;
+    if ((temperature !== null && temperature !== 1) || (extraTemperature !== undefined && extraTemperature !== 1)) {
+      return fail('thinking-temperature');
+    }
+  }
+  return {
+    ok: true,
+    value: { temperature, maxTokens, systemPrompt, thinking, thinkingBudget, reasoningEffort, extraFields: options.extraFields.trim() },
+  };
 }
 
 /** The URL requests go to: the custom one, or the provider's own. */

@@ -16,6 +16,7 @@ import { streamHttp } from './http.ts';
 import { fetchModelList, modelsRequest } from './models.ts';
 import type { EventMapper, HttpRequest, Provider } from './provider.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
+import type { ReasoningEffort } from '../shared/model-options.ts';
 
 export interface OpenAIRequest {
   /** Includes the API version segment, e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1`. */
@@ -27,6 +28,11 @@ export interface OpenAIRequest {
   messages: ChatMessage[];
   maxTokens: number;
   stream: boolean;
+  temperature?: number;
+  /** Sent as `reasoning_effort` (the budget is Anthropic's). */
+  reasoning?: { effort: ReasoningEffort };
+  /** Merged into the body last, so they override what is above. */
+  extraFields?: Record<string, unknown>;
   /**
    * Ask for the final usage chunk (`stream_options.include_usage`) when streaming.
    * Default true; a server that rejects unknown fields can be given false.
@@ -55,6 +61,8 @@ export function buildOpenAIRequest(request: OpenAIRequest): HttpRequest {
   for (const m of request.messages) messages.push({ role: m.role, content: m.content });
   const body: Record<string, unknown> = { model: request.model, messages };
   body[usesMaxCompletionTokens(request.baseUrl) ? 'max_completion_tokens' : 'max_tokens'] = request.maxTokens;
+  if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.reasoning) body.reasoning_effort = request.reasoning.effort;
   if (request.stream) {
     body.stream = true;
     if (request.includeUsage !== false) body.stream_options = { include_usage: true };
@@ -68,7 +76,8 @@ export function buildOpenAIRequest(request: OpenAIRequest): HttpRequest {
     url: `${request.baseUrl.replace(/\/+$/, '')}/chat/completions`,
     method: 'POST',
     headers,
-    body: JSON.stringify(body),
+    // Spread, not assignment: an extra `__proto__` field is a field like any other.
+    body: JSON.stringify(request.extraFields ? { ...body, ...request.extraFields } : body),
   };
 }
 

@@ -20,6 +20,7 @@
 import type { CustomEndpoint } from '../shared/custom-endpoint.ts';
 import type { ErrorCode, ErrorParam } from '../shared/errors.ts';
 import type { Dialect, ProviderId } from '../shared/ids.ts';
+import type { ReasoningEffort } from '../shared/model-options.ts';
 import type { SseEvent } from '../sse/index.ts';
 import type { ChatDelta, ChatMessage, StreamFormat } from './types.ts';
 
@@ -37,6 +38,19 @@ export interface ChatRequest {
   messages: ChatMessage[];
   maxTokens: number;
   stream: boolean;
+  /** Sampling temperature; absent: the provider's default (nothing is sent). */
+  temperature?: number;
+  /**
+   * Extended thinking, absent when off: Anthropic sends `thinking` with `budgetTokens`, the
+   * OpenAI family `reasoning_effort` with `effort`; each dialect reads the one it speaks.
+   */
+  reasoning?: { budgetTokens: number; effort: ReasoningEffort };
+  /**
+   * Top-level body fields merged in last, so they override what the dialect set
+   * (checkSettings keeps `model`, `messages`, `stream` and `system` out of them). Custom
+   * endpoints ignore them, as they ignore the rest of these options: their template decides.
+   */
+  extraFields?: Record<string, unknown>;
 }
 
 /** An HTTP request without transport options: http.ts adds those where it calls fetch. */

@@ -88,6 +88,25 @@ export const ERROR_CODES = [
   'key-characters',
   /** A saved key is sent only to the address it was saved for. */
   'key-retype',
+  // Model options (src/shared/model-options.ts)
+  /** Not a number in the provider's range. params: max */
+  'temperature-range',
+  /** Not a whole number from 1 to max. params: max */
+  'max-tokens-range',
+  /** params: max */
+  'system-prompt-too-long',
+  /** Anthropic: under min, or not below max_tokens. params: min, maxTokens */
+  'thinking-budget-range',
+  /** Anthropic's extended thinking needs the default temperature (unset, or 1). */
+  'thinking-temperature',
+  /** Extra request fields that do not parse. detail: the JSON parser's message */
+  'extra-fields-json',
+  /** Extra request fields that parse to something other than an object. */
+  'extra-fields-object',
+  /** Extra request fields that set what Aside sets itself. params: field */
+  'extra-fields-reserved',
+  /** params: max */
+  'extra-fields-too-long',
 
   // Pages and selections
   'restricted-page',

@@ -47,8 +47,23 @@ export const MAX_CUSTOM_BODY_CHARS = 20_000;
 export const MAX_CUSTOM_PATH_CHARS = 200;
 
 // --- Provider calls -----------------------------------------------------------------------
-/** Output tokens asked for per answer. */
+/** Output tokens asked for per answer unless the user chose another maximum in settings. */
 export const MAX_ANSWER_TOKENS = 4_096;
+
+// --- Model options (settings, per provider) -----------------------------------------------
+/** The highest maximum output tokens a user may set (no model today writes more in one answer). */
+export const MAX_OUTPUT_TOKENS = 200_000;
+/** Anthropic's smallest extended-thinking budget; the budget must also stay below max_tokens. */
+export const MIN_THINKING_BUDGET = 1_024;
+/** The thinking budget a new user starts with (below the default MAX_ANSWER_TOKENS). */
+export const DEFAULT_THINKING_BUDGET = 2_048;
+/** Temperature ranges as the providers document them. */
+export const MAX_TEMPERATURE_ANTHROPIC = 1;
+export const MAX_TEMPERATURE_OPENAI = 2;
+/** The user's own system prompt, added after Aside's. */
+export const MAX_SYSTEM_PROMPT_CHARS = 20_000;
+/** Extra request fields, as JSON text. */
+export const MAX_EXTRA_FIELDS_CHARS = 20_000;
 /** With no bytes at all (not even a ping) for this long, a stream is given up. */
 export const IDLE_TIMEOUT_MS = 60_000;
 /** Error bodies, model lists and test bodies are read up to this many bytes. */

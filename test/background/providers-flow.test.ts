@@ -16,7 +16,7 @@ import { startTestBackground, type BackgroundHarness } from '../helpers/backgrou
 let bg: BackgroundHarness;
 let fetchMock: ReturnType<typeof vi.fn>;
 
-const ollama: StoredSettings = { provider: 'ollama', model: 'llama3.2', baseUrl: '', custom: null };
+const ollama: StoredSettings = { provider: 'ollama', model: 'llama3.2', baseUrl: '', custom: null, modelOptions: {} };
 
 function openaiChunks(parts: string[]): string {
   const chunk = (delta: object, finish: string | null = null) =>
@@ -113,7 +113,7 @@ describe('a local OpenAI-compatible server (Ollama)', () => {
 
 describe('reasoning text', () => {
   it('streams DeepSeek reasoning_content as thinking, before and apart from the answer', async () => {
-    await saveSettings({ provider: 'deepseek', model: 'deepseek-reasoner', baseUrl: '', custom: null });
+    await saveSettings({ provider: 'deepseek', model: 'deepseek-reasoner', baseUrl: '', custom: null, modelOptions: {} });
     await saveApiKey('sk-ds', 'deepseek');
     const chunk = (delta: object, finish: string | null = null) =>
       `data: ${JSON.stringify({ id: 'd', object: 'chat.completion.chunk', created: 1, model: 'deepseek-reasoner', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -144,7 +144,7 @@ describe('reasoning text', () => {
 
 describe('OpenAI itself', () => {
   it('requires a key and sends it as a bearer token', async () => {
-    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null });
+    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null, modelOptions: {} });
     const noKey = await askAndWait(connect(), 'k1');
     expect(noKey.last).toMatchObject({ type: 'failed', error: { code: 'no-key' } });
     expect(fetchMock).not.toHaveBeenCalled();
@@ -160,7 +160,7 @@ describe('OpenAI itself', () => {
 
   it('keeps each provider’s key apart', async () => {
     await saveApiKey('sk-ant', 'anthropic');
-    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null });
+    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null, modelOptions: {} });
     const { last } = await askAndWait(connect(), 'k3');
     expect(last).toMatchObject({ type: 'failed', error: { code: 'no-key' } });
   });
@@ -180,7 +180,7 @@ describe('a custom SSE endpoint', () => {
   };
 
   it('fills the body template, substitutes the key in headers, and turns cumulative text into deltas', async () => {
-    await saveSettings({ provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint });
+    await saveSettings({ provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint, modelOptions: {} });
     await saveApiKey('sk-custom', 'custom-sse');
     const event = (n: number, text: string, finish = 'null') =>
       `id:${n}\nevent:result\n:HTTP_STATUS/200\ndata:{"output":{"text":"${text}","finish_reason":"${finish}"}}\n\n`;

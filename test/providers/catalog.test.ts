@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSettings, originPattern, PRESETS } from '../../src/providers/catalog.ts';
 import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
 import { DEFAULT_MODEL } from '../../src/shared/ids.ts';
+import { DEFAULT_MODEL_OPTIONS } from '../../src/shared/model-options.ts';
 import { MAX_URL_CHARS } from '../../src/shared/limits.ts';
 
 const MODEL = 'claude-sonnet-5-5';
@@ -27,7 +28,7 @@ describe('checkSettings: base URL', () => {
     ['http://[::1]:8787', 'http://[::1]:8787'],
     ['http://[0:0:0:0:0:0:0:1]:8787', 'http://[::1]:8787'],
   ])('accepts %j as %j', (input, expected) => {
-    expect(base(input)).toEqual({ ok: true, provider: 'anthropic', model: MODEL, baseUrl: expected, custom: null });
+    expect(base(input)).toEqual({ ok: true, provider: 'anthropic', model: MODEL, baseUrl: expected, custom: null, options: DEFAULT_MODEL_OPTIONS });
   });
 
   it.each([
@@ -68,6 +69,7 @@ describe('checkSettings: base URL', () => {
   it('accepts plain http to a LAN server that gets no key (a local Ollama elsewhere on the network)', () => {
     expect(checkSettings({ provider: 'ollama', model: 'llama3.2', baseUrl: 'http://192.168.1.10:11434/v1/' })).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'ollama',
       model: 'llama3.2',
       baseUrl: 'http://192.168.1.10:11434/v1',
@@ -106,6 +108,7 @@ describe('checkSettings: model', () => {
   it('uses the default model when the model is empty or blank', () => {
     expect(checkSettings({ model: '', baseUrl: '' })).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'anthropic',
       model: DEFAULT_MODEL,
       baseUrl: '',
@@ -113,6 +116,7 @@ describe('checkSettings: model', () => {
     });
     expect(checkSettings({ model: '  \t', baseUrl: '' })).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'anthropic',
       model: DEFAULT_MODEL,
       baseUrl: '',
@@ -124,6 +128,7 @@ describe('checkSettings: model', () => {
   it('trims spaces around the model name', () => {
     expect(checkSettings({ model: '  claude-opus-4-1 ', baseUrl: '' })).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'anthropic',
       model: 'claude-opus-4-1',
       baseUrl: '',
@@ -152,6 +157,7 @@ describe('checkSettings: model', () => {
       checkSettings({ provider: 'openai-compatible', model: '', baseUrl: 'https://llm.example.com/v1', modelOptional: true }),
     ).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'openai-compatible',
       model: '',
       baseUrl: 'https://llm.example.com/v1',
@@ -166,6 +172,7 @@ describe('checkSettings: model', () => {
     });
     expect(checkSettings({ provider: 'openai', model: 'm', baseUrl: '' })).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'openai',
       model: 'm',
       baseUrl: '',
@@ -198,6 +205,7 @@ describe('checkSettings: custom endpoint', () => {
   it('accepts a complete endpoint, trimmed, with no model and no base URL', () => {
     expect(custom({})).toEqual({
       ok: true,
+      options: DEFAULT_MODEL_OPTIONS,
       provider: 'custom-sse',
       model: '',
       baseUrl: '',

@@ -33,18 +33,18 @@ describe('settings', () => {
   it('defaults to the shared default provider and model', async () => {
     const { loadSettings, DEFAULT_SETTINGS, DEFAULT_MODEL, takeStorageProblems } = await start();
     expect(DEFAULT_MODEL).toBe('claude-sonnet-5-5');
-    expect(DEFAULT_SETTINGS).toEqual({ provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null });
+    expect(DEFAULT_SETTINGS).toEqual({ provider: 'anthropic', model: DEFAULT_MODEL, baseUrl: '', custom: null, modelOptions: {} });
     expect(await loadSettings()).toEqual(DEFAULT_SETTINGS);
     expect(takeStorageProblems()).toEqual([]);
     expect(await stored()).toEqual({});
   });
 
-  it('round-trips, stamped version 2', async () => {
+  it('round-trips, stamped version 3', async () => {
     const { loadSettings, saveSettings } = await start();
-    const settings: StoredSettings = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint };
+    const settings: StoredSettings = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint, modelOptions: {} };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);
-    expect(await stored()).toEqual({ settings, settings$: { v: 2 } });
+    expect(await stored()).toEqual({ settings, settings$: { v: 3 } });
     const again = await start();
     expect(await again.loadSettings()).toEqual(settings);
   });
@@ -61,17 +61,50 @@ describe('settings', () => {
     // The first settings object Aside stored: no provider, no custom endpoint, no version.
     await fakeBrowser.storage.local.set({ settings: { model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787' } });
     const { loadSettings, takeStorageProblems } = await start();
-    const expected = { provider: 'anthropic', model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787', custom: null };
+    const expected = { provider: 'anthropic', model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787', custom: null, modelOptions: {} };
     expect(await loadSettings()).toEqual(expected);
-    expect(await stored()).toEqual({ settings: expected, settings$: { v: 2 } });
+    expect(await stored()).toEqual({ settings: expected, settings$: { v: 3 } });
     expect(takeStorageProblems()).toEqual([]);
   });
 
-  it('migrates a complete version 1 object unchanged', async () => {
-    const v1: StoredSettings = { provider: 'openai', model: 'gpt-5.4-mini', baseUrl: 'https://proxy.example.com/v1', custom: null };
+  it('migrates a complete version 1 object unchanged, with no model options', async () => {
+    const v1 = { provider: 'openai', model: 'gpt-5.4-mini', baseUrl: 'https://proxy.example.com/v1', custom: null };
     await fakeBrowser.storage.local.set({ settings: v1 });
     const { loadSettings } = await start();
-    expect(await loadSettings()).toEqual(v1);
+    expect(await loadSettings()).toEqual({ ...v1, modelOptions: {} });
+  });
+
+  it('migrates version 2 settings to version 3: every provider gets the default model options', async () => {
+    const v2 = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint };
+    await fakeBrowser.storage.local.set({ settings: v2, settings$: { v: 2 } });
+    const { loadSettings, modelOptionsOf, DEFAULT_MODEL_OPTIONS, takeStorageProblems } = await start();
+    const settings = await loadSettings();
+    expect(settings).toEqual({ ...v2, modelOptions: {} });
+    expect(await stored()).toEqual({ settings: { ...v2, modelOptions: {} }, settings$: { v: 3 } });
+    expect(modelOptionsOf(settings.modelOptions, 'anthropic')).toEqual(DEFAULT_MODEL_OPTIONS);
+    expect(DEFAULT_MODEL_OPTIONS).toEqual({
+      temperature: null,
+      maxTokens: 4096,
+      systemPrompt: '',
+      thinking: false,
+      thinkingBudget: 2048,
+      reasoningEffort: 'medium',
+      extraFields: '',
+    });
+    expect(takeStorageProblems()).toEqual([]);
+  });
+
+  it('keeps each provider’s model options, and a provider without any reads the defaults', async () => {
+    const { loadSettings, saveSettings, modelOptionsOf, DEFAULT_MODEL_OPTIONS } = await start();
+    const anthropic = { ...DEFAULT_MODEL_OPTIONS, temperature: 0.3, maxTokens: 1000, systemPrompt: 'Be brief.', extraFields: '{"top_k": 5}' };
+    const openai = { ...DEFAULT_MODEL_OPTIONS, thinking: true, reasoningEffort: 'high' as const };
+    await saveSettings({ provider: 'anthropic', model: 'm', baseUrl: '', custom: null, modelOptions: { anthropic, openai } });
+    const again = await start();
+    const settings = await again.loadSettings();
+    expect(modelOptionsOf(settings.modelOptions, 'anthropic')).toEqual(anthropic);
+    expect(modelOptionsOf(settings.modelOptions, 'openai')).toEqual(openai);
+    expect(modelOptionsOf(settings.modelOptions, 'gemini')).toEqual(DEFAULT_MODEL_OPTIONS);
+    expect(await loadSettings()).toEqual(settings);
   });
 
   it.each([
@@ -91,12 +124,33 @@ describe('settings', () => {
     expect(takeStorageProblems()).toEqual([{ code: 'storage-reset', params: { item: 'settings' } }]);
   });
 
+  const options = { temperature: null, maxTokens: 4096, systemPrompt: '', thinking: false, thinkingBudget: 2048, reasoningEffort: 'medium', extraFields: '' };
+  it.each([
+    ['model options of a provider Aside does not know', { skynet: options }],
+    ['a temperature over 2', { openai: { ...options, temperature: 2.5 } }],
+    ['a maximum output tokens of 0', { openai: { ...options, maxTokens: 0 } }],
+    ['a maximum output tokens over 200,000', { openai: { ...options, maxTokens: 200_001 } }],
+    ['a fractional maximum output tokens', { openai: { ...options, maxTokens: 10.5 } }],
+    ['a thinking budget of 0', { anthropic: { ...options, thinkingBudget: 0 } }],
+    ['a reasoning effort Aside does not know', { openai: { ...options, reasoningEffort: 'extreme' } }],
+    ['model options with a field missing', { openai: { temperature: 0.5 } }],
+  ])('resets version 3 settings with %s, with one storage-reset problem', async (_, modelOptions) => {
+    await fakeBrowser.storage.local.set({
+      settings: { provider: 'openai', model: 'm', baseUrl: '', custom: null, modelOptions },
+      settings$: { v: 3 },
+    });
+    const { loadSettings, DEFAULT_SETTINGS, takeStorageProblems } = await start();
+    expect(await loadSettings()).toEqual(DEFAULT_SETTINGS);
+    expect(await loadSettings()).toEqual(DEFAULT_SETTINGS);
+    expect(takeStorageProblems()).toEqual([{ code: 'storage-reset', params: { item: 'settings' } }]);
+  });
+
   it('refuses to save settings that do not match the schema', async () => {
     const { saveSettings } = await start();
     await expect(saveSettings({ provider: 'nope', model: '', baseUrl: '', custom: null } as unknown as StoredSettings)).rejects.toThrow(
       /local:settings/,
     );
-    await expect(saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null })).rejects.toThrow(
+    await expect(saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null, modelOptions: {} })).rejects.toThrow(
       /local:settings/,
     );
     expect(await stored()).toEqual({});
@@ -105,7 +159,7 @@ describe('settings', () => {
   it('never touches the keys', async () => {
     await fakeBrowser.storage.local.set({ apiKeys: { anthropic: 'sk-ant-SECRET' } });
     const { saveSettings, loadSettings } = await start();
-    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null });
+    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: '', custom: null, modelOptions: {} });
     expect(JSON.stringify(await loadSettings())).not.toContain('SECRET');
     expect((await stored()).apiKeys).toEqual({ anthropic: 'sk-ant-SECRET' });
   });

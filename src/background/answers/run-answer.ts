@@ -5,10 +5,12 @@
  */
 import type { ConversationTurn } from '../../messaging/protocol.ts';
 import { presetFor } from '../../providers/catalog.ts';
+import { chatRequestOptions } from '../../providers/model-options.ts';
 import { ProviderSetupError, type ProviderCall, type ProviderSettings } from '../../providers/provider.ts';
 import { providerForSettings } from '../../providers/registry.ts';
 import { userError } from '../../shared/errors.ts';
-import { IDLE_TIMEOUT_MS, MAX_ANSWER_TOKENS } from '../../shared/limits.ts';
+import { IDLE_TIMEOUT_MS } from '../../shared/limits.ts';
+import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../../shared/model-options.ts';
 import { buildMessages, SYSTEM_PROMPT } from '../prompt.ts';
 import { systemClock, type Clock } from './delta-batcher.ts';
 import { noPermissionError } from './errors.ts';
@@ -20,6 +22,8 @@ export interface AnswerJob {
   turns: readonly ConversationTurn[];
   settings: ProviderSettings;
   apiKey: string;
+  /** The provider's model options (checked when saved); default: the defaults. */
+  options?: ModelOptions;
 }
 
 export interface AnswerDeps {
@@ -28,6 +32,16 @@ export interface AnswerDeps {
   idleTimeoutMs?: number;
   /** Whether the browser lets us reach this URL (a host permission can be revoked at any time). */
   canReach?: (url: string) => Promise<boolean>;
+}
+
+/**
+ * The system prompt of an answer: Aside's own first, always (its rule that page text is
+ * untrusted data must not be replaceable), then the user's, as added instructions.
+ */
+export function answerSystemPrompt(userPrompt: string): string {
+  const own = userPrompt.trim();
+  if (own === '') return SYSTEM_PROMPT;
+  return `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about <selected_text> above still holds):\n${own}`;
 }
 
 /** A key is needed and missing. */
@@ -54,10 +68,11 @@ export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortS
   const provider = providerForSettings(job.settings);
   let call: ProviderCall;
   try {
+    const options = job.options ?? DEFAULT_MODEL_OPTIONS;
     call = provider.buildCall(job.settings, job.apiKey, {
-      system: SYSTEM_PROMPT,
+      system: answerSystemPrompt(options.systemPrompt),
       messages,
-      maxTokens: MAX_ANSWER_TOKENS,
+      ...chatRequestOptions(job.settings.provider, options),
       stream: true,
     });
   } catch (cause) {
