@@ -4,6 +4,7 @@ import {
   BUILT_IN_ORIGINS,
   checkSettings,
   effectiveBaseUrl,
+  modelOptionsSupport,
   OLLAMA_ORIGINS_SETTING,
   originPattern,
   PROVIDER_IDS,
@@ -13,6 +14,15 @@ import {
 import { DEFAULT_CUSTOM_BODY_TEMPLATE, type CustomEndpoint } from '../../shared/custom-endpoint.ts';
 import { userError } from '../../shared/errors.ts';
 import { UI_LANGUAGES, type UiLanguage } from '../../shared/ids.ts';
+import { MAX_OUTPUT_TOKENS, MIN_THINKING_BUDGET } from '../../shared/limits.ts';
+import {
+  DEFAULT_MODEL_OPTIONS,
+  modelOptionsOf,
+  REASONING_EFFORTS,
+  type ModelOptions,
+  type ModelOptionsByProvider,
+  type ReasoningEffort,
+} from '../../shared/model-options.ts';
 import { connectionTestText, providerKeyHint, providerName, t, tParts } from '../i18n/index.ts';
 import type { PanelState } from '../state.ts';
 import { ErrorDetails } from './NoticeBanner.tsx';
@@ -24,6 +34,54 @@ const DEFAULT_DONE_DATA = '[DONE]';
 const METHODS = ['POST', 'GET'] as const;
 const KEY_TOKEN = '{{key}}';
 const BODY_TOKENS = '{{messages}}, {{prompt}}, {{system}}';
+
+const EXAMPLE_EXTRA_FIELDS = '{"top_k": 5}';
+/** `.settings label` is a grid (label above control); a checkbox sits beside its words. */
+const CHECKBOX_ROW = { display: 'flex', gap: '6px', alignItems: 'baseline' } as const;
+
+const EFFORT_LABELS = {
+  low: () => t('reasoning_effort_low'),
+  medium: () => t('reasoning_effort_medium'),
+  high: () => t('reasoning_effort_high'),
+} satisfies Record<ReasoningEffort, () => string>;
+
+/** Model options as the form holds them: numbers as typed. */
+interface OptionsDraft {
+  temperature: string;
+  maxTokens: string;
+  systemPrompt: string;
+  thinking: boolean;
+  thinkingBudget: string;
+  reasoningEffort: ReasoningEffort;
+  extraFields: string;
+}
+
+function draftOf(byProvider: ModelOptionsByProvider | undefined, provider: ProviderId): OptionsDraft {
+  const options = modelOptionsOf(byProvider, provider);
+  return {
+    ...options,
+    temperature: options.temperature === null ? '' : String(options.temperature),
+    maxTokens: String(options.maxTokens),
+    thinkingBudget: String(options.thinkingBudget),
+  };
+}
+
+/** What was typed as a number: NaN when it is not one (checkSettings then says so), the fallback when empty. */
+function numberOf(text: string, fallback: number): number;
+function numberOf(text: string, fallback: null): number | null;
+function numberOf(text: string, fallback: number | null): number | null {
+  const trimmed = text.trim();
+  return trimmed === '' ? fallback : Number(trimmed);
+}
+
+function optionsOf(draft: OptionsDraft): ModelOptions {
+  return {
+    ...draft,
+    temperature: numberOf(draft.temperature, null),
+    maxTokens: numberOf(draft.maxTokens, DEFAULT_MODEL_OPTIONS.maxTokens),
+    thinkingBudget: numberOf(draft.thinkingBudget, DEFAULT_MODEL_OPTIONS.thinkingBudget),
+  };
+}
 
 const LANGUAGE_LABELS = {
   auto: () => t('language_auto'),
@@ -86,9 +144,11 @@ export function SettingsForm(props: {
   const [model, setModel] = useState(saved.model);
   const [baseUrl, setBaseUrl] = useState(saved.baseUrl);
   const [custom, setCustom] = useState<CustomEndpoint>(saved.custom ?? EMPTY_CUSTOM);
+  const [draft, setDraft] = useState<OptionsDraft>(() => draftOf(saved.modelOptions, saved.provider));
   const [problem, setProblem] = useState<UserError | null>(null);
   const preset = presetFor(provider);
   const isCustom = preset.dialect === 'custom';
+  const support = modelOptionsSupport(provider);
   const keyStored = saved.providersWithKey.includes(provider);
   const keyHint = providerKeyHint(provider);
 
@@ -96,10 +156,12 @@ export function SettingsForm(props: {
     setProvider(next);
     setModel(next === saved.provider ? saved.model : presetFor(next).defaultModel);
     setBaseUrl(next === saved.provider ? saved.baseUrl : '');
+    setDraft(draftOf(saved.modelOptions, next));
     setApiKey('');
     setProblem(null);
   };
   const editCustom = (patch: Partial<CustomEndpoint>) => setCustom({ ...custom, ...patch });
+  const editDraft = (patch: Partial<OptionsDraft>) => setDraft({ ...draft, ...patch });
 
   /** The settings as typed, checked; null (with the problem shown) when they cannot be used. */
   const input = (options: { modelOptional?: boolean } = {}): SettingsInput | null => {
@@ -109,6 +171,7 @@ export function SettingsForm(props: {
       model,
       baseUrl,
       custom: isCustom ? custom : null,
+      options: optionsOf(draft),
       sendsKey: typedKey !== '' || keyStored,
       ...options,
     });
@@ -117,7 +180,14 @@ export function SettingsForm(props: {
       return null;
     }
     setProblem(null);
-    return { provider, apiKey: typedKey === '' ? null : typedKey, model: check.model, baseUrl: check.baseUrl, custom: check.custom };
+    return {
+      provider,
+      apiKey: typedKey === '' ? null : typedKey,
+      model: check.model,
+      baseUrl: check.baseUrl,
+      custom: check.custom,
+      options: check.options,
+    };
   };
 
   const withPermission = (action: (value: SettingsInput) => void, options: { modelOptional?: boolean } = {}) => {
@@ -327,6 +397,97 @@ export function SettingsForm(props: {
             />
           </Field>
         </fieldset>
+      )}
+      {/* Options of the chosen provider; `custom` gives the bordered look of the endpoint's fieldset. */}
+      {support.applies ? (
+        <fieldset class="custom model-options" data-testid="model-options">
+          <legend>{t('field_model_options')}</legend>
+          <Field label={t('field_temperature')} hint={t('hint_temperature', { max: support.maxTemperature })}>
+            <input
+              type="text"
+              inputMode="decimal"
+              data-testid="model-temperature"
+              spellcheck={false}
+              value={draft.temperature}
+              placeholder={t('placeholder_provider_default')}
+              onInput={(e) => editDraft({ temperature: e.currentTarget.value })}
+            />
+          </Field>
+          <Field label={t('field_max_tokens')} hint={t('hint_max_tokens', { max: MAX_OUTPUT_TOKENS })}>
+            <input
+              type="text"
+              inputMode="numeric"
+              data-testid="model-max-tokens"
+              spellcheck={false}
+              value={draft.maxTokens}
+              placeholder={String(DEFAULT_MODEL_OPTIONS.maxTokens)}
+              onInput={(e) => editDraft({ maxTokens: e.currentTarget.value })}
+            />
+          </Field>
+          <Field label={t('field_system_prompt')} hint={t('hint_system_prompt')}>
+            <textarea
+              data-testid="model-system-prompt"
+              rows={3}
+              value={draft.systemPrompt}
+              onInput={(e) => editDraft({ systemPrompt: e.currentTarget.value })}
+            />
+          </Field>
+          {support.thinking && (
+            <label class="checkbox" style={CHECKBOX_ROW}>
+              <input
+                type="checkbox"
+                data-testid="model-thinking"
+                checked={draft.thinking}
+                onChange={(e) => editDraft({ thinking: e.currentTarget.checked })}
+              />
+              <span>
+                {t('field_thinking')}{' '}
+                <span class="muted">{support.thinking === 'budget' ? t('hint_thinking_budget') : t('hint_thinking_effort')}</span>
+              </span>
+            </label>
+          )}
+          {draft.thinking && support.thinking === 'budget' && (
+            <Field label={t('field_thinking_budget')} hint={t('hint_thinking_budget_range', { min: MIN_THINKING_BUDGET })}>
+              <input
+                type="text"
+                inputMode="numeric"
+                data-testid="model-thinking-budget"
+                spellcheck={false}
+                value={draft.thinkingBudget}
+                onInput={(e) => editDraft({ thinkingBudget: e.currentTarget.value })}
+              />
+            </Field>
+          )}
+          {draft.thinking && support.thinking === 'effort' && (
+            <Field label={t('field_reasoning_effort')}>
+              <select
+                data-testid="model-reasoning-effort"
+                value={draft.reasoningEffort}
+                onChange={(e) => editDraft({ reasoningEffort: e.currentTarget.value as ReasoningEffort })}
+              >
+                {REASONING_EFFORTS.map((effort) => (
+                  <option key={effort} value={effort}>
+                    {EFFORT_LABELS[effort]()}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          )}
+          <Field label={t('field_extra_fields')} hint={t('hint_extra_fields')}>
+            <textarea
+              data-testid="model-extra-fields"
+              rows={2}
+              spellcheck={false}
+              value={draft.extraFields}
+              placeholder={EXAMPLE_EXTRA_FIELDS}
+              onInput={(e) => editDraft({ extraFields: e.currentTarget.value })}
+            />
+          </Field>
+        </fieldset>
+      ) : (
+        <p class="muted small" data-testid="model-options-template">
+          {t('model_options_template')}
+        </p>
       )}
       {problem && (
         <div role="alert" data-testid="settings-problem" data-code={problem.code}>
