@@ -269,7 +269,8 @@ export function checkModelOptions(provider: ProviderId, options: ModelOptions): 
   }
   if (!isTokenCount(maxTokens, 1, MAX_OUTPUT_TOKENS)) return fail('max-tokens-range', { params: { max: MAX_OUTPUT_TOKENS } });
   const systemPrompt = options.systemPrompt.trim();
-  if (systemPrompt.length > MAX_SYSTEM_PROMPT_CHARS) return fail('system-prompt-too-long', { params: { max: MAX_SYSTEM_PROMPT_CHARS } });
+  if (systemPrompt.length > MAX_SYSTEM_PROMPT_CHARS)
+    return fail('system-prompt-too-long', { params: { max: MAX_SYSTEM_PROMPT_CHARS } });
   const thinking = options.thinking && support.thinking !== null;
   const budgetThinking = thinking && support.thinking === 'budget';
   let thinkingBudget = options.thinkingBudget;
@@ -281,7 +282,9 @@ export function checkModelOptions(provider: ProviderId, options: ModelOptions): 
   } else if (!isTokenCount(thinkingBudget, MIN_THINKING_BUDGET, MAX_OUTPUT_TOKENS - 1)) {
     thinkingBudget = DEFAULT_THINKING_BUDGET; // not in use, and not shown: nothing to correct
   }
-  const reasoningEffort = REASONING_EFFORTS.includes(options.reasoningEffort) ? options.reasoningEffort : DEFAULT_MODEL_OPTIONS.reasoningEffort;
+  const reasoningEffort = REASONING_EFFORTS.includes(options.reasoningEffort)
+    ? options.reasoningEffort
+    : DEFAULT_MODEL_OPTIONS.reasoningEffort;
   const extra = parseExtraFields(options.extraFields);
   if (!extra.ok) return extra;
   if (budgetThinking) {

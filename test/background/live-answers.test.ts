@@ -191,7 +191,13 @@ describe('nothing leaves the panel waiting', () => {
 
 describe('a saved key goes only where it was saved for', () => {
   beforeEach(async () => {
-    await saveSettings({ provider: 'openai', model: 'gpt-5.4-mini', baseUrl: 'https://proxy.example.com/v1', custom: null, modelOptions: {} });
+    await saveSettings({
+      provider: 'openai',
+      model: 'gpt-5.4-mini',
+      baseUrl: 'https://proxy.example.com/v1',
+      custom: null,
+      modelOptions: {},
+    });
     await saveApiKey('sk-openai-SECRET', 'openai');
     fetchMock.mockResolvedValue(jsonResponse(200, { object: 'list', data: [{ id: 'gpt-5.4-mini' }] }));
   });

@@ -274,7 +274,13 @@ describe('streaming an answer', () => {
   });
 
   it('uses a custom base URL from settings', async () => {
-    await saveSettings({ provider: 'anthropic', model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787', custom: null, modelOptions: {} });
+    await saveSettings({
+      provider: 'anthropic',
+      model: 'claude-haiku-5-5',
+      baseUrl: 'http://127.0.0.1:8787',
+      custom: null,
+      modelOptions: {},
+    });
     fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['ok'])));
     const port = connectPanel();
     await send(port, ask('r10'));
@@ -353,7 +359,8 @@ describe('model options', () => {
     systemPrompt: '  Answer like a pirate.  ',
     extraFields: ' {"top_k": 5} ',
   };
-  const requestBody = (call = 0) => JSON.parse((fetchMock.mock.calls[call]?.[1] as RequestInit).body as string) as Record<string, unknown>;
+  const requestBody = (call = 0) =>
+    JSON.parse((fetchMock.mock.calls[call]?.[1] as RequestInit).body as string) as Record<string, unknown>;
 
   it('are saved for the provider, checked, and sent with every answer', async () => {
     await saveApiKey(KEY, 'anthropic');
@@ -369,14 +376,19 @@ describe('model options', () => {
     const body = requestBody();
     expect(body).toMatchObject({ max_tokens: 1000, temperature: 0.3, top_k: 5, stream: true });
     expect(body.thinking).toBeUndefined();
-    expect(body.system).toBe(`${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about <selected_text> above still holds):\nAnswer like a pirate.`);
+    expect(body.system).toBe(
+      `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about <selected_text> above still holds):\nAnswer like a pirate.`,
+    );
   });
 
   it('saving one provider’s options keeps the other providers’', async () => {
     const port = connectPanel();
     await send(port, { type: 'save-settings', settings: { apiKey: KEY, model: 'claude-sonnet-5-5', baseUrl: '', options } });
     const openai = { ...DEFAULT_MODEL_OPTIONS, thinking: true, reasoningEffort: 'high' as const };
-    await send(port, { type: 'save-settings', settings: { provider: 'openai', apiKey: 'sk-o', model: 'gpt-5.4-mini', baseUrl: '', options: openai } });
+    await send(port, {
+      type: 'save-settings',
+      settings: { provider: 'openai', apiKey: 'sk-o', model: 'gpt-5.4-mini', baseUrl: '', options: openai },
+    });
     const stored = (await loadSettings()).modelOptions;
     expect(stored.openai).toEqual(openai);
     expect(stored.anthropic).toMatchObject({ temperature: 0.3, maxTokens: 1000 });
@@ -385,9 +397,18 @@ describe('model options', () => {
   it('that the provider cannot take are refused with a code, and nothing is saved', async () => {
     const port = connectPanel();
     const cases = [
-      [{ ...options, temperature: 1.5 }, { code: 'temperature-range', params: { max: 1 } }],
-      [{ ...options, extraFields: '{"stream": false}' }, { code: 'extra-fields-reserved', params: { field: 'stream' } }],
-      [{ ...options, thinking: true, thinkingBudget: 1000 }, { code: 'thinking-budget-range', params: { min: 1024, maxTokens: 1000 } }],
+      [
+        { ...options, temperature: 1.5 },
+        { code: 'temperature-range', params: { max: 1 } },
+      ],
+      [
+        { ...options, extraFields: '{"stream": false}' },
+        { code: 'extra-fields-reserved', params: { field: 'stream' } },
+      ],
+      [
+        { ...options, thinking: true, thinkingBudget: 1000 },
+        { code: 'thinking-budget-range', params: { min: 1024, maxTokens: 1000 } },
+      ],
       [{ ...options, thinking: true, thinkingBudget: 1024, maxTokens: 2000 }, { code: 'thinking-temperature' }],
     ] as const;
     for (const [bad, error] of cases) {
@@ -400,7 +421,13 @@ describe('model options', () => {
   it('an answer with extended thinking sends the budget; Test connection still sends max_tokens 1 and no options', async () => {
     await saveApiKey(KEY, 'anthropic');
     const thinking = { ...options, temperature: null, maxTokens: 2000, thinking: true, thinkingBudget: 1024 };
-    await saveSettings({ provider: 'anthropic', model: 'claude-sonnet-5-5', baseUrl: '', custom: null, modelOptions: { anthropic: thinking } });
+    await saveSettings({
+      provider: 'anthropic',
+      model: 'claude-sonnet-5-5',
+      baseUrl: '',
+      custom: null,
+      modelOptions: { anthropic: thinking },
+    });
     const port = connectPanel();
     fetchMock.mockResolvedValueOnce(chunkedResponse(anthropicSse(['ok'])));
     await send(port, ask('o2'));
@@ -409,7 +436,11 @@ describe('model options', () => {
     expect(requestBody(0).temperature).toBeUndefined();
 
     fetchMock.mockResolvedValueOnce(jsonResponse(200, { id: 'msg_1', type: 'message', model: 'claude-sonnet-5-5', content: [] }));
-    await send(port, { type: 'test-connection', requestId: 't3', settings: { apiKey: null, model: 'claude-sonnet-5-5', baseUrl: '', options: thinking } });
+    await send(port, {
+      type: 'test-connection',
+      requestId: 't3',
+      settings: { apiKey: null, model: 'claude-sonnet-5-5', baseUrl: '', options: thinking },
+    });
     await vi.waitFor(() => expect(messages(port).at(-1)?.type).toBe('connection-test'));
     const test = requestBody(1);
     expect(test.max_tokens).toBe(1);

@@ -17,6 +17,15 @@ const selection = {
   truncated: false,
 };
 const settingsInput = { provider: 'anthropic', apiKey: 'sk-ant-x', model: 'claude-sonnet-5-5', baseUrl: '', custom: null } as const;
+const modelOptions = {
+  temperature: 0.3,
+  maxTokens: 1000,
+  systemPrompt: 'Be brief.',
+  thinking: true,
+  thinkingBudget: 1024,
+  reasoningEffort: 'high',
+  extraFields: '{"top_k": 5}',
+} as const;
 const userError: UserError = { code: 'rate-limit', params: { status: 429 }, detail: 'rate_limit_error: Slow down', fix: 'retry' };
 
 /** One valid example of every panel → background message type. */
@@ -26,6 +35,8 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
     { type: 'save-settings', settings: settingsInput },
     { type: 'save-settings', settings: { ...settingsInput, apiKey: null } },
     { type: 'save-settings', settings: { ...settingsInput, apiKey: '' } },
+    { type: 'save-settings', settings: { ...settingsInput, options: modelOptions } },
+    { type: 'save-settings', settings: { ...settingsInput, options: { ...modelOptions, temperature: null, maxTokens: 200_000 } } },
   ],
   'test-connection': [
     { type: 'test-connection', requestId: 'r1', settings: settingsInput },
@@ -75,6 +86,18 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     {
       type: 'settings',
       settings: { provider: 'anthropic', hasKey: true, providersWithKey: ['anthropic'], model: 'm', baseUrl: '', custom: null },
+    },
+    {
+      type: 'settings',
+      settings: {
+        provider: 'openai',
+        hasKey: false,
+        providersWithKey: [],
+        model: 'm',
+        baseUrl: '',
+        custom: null,
+        modelOptions: { anthropic: modelOptions, openai: { ...modelOptions, temperature: 2 } },
+      },
     },
   ],
   models: [
@@ -250,6 +273,26 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ],
   ];
 
+  const save = (options: Record<string, unknown>) => ({
+    type: 'save-settings',
+    settings: { ...settingsInput, options: { ...modelOptions, ...options } },
+  });
+  cases.push(
+    ['model options with a temperature over 2', save({ temperature: 2.01 })],
+    ['model options with a negative temperature', save({ temperature: -1 })],
+    ['model options with a temperature as a string', save({ temperature: '0.3' })],
+    ['model options with NaN as the temperature', save({ temperature: Number.NaN })],
+    ['model options with max tokens of 0', save({ maxTokens: 0 })],
+    ['model options with max tokens over 200,000', save({ maxTokens: 200_001 })],
+    ['model options with fractional max tokens', save({ maxTokens: 99.5 })],
+    ['model options with a thinking budget of 0', save({ thinkingBudget: 0 })],
+    ['model options with an unknown reasoning effort', save({ reasoningEffort: 'max' })],
+    ['model options with thinking as a string', save({ thinking: 'yes' })],
+    ['model options with a system prompt over 20,000 characters', save({ systemPrompt: 's'.repeat(20_001) })],
+    ['model options with extra fields over 20,000 characters', save({ extraFields: ' '.repeat(20_001) })],
+    ['model options with extra fields as an object, not text', save({ extraFields: { top_k: 5 } })],
+    ['model options with a field missing', { type: 'save-settings', settings: { ...settingsInput, options: { temperature: 0.3 } } }],
+  );
   it.each(cases)('rejects %s', (_name, input) => {
     expect(parsePanelMessage(input)).toBeNull();
   });
@@ -360,6 +403,36 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
       {
         type: 'settings',
         settings: { provider: 'anthropic', hasKey: 'yes', providersWithKey: [], model: 'm', baseUrl: '', custom: null },
+      },
+    ],
+    [
+      'settings with model options for a provider Aside does not know',
+      {
+        type: 'settings',
+        settings: {
+          provider: 'anthropic',
+          hasKey: true,
+          providersWithKey: [],
+          model: 'm',
+          baseUrl: '',
+          custom: null,
+          modelOptions: { skynet: modelOptions },
+        },
+      },
+    ],
+    [
+      'settings with model options out of bounds',
+      {
+        type: 'settings',
+        settings: {
+          provider: 'anthropic',
+          hasKey: true,
+          providersWithKey: [],
+          model: 'm',
+          baseUrl: '',
+          custom: null,
+          modelOptions: { anthropic: { ...modelOptions, maxTokens: -1 } },
+        },
       },
     ],
     ['a selection with an unknown quick action', { type: 'selection', selection, action: 'translate' }],

@@ -30,7 +30,7 @@ let onSave: ReturnType<typeof vi.fn<(input: SettingsInput) => void>>;
 const $ = (testId: string) => root.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 const shown = () => OPTION_IDS.filter((id) => $(id) !== null);
 
-function mount(settings: Partial<PublicSettings> = {}) {
+async function mount(settings: Partial<PublicSettings> = {}) {
   const saved: PublicSettings = {
     provider: 'anthropic',
     hasKey: true,
@@ -40,7 +40,7 @@ function mount(settings: Partial<PublicSettings> = {}) {
     custom: null,
     ...settings,
   };
-  act(() => {
+  await act(() => {
     render(
       <SettingsForm
         settings={saved}
@@ -57,21 +57,21 @@ function mount(settings: Partial<PublicSettings> = {}) {
   });
 }
 
-function set(testId: string, value: string, event: 'input' | 'change' = 'input') {
+async function set(testId: string, value: string, event: 'input' | 'change' = 'input') {
   const element = $(testId) as HTMLInputElement | HTMLSelectElement;
   expect(element, testId).not.toBeNull();
-  act(() => {
+  await act(() => {
     element.value = value;
     element.dispatchEvent(new Event(event, { bubbles: true }));
   });
 }
 
-function choose(provider: ProviderId) {
-  set('provider', provider, 'change');
+async function choose(provider: ProviderId) {
+  await set('provider', provider, 'change');
 }
 
-function toggleThinking() {
-  act(() => {
+async function toggleThinking() {
+  await act(() => {
     ($('model-thinking') as HTMLInputElement).click();
   });
 }
@@ -96,11 +96,11 @@ afterEach(() => {
 });
 
 describe('which model options the form shows', () => {
-  it('Anthropic: temperature 0–1, max tokens, system prompt, thinking with a budget once on, extra fields', () => {
-    mount();
+  it('Anthropic: temperature 0–1, max tokens, system prompt, thinking with a budget once on, extra fields', async () => {
+    await mount();
     expect(shown()).toEqual(['model-temperature', 'model-max-tokens', 'model-system-prompt', 'model-thinking', 'model-extra-fields']);
     expect($('model-options')!.textContent).toContain('(0 to 1; empty: the provider’s default)');
-    toggleThinking();
+    await toggleThinking();
     expect(shown()).toContain('model-thinking-budget');
     expect(shown()).not.toContain('model-reasoning-effort');
     expect(($('model-thinking-budget') as HTMLInputElement).value).toBe('2048');
@@ -108,30 +108,36 @@ describe('which model options the form shows', () => {
 
   it.each(PROVIDER_IDS.filter((id) => presetFor(id).dialect === 'openai'))(
     '%s (OpenAI family): temperature 0–2, and a reasoning effort instead of a budget',
-    (provider) => {
-      mount();
-      choose(provider);
+    async (provider) => {
+      await mount();
+      await choose(provider);
       expect(shown()).toEqual(['model-temperature', 'model-max-tokens', 'model-system-prompt', 'model-thinking', 'model-extra-fields']);
       expect($('model-options')!.textContent).toContain('(0 to 2; empty: the provider’s default)');
-      toggleThinking();
+      await toggleThinking();
       expect(shown()).toContain('model-reasoning-effort');
       expect(shown()).not.toContain('model-thinking-budget');
       expect(($('model-reasoning-effort') as HTMLSelectElement).value).toBe('medium');
     },
   );
 
-  it('a custom SSE endpoint shows none of them, and says its template decides', () => {
-    mount();
-    choose('custom-sse');
+  it('a custom SSE endpoint shows none of them, and says its template decides', async () => {
+    await mount();
+    await choose('custom-sse');
     expect(shown()).toEqual([]);
     expect($('model-options')).toBeNull();
     expect($('model-options-template')!.textContent).toContain('request body template');
   });
 
-  it('shows each provider’s saved options when it is chosen, and the defaults for one without', () => {
-    mount({
+  it('shows each provider’s saved options when it is chosen, and the defaults for one without', async () => {
+    await mount({
       modelOptions: {
-        anthropic: { ...DEFAULT_MODEL_OPTIONS, temperature: 0.3, maxTokens: 1000, systemPrompt: 'Be brief.', extraFields: '{"top_k": 5}' },
+        anthropic: {
+          ...DEFAULT_MODEL_OPTIONS,
+          temperature: 0.3,
+          maxTokens: 1000,
+          systemPrompt: 'Be brief.',
+          extraFields: '{"top_k": 5}',
+        },
         openai: { ...DEFAULT_MODEL_OPTIONS, thinking: true, reasoningEffort: 'high' },
       },
     });
@@ -139,11 +145,11 @@ describe('which model options the form shows', () => {
     expect(($('model-max-tokens') as HTMLInputElement).value).toBe('1000');
     expect(($('model-system-prompt') as HTMLTextAreaElement).value).toBe('Be brief.');
     expect(($('model-extra-fields') as HTMLTextAreaElement).value).toBe('{"top_k": 5}');
-    choose('openai');
+    await choose('openai');
     expect(($('model-thinking') as HTMLInputElement).checked).toBe(true);
     expect(($('model-reasoning-effort') as HTMLSelectElement).value).toBe('high');
     expect(($('model-temperature') as HTMLInputElement).value).toBe('');
-    choose('gemini');
+    await choose('gemini');
     expect(($('model-thinking') as HTMLInputElement).checked).toBe(false);
     expect(($('model-max-tokens') as HTMLInputElement).value).toBe('4096');
   });
@@ -151,11 +157,11 @@ describe('which model options the form shows', () => {
 
 describe('saving model options', () => {
   it('sends the options as numbers, an empty temperature as the provider default (null)', async () => {
-    mount();
-    set('model-temperature', ' 0.3 ');
-    set('model-max-tokens', '1000');
-    set('model-system-prompt', 'Answer like a pirate.');
-    set('model-extra-fields', '{"top_k": 5}');
+    await mount();
+    await set('model-temperature', ' 0.3 ');
+    await set('model-max-tokens', '1000');
+    await set('model-system-prompt', 'Answer like a pirate.');
+    await set('model-extra-fields', '{"top_k": 5}');
     await save();
     expect(onSave).toHaveBeenCalledTimes(1);
     expect(onSave.mock.calls[0]![0].options).toEqual({
@@ -166,7 +172,7 @@ describe('saving model options', () => {
       extraFields: '{"top_k": 5}',
     });
 
-    set('model-temperature', '');
+    await set('model-temperature', '');
     await save();
     expect(onSave.mock.calls[1]![0].options?.temperature).toBeNull();
   });
@@ -181,23 +187,23 @@ describe('saving model options', () => {
     ['extra fields that set the model', () => set('model-extra-fields', '{"model": "other"}'), 'extra-fields-reserved'],
     [
       'thinking with a budget not below max tokens',
-      () => {
-        toggleThinking();
-        set('model-thinking-budget', '4096');
+      async () => {
+        await toggleThinking();
+        await set('model-thinking-budget', '4096');
       },
       'thinking-budget-range',
     ],
     [
       'thinking with a temperature',
-      () => {
-        set('model-temperature', '0.5');
-        toggleThinking();
+      async () => {
+        await set('model-temperature', '0.5');
+        await toggleThinking();
       },
       'thinking-temperature',
     ],
   ])('refuses %s with its code, in words, and sends nothing', async (_name, edit, code) => {
-    mount();
-    edit();
+    await mount();
+    await edit();
     await save();
     expect(onSave).not.toHaveBeenCalled();
     const problem = $('settings-problem')!;

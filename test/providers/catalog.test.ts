@@ -28,7 +28,14 @@ describe('checkSettings: base URL', () => {
     ['http://[::1]:8787', 'http://[::1]:8787'],
     ['http://[0:0:0:0:0:0:0:1]:8787', 'http://[::1]:8787'],
   ])('accepts %j as %j', (input, expected) => {
-    expect(base(input)).toEqual({ ok: true, provider: 'anthropic', model: MODEL, baseUrl: expected, custom: null, options: DEFAULT_MODEL_OPTIONS });
+    expect(base(input)).toEqual({
+      ok: true,
+      provider: 'anthropic',
+      model: MODEL,
+      baseUrl: expected,
+      custom: null,
+      options: DEFAULT_MODEL_OPTIONS,
+    });
   });
 
   it.each([

@@ -61,7 +61,13 @@ describe('settings', () => {
     // The first settings object Aside stored: no provider, no custom endpoint, no version.
     await fakeBrowser.storage.local.set({ settings: { model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787' } });
     const { loadSettings, takeStorageProblems } = await start();
-    const expected = { provider: 'anthropic', model: 'claude-haiku-5-5', baseUrl: 'http://127.0.0.1:8787', custom: null, modelOptions: {} };
+    const expected = {
+      provider: 'anthropic',
+      model: 'claude-haiku-5-5',
+      baseUrl: 'http://127.0.0.1:8787',
+      custom: null,
+      modelOptions: {},
+    };
     expect(await loadSettings()).toEqual(expected);
     expect(await stored()).toEqual({ settings: expected, settings$: { v: 3 } });
     expect(takeStorageProblems()).toEqual([]);
@@ -96,7 +102,13 @@ describe('settings', () => {
 
   it('keeps each provider’s model options, and a provider without any reads the defaults', async () => {
     const { loadSettings, saveSettings, modelOptionsOf, DEFAULT_MODEL_OPTIONS } = await start();
-    const anthropic = { ...DEFAULT_MODEL_OPTIONS, temperature: 0.3, maxTokens: 1000, systemPrompt: 'Be brief.', extraFields: '{"top_k": 5}' };
+    const anthropic = {
+      ...DEFAULT_MODEL_OPTIONS,
+      temperature: 0.3,
+      maxTokens: 1000,
+      systemPrompt: 'Be brief.',
+      extraFields: '{"top_k": 5}',
+    };
     const openai = { ...DEFAULT_MODEL_OPTIONS, thinking: true, reasoningEffort: 'high' as const };
     await saveSettings({ provider: 'anthropic', model: 'm', baseUrl: '', custom: null, modelOptions: { anthropic, openai } });
     const again = await start();
@@ -124,7 +136,15 @@ describe('settings', () => {
     expect(takeStorageProblems()).toEqual([{ code: 'storage-reset', params: { item: 'settings' } }]);
   });
 
-  const options = { temperature: null, maxTokens: 4096, systemPrompt: '', thinking: false, thinkingBudget: 2048, reasoningEffort: 'medium', extraFields: '' };
+  const options = {
+    temperature: null,
+    maxTokens: 4096,
+    systemPrompt: '',
+    thinking: false,
+    thinkingBudget: 2048,
+    reasoningEffort: 'medium',
+    extraFields: '',
+  };
   it.each([
     ['model options of a provider Aside does not know', { skynet: options }],
     ['a temperature over 2', { openai: { ...options, temperature: 2.5 } }],
@@ -150,9 +170,9 @@ describe('settings', () => {
     await expect(saveSettings({ provider: 'nope', model: '', baseUrl: '', custom: null } as unknown as StoredSettings)).rejects.toThrow(
       /local:settings/,
     );
-    await expect(saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null, modelOptions: {} })).rejects.toThrow(
-      /local:settings/,
-    );
+    await expect(
+      saveSettings({ provider: 'openai', model: '', baseUrl: 'h'.repeat(2_001), custom: null, modelOptions: {} }),
+    ).rejects.toThrow(/local:settings/);
     expect(await stored()).toEqual({});
   });
 
