@@ -37,7 +37,9 @@ const BODY_TOKENS = '{{messages}}, {{prompt}}, {{system}}';
 
 const EXAMPLE_EXTRA_FIELDS = '{"top_k": 5}';
 /** `.settings label` is a grid (label above control); a checkbox sits beside its words. */
-const CHECKBOX_ROW = { display: 'flex', gap: '6px', alignItems: 'baseline' } as const;
+const CHECKBOX_ROW = { display: 'flex', gap: '8px', alignItems: 'flex-start' } as const;
+/** Inputs are full width in panel.css; a checkbox keeps its own size. */
+const CHECKBOX = { width: 'auto', flex: 'none', margin: '2px 0 0' } as const;
 
 const EFFORT_LABELS = {
   low: () => t('reasoning_effort_low'),
@@ -436,6 +438,7 @@ export function SettingsForm(props: {
             <label class="checkbox" style={CHECKBOX_ROW}>
               <input
                 type="checkbox"
+                style={CHECKBOX}
                 data-testid="model-thinking"
                 checked={draft.thinking}
                 onChange={(e) => editDraft({ thinking: e.currentTarget.checked })}
