@@ -2,7 +2,9 @@
  * Runs every benchmark in sequence: `npm run bench`.
  * To add one, write `bench/<name>.ts` exporting `name` and `run()`, and list it below.
  */
+import * as bundleSize from './bundle-size.ts';
 import * as providers from './providers.ts';
+import * as render from './render.ts';
 import * as sse from './sse.ts';
 
 interface BenchModule {
@@ -10,7 +12,7 @@ interface BenchModule {
   run(): Promise<unknown>;
 }
 
-const benches: BenchModule[] = [sse, providers];
+const benches: BenchModule[] = [sse, providers, render, bundleSize];
 
 for (const bench of benches) {
   const t0 = performance.now();
