@@ -163,7 +163,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
         const settings = await loadSettings();
         const apiKey = await loadApiKey(settings.provider);
         const options = modelOptionsOf(settings.modelOptions, settings.provider);
-        await runAnswer({ turns: message.turns, settings, apiKey, options }, sink, signal, { canReach });
+        await runAnswer({ turns: message.turns, settings, apiKey, options, continue: message.continue ?? false }, sink, signal, {
+          canReach,
+        });
       } catch (cause) {
         // Settings that cannot be read, or a bug: still the answer's own failure.
         sink.fail(internalError(cause));

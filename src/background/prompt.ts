@@ -38,7 +38,19 @@ export function formatSelection(selection: PageSelection): string {
   return `<selected_text${attrs}>\n${escapeDelimiter(selection.text)}\n</selected_text>${note}`;
 }
 
-export function buildMessages(turns: readonly ConversationTurn[]): ChatMessage[] {
+/**
+ * How a partial answer is carried on. 'prefill': it is the last (assistant) message and the
+ * model continues it mid-sentence, the way Anthropic's API allows. 'instruction': the model
+ * is asked, in a user message, to carry on; for APIs that do not continue an assistant message.
+ */
+export type ContinuationMode = 'prefill' | 'instruction';
+
+/** Said to the model when its cut-off answer cannot be prefilled. */
+export const CONTINUE_INSTRUCTION =
+  'Your previous answer was cut off. Continue it from exactly where it stopped: do not repeat anything, do not comment on the cut, ' +
+  'and begin with a space or line break if one belongs there, because your reply is appended directly to the cut-off text.';
+
+export function buildMessages(turns: readonly ConversationTurn[], continuation?: ContinuationMode): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const turn of turns) {
     const content = turn.role === 'user' && turn.selection ? `${formatSelection(turn.selection)}\n\n${turn.text}` : turn.text;
@@ -48,6 +60,14 @@ export function buildMessages(turns: readonly ConversationTurn[]): ChatMessage[]
     // error left no answer) are joined rather than rejected.
     if (last && last.role === turn.role) last.content += `\n\n${content}`;
     else messages.push({ role: turn.role, content });
+  }
+  const last = messages.at(-1);
+  if (continuation && last?.role === 'assistant') {
+    // A prefill may not end with whitespace (the API rejects it); the model supplies its own.
+    last.content = last.content.trimEnd();
+    if (continuation === 'instruction') messages.push({ role: 'user', content: CONTINUE_INSTRUCTION });
+    if (last.content !== '') return messages;
+    messages.splice(messages.indexOf(last), continuation === 'instruction' ? 2 : 1);
   }
   // The conversation must end with the user's turn.
   while (messages.at(-1)?.role === 'assistant') messages.pop();

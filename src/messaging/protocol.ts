@@ -98,7 +98,13 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
   /** List the models the provider serves, with the settings as typed. */
   v.object({ type: v.literal('list-models'), requestId, settings: SettingsInputSchema }),
-  v.object({ type: v.literal('ask'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(MAX_TURNS)) }),
+  v.object({
+    type: v.literal('ask'),
+    requestId,
+    turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(MAX_TURNS)),
+    /** Continue: the last turn is a partial answer for the model to carry on from (its text is not resent to the panel). */
+    continue: v.optional(v.boolean()),
+  }),
   v.object({ type: v.literal('stop'), requestId }),
   /** Re-attach to an answer this panel was showing before it closed or lost its port. */
   v.object({ type: v.literal('attach'), requestId }),

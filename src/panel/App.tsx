@@ -5,7 +5,8 @@ import { SelectionCard } from './components/SelectionCard.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { t } from './i18n/index.ts';
 import { useLanguage } from './i18n/use-language.ts';
-import { isAnswering, isReady } from './state.ts';
+import { useCallback, useEffect } from 'preact/hooks';
+import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
 
 /** The keyboard command's default (manifest commands); a key name, not a word. */
@@ -15,6 +16,17 @@ export function App() {
   const { state, commands } = usePanel();
   const { ready, language, choose } = useLanguage();
   const answering = isAnswering(state);
+  // Esc stops a streaming answer from anywhere in the panel (an editor's Esc cancels the edit first).
+  useEffect(() => {
+    if (!answering) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented && !event.isComposing) commands.stop();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [answering, commands]);
+  const lastQuestion = lastUserTurnIndex(state.turns);
+  const openSettings = useCallback(() => commands.openSettings(true), [commands]);
   // Until the saved language is in place: nothing, rather than a flash of the other one.
   if (!ready) return null;
   return (
@@ -80,8 +92,14 @@ export function App() {
             <Conversation
               turns={state.turns}
               language={language}
+              editing={state.editing}
+              answering={answering}
+              onEdit={commands.startEdit}
+              onCancelEdit={commands.cancelEdit}
+              onResend={commands.resendEdit}
               onRetry={commands.retry}
-              onOpenSettings={() => commands.openSettings(true)}
+              onContinue={commands.continueAnswer}
+              onOpenSettings={openSettings}
             />
             {state.turns.length === 0 && !state.selection && (
               <p class="muted empty-hint">
@@ -106,6 +124,7 @@ export function App() {
               onSend={() => commands.ask(state.draft)}
               onStop={commands.stop}
               onUseSelection={commands.readSelection}
+              onEditLast={lastQuestion >= 0 && !answering ? () => commands.startEdit(lastQuestion) : undefined}
             />
           </footer>
         </>

@@ -3,7 +3,7 @@
  * only what must outlive the panel goes to disk, never the reducer's bookkeeping (stream
  * sequence numbers, retry countdowns, re-attach flags).
  */
-import { MAX_PORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../shared/limits.ts';
+import { MAX_PORT_TEXT_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../shared/limits.ts';
 import type { StoredAssistantTurn, StoredConversation, StoredTurn } from '../storage/conversation.ts';
 import type { AssistantTurn, PanelState, Turn } from './state.ts';
 
@@ -19,7 +19,10 @@ function answerToStored(turn: AssistantTurn): StoredAssistantTurn {
     requestId: turn.requestId,
     text: turn.text,
     status,
+    ...(turn.prefix !== undefined ? { prefix: turn.prefix } : {}),
+    ...(turn.stopReason !== undefined ? { stopReason: turn.stopReason.slice(0, MAX_SHORT_TEXT_CHARS) } : {}),
     ...(turn.thinking !== undefined ? { thinking: turn.thinking } : {}),
+    ...(turn.thinkingMs !== undefined ? { thinkingMs: Math.round(turn.thinkingMs) } : {}),
     ...(turn.error ? { error: turn.error } : {}),
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls.slice(0, MAX_TOOL_CALLS) } : {}),
@@ -47,7 +50,10 @@ function answerFromStored(turn: StoredAssistantTurn): AssistantTurn {
     role: 'assistant',
     requestId: turn.requestId,
     text: turn.text,
+    ...(turn.prefix !== undefined ? { prefix: turn.prefix } : {}),
+    ...(turn.stopReason !== undefined ? { stopReason: turn.stopReason } : {}),
     ...(turn.thinking !== undefined ? { thinking: turn.thinking } : {}),
+    ...(turn.thinkingMs !== undefined ? { thinkingMs: turn.thinkingMs } : {}),
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls } : {}),
     // Not ended when saved: nothing streams into a panel that just opened, but the

@@ -30,9 +30,21 @@ export interface UserTurn {
 export interface AssistantTurn {
   role: 'assistant';
   requestId: string;
+  /** The whole answer as shown: `prefix` (earlier requests, for a continued answer) plus this request's text. */
   text: string;
+  /**
+   * A continued answer: the text it had before this request (trailing whitespace trimmed,
+   * as the model carries on from it); this request's deltas are appended to it.
+   */
+  prefix?: string;
+  /** The provider's stop reason once it ended (end_turn, max_tokens, length, ...). */
+  stopReason?: string;
   /** Reasoning the model showed before its answer (absent when it showed none). */
   thinking?: string;
+  /** When the first reasoning arrived here (ms since the epoch); transient, for thinkingMs. */
+  thinkingSince?: number;
+  /** How long the model reasoned: from its first reasoning to its first answer text (or the end). */
+  thinkingMs?: number;
   /** Token counts as the provider reported them (absent until it does). */
   usage?: Usage;
   /** Tool calls the model made, by the provider's index; `json` is the input as streamed. */
@@ -68,6 +80,8 @@ export interface PanelState {
   connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; result?: ConnectionTestResult } | null;
   /** The provider's models, for the settings form's model picker. */
   models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: UserError } | null;
+  /** The index of the user turn being edited in place ("Edit and resend"), or null. */
+  editing: number | null;
 }
 
 export const initialState: PanelState = {
@@ -80,17 +94,26 @@ export const initialState: PanelState = {
   connected: false,
   connectionTest: null,
   models: null,
+  editing: null,
 };
 
 export type PanelAction =
-  | { type: 'background'; message: BackgroundMessage }
+  /** `at`: when it arrived (Date.now()), for the time the model spent reasoning; absent: unknown. */
+  | { type: 'background'; message: BackgroundMessage; at?: number }
   | { type: 'connected' }
   | { type: 'disconnected' }
   /** The saved conversation, mapped from storage by fromStored (saved-conversation.ts). */
   | { type: 'restore'; saved: Pick<PanelState, 'turns' | 'selection' | 'draft'> }
   | { type: 'draft'; text: string }
   | { type: 'ask'; requestId: string; question: string }
+  /** Retry or Regenerate: the answer is replaced by a new one to the same conversation. */
   | { type: 'retry'; requestId: string; newRequestId: string }
+  /** Continue: the answer carries on under a new request, appended to what it has. */
+  | { type: 'continue'; requestId: string; newRequestId: string }
+  | { type: 'edit-start'; index: number }
+  | { type: 'edit-cancel' }
+  /** Edit and resend: the user turn at `index` gets this text, and everything after it is replaced by a new answer. */
+  | { type: 'edit-resend'; index: number; question: string; requestId: string }
   | { type: 'discard-selection' }
   | { type: 'new-conversation' }
   | { type: 'dismiss-notice' }
@@ -127,6 +150,28 @@ export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): Co
     );
 }
 
+/** Stop reasons that mean "cut at the output limit" (Anthropic, OpenAI family, Responses-style). */
+const LENGTH_STOP_REASONS: ReadonlySet<string> = new Set(['max_tokens', 'length', 'max_output_tokens']);
+
+/** The answer stopped at the model's output limit. */
+export function hitLengthLimit(turn: AssistantTurn): boolean {
+  return turn.stopReason !== undefined && LENGTH_STOP_REASONS.has(turn.stopReason);
+}
+
+/**
+ * Whether Continue is offered: an answer with some text that did not finish on its own (it hit
+ * the output limit, was cut off or interrupted, or was stopped), while nothing else streams.
+ */
+export function canContinue(turn: AssistantTurn): boolean {
+  if (isLive(turn.status) || turn.text.trim() === '') return false;
+  return hitLengthLimit(turn) || turn.status === 'truncated' || turn.status === 'interrupted' || turn.status === 'stopped';
+}
+
+/** The index of the last user turn, or -1 (Up in an empty composer edits it). */
+export function lastUserTurnIndex(turns: readonly Turn[]): number {
+  return turns.findLastIndex((turn) => turn.role === 'user');
+}
+
 /** Why a question cannot be sent now (an error code for the notice), or null when it can. */
 export function askProblem(state: PanelState, question: string): UserError | null {
   if (!state.connected) return userError('reconnecting');
@@ -139,6 +184,30 @@ export function askProblem(state: PanelState, question: string): UserError | nul
   return null;
 }
 
+/** Why the user turn at `index` cannot be resent with this text, or null when it can. */
+export function editProblem(state: PanelState, index: number, question: string): UserError | null {
+  const turn = state.turns[index];
+  if (turn?.role !== 'user') return userError('nothing-to-send');
+  if (!state.connected) return userError('reconnecting');
+  if (isAnswering(state)) return userError('busy');
+  if (question.trim() === '' && !turn.selection) return userError('nothing-to-send');
+  if (question.length > MAX_QUESTION_CHARS) {
+    return userError('question-too-long', { params: { length: question.length, max: MAX_QUESTION_CHARS } });
+  }
+  return null;
+}
+
+/** A new, empty answer streaming under `requestId`. */
+function newAnswer(requestId: string): AssistantTurn {
+  return { role: 'assistant', requestId, text: '', status: 'streaming', lastSeq: -1 };
+}
+
+/** Reasoning ended (its answer text began, or the stream ended): how long it took, once. */
+function withThinkingTime(turn: AssistantTurn, at: number | undefined): AssistantTurn {
+  if (turn.thinkingSince === undefined || turn.thinkingMs !== undefined || at === undefined) return turn;
+  return { ...turn, thinkingMs: Math.max(0, at - turn.thinkingSince) };
+}
+
 function updateAnswer(state: PanelState, requestId: string, seq: number, update: (turn: AssistantTurn) => AssistantTurn): PanelState {
   const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === requestId);
   const turn = state.turns[index] as AssistantTurn | undefined;
@@ -149,7 +218,7 @@ function updateAnswer(state: PanelState, requestId: string, seq: number, update:
   return { ...state, turns };
 }
 
-function applyBackground(state: PanelState, message: BackgroundMessage): PanelState {
+function applyBackground(state: PanelState, message: BackgroundMessage, at: number | undefined): PanelState {
   switch (message.type) {
     case 'settings': {
       // First use: no key yet, so settings are where the user starts; saving the first
@@ -186,7 +255,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       };
     case 'delta':
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
-        ...turn,
+        ...withThinkingTime(turn, message.text === '' ? undefined : at),
         text: turn.text + message.text,
         status: isLive(turn.status) ? 'streaming' : turn.status,
         retry: undefined,
@@ -195,6 +264,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
         ...turn,
         thinking: (turn.thinking ?? '') + message.text,
+        ...(turn.thinkingSince === undefined && at !== undefined ? { thinkingSince: at } : {}),
         status: isLive(turn.status) ? 'streaming' : turn.status,
         retry: undefined,
       }));
@@ -236,7 +306,8 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       const newer = message.seq > turn.lastSeq;
       let next: AssistantTurn = {
         ...turn,
-        text: newer ? message.text : turn.text,
+        // A continued answer's snapshot is this request's text only: it follows the prefix.
+        text: newer ? (turn.prefix ?? '') + message.text : turn.text,
         ...(newer && message.thinking ? { thinking: message.thinking } : {}),
         ...(newer && Object.keys(message.usage).length > 0 ? { usage: message.usage } : {}),
         ...(newer && message.toolCalls.length > 0 ? { toolCalls: message.toolCalls } : {}),
@@ -245,8 +316,13 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
         resumable: undefined,
         retry: undefined,
       };
-      if (message.final?.type === 'end') next = { ...next, status: message.final.outcome };
-      else if (message.final?.type === 'failed') next = { ...next, status: 'failed', error: message.final.error };
+      if (message.final?.type === 'end') {
+        next = {
+          ...next,
+          status: message.final.outcome,
+          ...(message.final.stopReason ? { stopReason: message.final.stopReason } : {}),
+        };
+      } else if (message.final?.type === 'failed') next = { ...next, status: 'failed', error: message.final.error };
       const turns = state.turns.slice();
       turns[index] = next;
       return { ...state, turns };
@@ -260,13 +336,14 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
       };
     case 'end':
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
-        ...turn,
+        ...withThinkingTime(turn, at),
         status: message.outcome,
+        ...(message.stopReason ? { stopReason: message.stopReason } : {}),
         retry: undefined,
       }));
     case 'failed':
       return updateAnswer(state, message.requestId, message.seq, (turn) => ({
-        ...turn,
+        ...withThinkingTime(turn, at),
         status: 'failed',
         error: message.error,
         retry: undefined,
@@ -277,7 +354,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage): PanelSt
 export function reduce(state: PanelState, action: PanelAction): PanelState {
   switch (action.type) {
     case 'background':
-      return applyBackground(state, action.message);
+      return applyBackground(state, action.message, action.at);
     case 'connected':
       return { ...state, connected: true };
     case 'disconnected':
@@ -301,17 +378,16 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
           ? { ...turn, status: 'interrupted' as const, retry: undefined, resumable: true }
           : turn,
       );
-      return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft };
+      return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft, editing: null };
     }
     case 'draft':
       return { ...state, draft: action.text };
     case 'ask': {
       const question = action.question.trim();
       const user: UserTurn = { role: 'user', text: question, ...(state.selection ? { selection: state.selection } : {}) };
-      const answer: AssistantTurn = { role: 'assistant', requestId: action.requestId, text: '', status: 'streaming', lastSeq: -1 };
       return {
         ...state,
-        turns: [...state.turns, user, answer],
+        turns: [...state.turns, user, newAnswer(action.requestId)],
         selection: null,
         // The draft is cleared only when it is what was sent (a quick action keeps it).
         draft: question === state.draft.trim() ? '' : state.draft,
@@ -322,13 +398,52 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === action.requestId);
       if (index < 0) return state;
       const turns = state.turns.slice();
-      turns[index] = { role: 'assistant', requestId: action.newRequestId, text: '', status: 'streaming', lastSeq: -1 };
-      return { ...state, turns: turns.slice(0, index + 1), notice: null };
+      turns[index] = newAnswer(action.newRequestId);
+      return { ...state, turns: turns.slice(0, index + 1), notice: null, editing: null };
+    }
+    case 'continue': {
+      const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === action.requestId);
+      const turn = state.turns[index] as AssistantTurn | undefined;
+      if (!turn || !canContinue(turn)) return state;
+      // The model carries on from the text without its trailing whitespace (an assistant
+      // prefill may not end with any): the continuation brings its own.
+      const prefix = turn.text.trimEnd();
+      const next: AssistantTurn = {
+        role: 'assistant',
+        requestId: action.newRequestId,
+        text: prefix,
+        prefix,
+        status: 'streaming',
+        lastSeq: -1,
+        ...(turn.thinking !== undefined ? { thinking: turn.thinking } : {}),
+        ...(turn.thinkingMs !== undefined ? { thinkingMs: turn.thinkingMs } : {}),
+        ...(turn.toolCalls ? { toolCalls: turn.toolCalls } : {}),
+      };
+      const turns = state.turns.slice(0, index + 1);
+      turns[index] = next;
+      return { ...state, turns, notice: null, editing: null };
+    }
+    case 'edit-start': {
+      if (state.turns[action.index]?.role !== 'user' || isAnswering(state)) return state;
+      return { ...state, editing: action.index };
+    }
+    case 'edit-cancel':
+      return { ...state, editing: null };
+    case 'edit-resend': {
+      const old = state.turns[action.index];
+      if (old?.role !== 'user') return state;
+      const user: UserTurn = { role: 'user', text: action.question.trim(), ...(old.selection ? { selection: old.selection } : {}) };
+      return {
+        ...state,
+        turns: [...state.turns.slice(0, action.index), user, newAnswer(action.requestId)],
+        editing: null,
+        notice: null,
+      };
     }
     case 'discard-selection':
       return { ...state, selection: null };
     case 'new-conversation':
-      return { ...state, turns: [], selection: null, notice: null };
+      return { ...state, turns: [], selection: null, notice: null, editing: null };
     case 'dismiss-notice':
       return { ...state, notice: null };
     case 'open-settings':

@@ -5,18 +5,38 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
 import { loadConversation, saveConversation } from '../storage/conversation.ts';
+import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
 import { quickActionQuestion } from './i18n/index.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
-import { askProblem, initialState, reduce, resumableRequestIds, turnsForRequest, type PanelAction, type PanelState } from './state.ts';
+import {
+  askProblem,
+  canContinue,
+  editProblem,
+  initialState,
+  reduce,
+  resumableRequestIds,
+  turnsForRequest,
+  type AssistantTurn,
+  type PanelAction,
+  type PanelState,
+} from './state.ts';
 
 export const PAGE_ACCESS_ORIGINS = ['http://*/*', 'https://*/*'];
 
 export interface PanelCommands {
   ask(question: string): void;
   stop(): void;
+  /** Retry a failed answer, or Regenerate any last answer: a new answer to the same conversation. */
   retry(requestId: string): void;
+  /** Continue a cut-off answer: the model carries on, appended to the same answer. */
+  continueAnswer(requestId: string): void;
+  /** Edit the user turn at `index` in place (Edit, or Up in an empty composer). */
+  startEdit(index: number): void;
+  cancelEdit(): void;
+  /** Send the edited question: the conversation after it is replaced by a new answer. */
+  resendEdit(index: number, question: string): void;
   setDraft(text: string): void;
   readSelection(): void;
   /** Must be called from a click: asks the browser for page access, then reads. */
@@ -56,13 +76,11 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
   const send = (message: PanelMessage): boolean => connectionRef.current?.send(message) ?? false;
 
   const commands = useMemo<PanelCommands>(() => {
+    const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
     const ask = (question: string) => {
       const current = stateRef.current;
       const problem = askProblem(current, question);
-      if (problem) {
-        dispatch({ type: 'background', message: { type: 'notice', error: problem } });
-        return;
-      }
+      if (problem) return notice(problem);
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question });
       const { turns } = stateRef.current;
@@ -84,6 +102,27 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
         const newRequestId_ = newRequestId();
         dispatch({ type: 'retry', requestId, newRequestId: newRequestId_ });
         send({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index) });
+      },
+      continueAnswer(requestId) {
+        const current = stateRef.current;
+        const index = current.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === requestId);
+        const turn = current.turns[index] as AssistantTurn | undefined;
+        if (!turn || !canContinue(turn)) return;
+        if (!current.connected) return notice(userError('reconnecting'));
+        const newRequestId_ = newRequestId();
+        dispatch({ type: 'continue', requestId, newRequestId: newRequestId_ });
+        // The turns up to and including the partial answer (now its trimmed prefix).
+        send({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(stateRef.current.turns, index + 1), continue: true });
+      },
+      startEdit: (index) => dispatch({ type: 'edit-start', index }),
+      cancelEdit: () => dispatch({ type: 'edit-cancel' }),
+      resendEdit(index, question) {
+        const problem = editProblem(stateRef.current, index, question);
+        if (problem) return notice(problem);
+        const requestId = newRequestId();
+        dispatch({ type: 'edit-resend', index, question, requestId });
+        const { turns } = stateRef.current;
+        send({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
       },
       setDraft: (text) => dispatch({ type: 'draft', text }),
       readSelection: () => send({ type: 'read-selection', windowId: windowIdRef.current }),
@@ -117,7 +156,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
   useEffect(() => {
     let disposed = false;
     const onMessage = (message: BackgroundMessage) => {
-      dispatch({ type: 'background', message });
+      dispatch({ type: 'background', message, at: Date.now() });
       // A quick action from the context menu asks at once, once the state has the selection.
       if (message.type === 'selection') {
         const question = quickActionQuestion(message.action);

@@ -186,6 +186,7 @@ const anthropicMapper: EventMapper = { map: mapAnthropicEvent, errorEnds: false,
 
 export const anthropicProvider: Provider = {
   dialect: 'anthropic',
+  continuesAssistantMessage: true,
   buildCall(settings, apiKey, request) {
     return {
       request: buildAnthropicRequest({ baseUrl: effectiveBaseUrl(settings), apiKey, model: settings.model, ...request }),

@@ -270,6 +270,7 @@ function customHeaders(text: string, apiKey: string): Record<string, string> {
 
 export const customProvider: Provider = {
   dialect: 'custom',
+  continuesAssistantMessage: false,
   buildCall(settings, apiKey, request) {
     const custom = settings.custom;
     if (!custom) throw new ProviderSetupError('custom-incomplete');

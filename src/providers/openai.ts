@@ -252,6 +252,9 @@ export function isLikelyOllama(url: string | undefined): boolean {
 
 export const openAIProvider: Provider = {
   dialect: 'openai',
+  // Only some servers continue a trailing assistant message (DeepSeek's beta prefix, Mistral's
+  // `prefix`), each its own way: the family as a whole is asked instead.
+  continuesAssistantMessage: false,
   buildCall(settings, apiKey, request) {
     return {
       request: buildOpenAIRequest({ baseUrl: effectiveBaseUrl(settings), apiKey, model: settings.model, ...request }),

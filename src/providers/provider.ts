@@ -121,6 +121,11 @@ export interface EventMapper {
 
 export interface Provider {
   readonly dialect: Dialect;
+  /**
+   * Whether the API continues a conversation that ends with an assistant message (a
+   * "prefill"), so a cut-off answer carries on mid-sentence. Without it, Continue asks.
+   */
+  readonly continuesAssistantMessage: boolean;
   buildCall(settings: ProviderSettings, apiKey: string, request: ChatRequest): ProviderCall;
   stream(call: ProviderCall, options: StreamOptions): AsyncGenerator<ChatDelta[], void, undefined>;
   classifyFailure(status: number, bodyText: string, context: { url: string }): Failure;

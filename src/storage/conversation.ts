@@ -12,7 +12,14 @@
  */
 import * as v from 'valibot';
 import { FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
-import { MAX_ERROR_DETAIL_CHARS, MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_TOOL_CALLS, MAX_TURNS } from '../shared/limits.ts';
+import {
+  MAX_ERROR_DETAIL_CHARS,
+  MAX_PORT_TEXT_CHARS,
+  MAX_SHORT_TEXT_CHARS,
+  MAX_REQUEST_ID_CHARS,
+  MAX_TOOL_CALLS,
+  MAX_TURNS,
+} from '../shared/limits.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema, type PageSelection } from '../shared/schemas.ts';
 import { defineVersionedItem } from './item.ts';
 
@@ -36,7 +43,13 @@ const StoredAssistantTurnSchema = v.object({
   role: v.literal('assistant'),
   requestId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS)),
   text,
+  /** A continued answer: its text before the request now running (see the panel's AssistantTurn). */
+  prefix: v.optional(text),
+  /** The provider's stop reason (end_turn, max_tokens, ...), once it ended. */
+  stopReason: v.optional(field(MAX_SHORT_TEXT_CHARS)),
   thinking: v.optional(text),
+  /** How long the model reasoned, in ms. */
+  thinkingMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   /** 'streaming' / 'retrying': the answer had not ended when this was saved. */
   status: v.picklist(STORED_ANSWER_STATUSES),
   error: v.optional(UserErrorSchema),

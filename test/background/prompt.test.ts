@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationTurn, PageSelection } from '../../src/messaging/protocol.ts';
-import { buildMessages, formatSelection, SYSTEM_PROMPT } from '../../src/background/prompt.ts';
+import { buildMessages, CONTINUE_INSTRUCTION, formatSelection, SYSTEM_PROMPT } from '../../src/background/prompt.ts';
 
 function sel(overrides: Partial<PageSelection> = {}): PageSelection {
   return {
@@ -153,5 +153,42 @@ describe('buildMessages', () => {
     const copy = structuredClone(turns);
     buildMessages(turns);
     expect(turns).toEqual(copy);
+  });
+});
+
+describe('buildMessages for Continue', () => {
+  const partial: ConversationTurn[] = [
+    { role: 'user', text: 'Write a long story.' },
+    { role: 'assistant', text: 'Once upon a time \n\n' },
+  ];
+
+  it('prefill: ends with the partial answer, its trailing whitespace trimmed (the API rejects it)', () => {
+    expect(buildMessages(partial, 'prefill')).toEqual([
+      { role: 'user', content: 'Write a long story.' },
+      { role: 'assistant', content: 'Once upon a time' },
+    ]);
+  });
+
+  it('instruction: the partial answer, then a user message asking to carry on without repeating', () => {
+    const messages = buildMessages(partial, 'instruction');
+    expect(messages.slice(0, 2)).toEqual([
+      { role: 'user', content: 'Write a long story.' },
+      { role: 'assistant', content: 'Once upon a time' },
+    ]);
+    expect(messages[2]).toEqual({ role: 'user', content: CONTINUE_INSTRUCTION });
+    expect(CONTINUE_INSTRUCTION).toMatch(/do not repeat/i);
+  });
+
+  it('without a continuation, a trailing answer is still dropped', () => {
+    expect(buildMessages(partial)).toEqual([{ role: 'user', content: 'Write a long story.' }]);
+  });
+
+  it('a partial answer of only whitespace is not continued: the question is asked again', () => {
+    const turns: ConversationTurn[] = [
+      { role: 'user', text: 'Q' },
+      { role: 'assistant', text: '  \n' },
+    ];
+    expect(buildMessages(turns, 'prefill')).toEqual([{ role: 'user', content: 'Q' }]);
+    expect(buildMessages(turns, 'instruction')).toEqual([{ role: 'user', content: 'Q' }]);
   });
 });

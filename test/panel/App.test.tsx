@@ -208,3 +208,131 @@ describe('asking about a selection', () => {
     expect(body.messages[0].content).toContain('Menu text');
   });
 });
+
+describe('answer actions', () => {
+  beforeEach(async () => {
+    await saveApiKey('sk-ant-test', 'anthropic');
+  });
+
+  const messagesSent = (call: number) =>
+    (JSON.parse(fetchMock.mock.calls[call]![1]!.body as string) as { messages: { role: string; content: string }[] }).messages;
+
+  async function keydown(testId: string, key: string) {
+    await act(async () => {
+      $(testId)!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    });
+    await act(() => settle());
+  }
+
+  it('Copy puts the Markdown on the clipboard, Copy as text the plain text', async () => {
+    const writeText = vi.fn((_text: string) => Promise.resolve());
+    vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['## Foxes\n\n', '- **quick**\n', '- brown'])));
+    await mount();
+    await type('composer', 'Foxes?');
+    await click('send');
+    await until(() => $('answer')?.dataset.status === 'complete');
+    await click('copy-markdown');
+    await until(() => writeText.mock.calls.length === 1);
+    expect(writeText).toHaveBeenLastCalledWith('## Foxes\n\n- **quick**\n- brown');
+    await until(() => $('copy-markdown')!.textContent === 'Copied');
+    await click('copy-plain');
+    await until(() => writeText.mock.calls.length === 2);
+    expect(writeText).toHaveBeenLastCalledWith('Foxes\n\n- quick\n- brown');
+  });
+
+  it('an answer cut at max_tokens says so, and Continue appends what the model carries on with', async () => {
+    fetchMock
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['Once upon ', 'a time '], { stopReason: 'max_tokens' })))
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse([' there was a fox.'])));
+    await mount();
+    await type('composer', 'A story');
+    await click('send');
+    await until(() => $('answer')?.dataset.stopReason === 'max_tokens');
+    expect($('answer-status-text')!.textContent).toContain('maximum output length');
+    await click('continue');
+    await until(() => $('answer')?.dataset.stopReason === 'end_turn');
+    expect($('answer-text')!.textContent).toBe('Once upon a time there was a fox.');
+    expect(root.querySelectorAll('[data-testid="answer"]')).toHaveLength(1);
+    // Anthropic continues a trailing assistant message: the partial answer, trimmed, is the prefill.
+    expect(messagesSent(1)).toEqual([
+      { role: 'user', content: 'A story' },
+      { role: 'assistant', content: 'Once upon a time' },
+    ]);
+    expect($('continue')).toBeNull();
+  });
+
+  it('Up in the empty composer edits the last question; sending replaces the answers after it', async () => {
+    fetchMock
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['First answer.'])))
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['Second answer.'])))
+      .mockResolvedValueOnce(chunkedResponse(anthropicSse(['Better answer.'])));
+    await mount();
+    await type('composer', 'One?');
+    await click('send');
+    await until(() => $('answer')?.dataset.status === 'complete');
+    await type('composer', 'Two?');
+    await click('send');
+    await until(() => root.querySelectorAll('[data-status="complete"]').length === 2);
+    await keydown('composer', 'ArrowUp');
+    const editor = $('edit-input') as HTMLTextAreaElement;
+    expect(editor.value).toBe('Two?');
+    expect(document.activeElement).toBe(editor);
+    await type('edit-input', 'Two, better?');
+    await keydown('edit-input', 'Enter');
+    await until(
+      () => root.querySelector('[data-testid="answer"]:last-of-type [data-testid="answer-text"]')?.textContent === 'Better answer.',
+    );
+    const questions = [...root.querySelectorAll('[data-testid="question"]')].map((q) => q.textContent);
+    expect(questions).toEqual([expect.stringContaining('One?'), expect.stringContaining('Two, better?')]);
+    expect(root.querySelectorAll('[data-testid="answer"]')).toHaveLength(2);
+    expect(messagesSent(2)).toEqual([
+      { role: 'user', content: 'One?' },
+      { role: 'assistant', content: 'First answer.' },
+      { role: 'user', content: 'Two, better?' },
+    ]);
+  });
+
+  it('Esc cancels an edit without sending, keeping the conversation', async () => {
+    fetchMock.mockResolvedValueOnce(chunkedResponse(anthropicSse(['Answer.'])));
+    await mount();
+    await type('composer', 'Q?');
+    await click('send');
+    await until(() => $('answer')?.dataset.status === 'complete');
+    await click('edit-question');
+    await type('edit-input', 'Changed');
+    await keydown('edit-input', 'Escape');
+    expect($('edit-input')).toBeNull();
+    expect($('question')!.textContent).toContain('Q?');
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('Esc stops a streaming answer, keeping what arrived; Regenerate then asks again', async () => {
+    fetchMock.mockImplementationOnce((_url, init = {}) =>
+      Promise.resolve(
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new TextEncoder().encode(anthropicSse(['Kept'], { end: 'none' })));
+              init.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+            },
+          }),
+          { status: 200 },
+        ),
+      ),
+    );
+    fetchMock.mockResolvedValueOnce(chunkedResponse(anthropicSse(['Fresh.'])));
+    await mount();
+    await type('composer', 'Go');
+    await click('send');
+    await until(() => $('answer-text')?.textContent === 'Kept');
+    await act(async () => {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    });
+    await until(() => $('answer')?.dataset.status === 'stopped');
+    expect($('answer-text')!.textContent).toBe('Kept');
+    await click('regenerate');
+    await until(() => $('answer')?.dataset.status === 'complete');
+    expect($('answer-text')!.textContent).toBe('Fresh.');
+  });
+});

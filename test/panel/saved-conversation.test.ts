@@ -124,6 +124,31 @@ describe('toStored', () => {
     expect(toStored(gone).turns[1]).toEqual({ role: 'assistant', requestId: 'r1', text: 'Par', status: 'interrupted' });
   });
 
+  it('keeps a continued answer’s prefix, its stop reason and how long it reasoned, but not when reasoning began', () => {
+    const at = (message: BackgroundMessage, time: number): PanelAction => ({ type: 'background', message, at: time });
+    const state = run(
+      asking,
+      at({ type: 'thinking', requestId: 'r1', seq: 0, text: 'hm' }, 1_000),
+      at({ type: 'delta', requestId: 'r1', seq: 1, text: 'Half ' }, 2_500),
+      at({ type: 'end', requestId: 'r1', seq: 2, stopReason: 'max_tokens', outcome: 'complete' }, 3_000),
+      { type: 'continue', requestId: 'r1', newRequestId: 'r2' },
+      delta('r2', 0, ' more'),
+    );
+    const stored = toStored(state);
+    expect(v.safeParse(StoredConversationSchema, stored).success).toBe(true);
+    expect(stored.turns[1]).toMatchObject({ requestId: 'r2', text: 'Half more', prefix: 'Half', thinkingMs: 1_500 });
+    expect(JSON.stringify(stored)).not.toContain('thinkingSince');
+    const done = run(state, bg({ type: 'end', requestId: 'r2', seq: 1, stopReason: 'end_turn', outcome: 'complete' }));
+    const restored = fromStored(toStored(done)).turns[1] as AssistantTurn;
+    expect(restored).toMatchObject({
+      text: 'Half more',
+      prefix: 'Half',
+      stopReason: 'end_turn',
+      thinkingMs: 1_500,
+      status: 'complete',
+    });
+  });
+
   it('caps a draft longer than storage takes', () => {
     const state = { ...ready, draft: 'x'.repeat(4_000_001) };
     expect(toStored(state).draft).toHaveLength(4_000_000);

@@ -5,7 +5,11 @@ import { fromStored, toStored } from '../../src/panel/saved-conversation.ts';
 import { browserSpeaks } from '../i18n/catalogs.ts';
 import {
   askProblem,
+  canContinue,
+  editProblem,
+  hitLengthLimit,
   initialState,
+  lastUserTurnIndex,
   isAnswering,
   MAX_QUESTION_CHARS,
   reduce,
@@ -550,5 +554,160 @@ describe('re-attaching to an answer', () => {
     );
     expect(askProblem(state, 'one more')?.code).toBe('turn-limit');
     expect(words(askProblem(state, 'one more'))).toContain('length limit');
+  });
+});
+
+describe('how long the model reasoned', () => {
+  const at = (message: BackgroundMessage, time: number): PanelAction => ({ type: 'background', message, at: time });
+
+  it('from the first reasoning to the first answer text', () => {
+    const state = run(
+      reduce(ready, { type: 'ask', requestId: 'r', question: 'Why?' }),
+      at({ type: 'thinking', requestId: 'r', seq: 0, text: 'Hmm. ' }, 1_000),
+      at({ type: 'thinking', requestId: 'r', seq: 1, text: 'So.' }, 3_000),
+      at({ type: 'delta', requestId: 'r', seq: 2, text: 'Because.' }, 5_200),
+      at({ type: 'delta', requestId: 'r', seq: 3, text: ' Yes.' }, 9_000),
+    );
+    expect(answer(state, 'r').thinkingMs).toBe(4_200);
+  });
+
+  it('to the end, when no answer text came; never for an answer that did not reason', () => {
+    const asked = reduce(ready, { type: 'ask', requestId: 'r', question: 'Why?' });
+    const thought = run(
+      asked,
+      at({ type: 'thinking', requestId: 'r', seq: 0, text: 'Hmm.' }, 100),
+      at({ type: 'end', requestId: 'r', seq: 1, stopReason: 'end_turn', outcome: 'complete' }, 2_100),
+    );
+    expect(answer(thought, 'r').thinkingMs).toBe(2_000);
+    const plain = run(asked, at({ type: 'delta', requestId: 'r', seq: 0, text: 'Hi' }, 50));
+    expect(answer(plain, 'r').thinkingMs).toBeUndefined();
+  });
+});
+
+describe('stop reasons and Continue', () => {
+  const cut = run(
+    asking,
+    delta('r1', 0, 'The story went on and '),
+    bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'max_tokens', outcome: 'complete' }),
+  );
+
+  it('keeps the stop reason; an answer at the output limit can be continued', () => {
+    const turn = answer(cut, 'r1');
+    expect(turn).toMatchObject({ status: 'complete', stopReason: 'max_tokens' });
+    expect(hitLengthLimit(turn)).toBe(true);
+    expect(canContinue(turn)).toBe(true);
+  });
+
+  it('Continue is offered for cut, interrupted or stopped answers with text, never for a finished or live one', () => {
+    const base = answer(cut, 'r1');
+    const offered = (changes: Partial<AssistantTurn>) => canContinue({ ...base, stopReason: undefined, ...changes });
+    expect(offered({ status: 'complete', stopReason: 'end_turn' })).toBe(false);
+    expect(offered({ status: 'complete', stopReason: 'length' })).toBe(true);
+    expect(offered({ status: 'truncated' })).toBe(true);
+    expect(offered({ status: 'interrupted' })).toBe(true);
+    expect(offered({ status: 'stopped' })).toBe(true);
+    expect(offered({ status: 'failed' })).toBe(false);
+    expect(offered({ status: 'streaming' })).toBe(false);
+    expect(offered({ status: 'truncated', text: '  ' })).toBe(false);
+  });
+
+  it('continues under a new request: the text so far, trimmed, is the prefix the deltas follow', () => {
+    const state = run(
+      cut,
+      { type: 'continue', requestId: 'r1', newRequestId: 'r1c' },
+      delta('r1c', 0, ' then it'),
+      delta('r1c', 1, ' ended.'),
+      bg({ type: 'end', requestId: 'r1c', seq: 2, stopReason: 'end_turn', outcome: 'complete' }),
+    );
+    expect(state.turns).toHaveLength(2);
+    expect(answer(state, 'r1c')).toMatchObject({
+      text: 'The story went on and then it ended.',
+      prefix: 'The story went on and',
+      status: 'complete',
+      stopReason: 'end_turn',
+    });
+  });
+
+  it('a snapshot of a continued answer is appended to its prefix', () => {
+    const state = run(
+      cut,
+      { type: 'continue', requestId: 'r1', newRequestId: 'r1c' },
+      { type: 'disconnected' },
+      bg({ type: 'snapshot', requestId: 'r1c', seq: 4, text: ' then more', thinking: '', usage: {}, toolCalls: [], final: null }),
+    );
+    expect(answer(state, 'r1c').text).toBe('The story went on and then more');
+  });
+
+  it('does nothing for an answer that cannot continue', () => {
+    const done = run(
+      asking,
+      delta('r1', 0, 'Done.'),
+      bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+    );
+    expect(reduce(done, { type: 'continue', requestId: 'r1', newRequestId: 'x' })).toBe(done);
+  });
+
+  it('the request for a continued answer ends with the trimmed partial answer', () => {
+    const state = reduce(cut, { type: 'continue', requestId: 'r1', newRequestId: 'r1c' });
+    expect(turnsForRequest(state.turns)).toEqual([
+      { role: 'user', text: 'What is this?' },
+      { role: 'assistant', text: 'The story went on and' },
+    ]);
+  });
+});
+
+describe('edit and resend', () => {
+  const two = run(
+    asking,
+    delta('r1', 0, 'First.'),
+    bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+    { type: 'ask', requestId: 'r2', question: 'Second?' },
+    delta('r2', 0, 'Two.'),
+    bg({ type: 'end', requestId: 'r2', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+  );
+
+  it('finds the last question, edits it in place and cancels', () => {
+    expect(lastUserTurnIndex(two.turns)).toBe(2);
+    expect(lastUserTurnIndex([])).toBe(-1);
+    const editing = reduce(two, { type: 'edit-start', index: 2 });
+    expect(editing.editing).toBe(2);
+    expect(reduce(editing, { type: 'edit-cancel' }).editing).toBeNull();
+    expect(reduce(two, { type: 'edit-start', index: 1 })).toBe(two); // an answer is not editable
+  });
+
+  it('nothing is edited while an answer streams', () => {
+    expect(reduce(asking, { type: 'edit-start', index: 0 })).toBe(asking);
+    expect(editProblem(asking, 0, 'x')?.code).toBe('busy');
+  });
+
+  it('resending replaces the question and every turn after it, keeping its selection', () => {
+    const withSelection = run(ready, bg({ type: 'selection', selection, action: null }), {
+      type: 'ask',
+      requestId: 'a',
+      question: 'Old',
+    });
+    const done = run(
+      withSelection,
+      delta('a', 0, 'x'),
+      bg({ type: 'end', requestId: 'a', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+      { type: 'ask', requestId: 'b', question: 'Later' },
+      delta('b', 0, 'y'),
+      bg({ type: 'end', requestId: 'b', seq: 1, stopReason: 'end_turn', outcome: 'complete' }),
+    );
+    const state = reduce({ ...done, editing: 0 }, { type: 'edit-resend', index: 0, question: ' New question ', requestId: 'c' });
+    expect(state.editing).toBeNull();
+    expect(state.turns).toEqual([
+      { role: 'user', text: 'New question', selection },
+      { role: 'assistant', requestId: 'c', text: '', status: 'streaming', lastSeq: -1 },
+    ]);
+    expect(turnsForRequest(state.turns, 1)).toEqual([{ role: 'user', text: 'New question', selection }]);
+  });
+
+  it('says why an edit cannot be sent', () => {
+    expect(editProblem(two, 2, '   ')?.code).toBe('nothing-to-send');
+    expect(editProblem(two, 1, 'x')?.code).toBe('nothing-to-send');
+    expect(editProblem(two, 2, 'x'.repeat(MAX_QUESTION_CHARS + 1))?.code).toBe('question-too-long');
+    expect(editProblem({ ...two, connected: false }, 2, 'x')?.code).toBe('reconnecting');
+    expect(editProblem(two, 2, 'Better?')).toBeNull();
   });
 });

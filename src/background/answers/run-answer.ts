@@ -6,12 +6,12 @@
 import type { ConversationTurn } from '../../messaging/protocol.ts';
 import { presetFor } from '../../providers/catalog.ts';
 import { chatRequestOptions } from '../../providers/model-options.ts';
-import { ProviderSetupError, type ProviderCall, type ProviderSettings } from '../../providers/provider.ts';
+import { ProviderSetupError, type Provider, type ProviderCall, type ProviderSettings } from '../../providers/provider.ts';
 import { providerForSettings } from '../../providers/registry.ts';
 import { userError } from '../../shared/errors.ts';
 import { IDLE_TIMEOUT_MS } from '../../shared/limits.ts';
 import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../../shared/model-options.ts';
-import { buildMessages, SYSTEM_PROMPT } from '../prompt.ts';
+import { buildMessages, SYSTEM_PROMPT, type ContinuationMode } from '../prompt.ts';
 import { systemClock, type Clock } from './delta-batcher.ts';
 import { noPermissionError } from './errors.ts';
 import { openWithRetries } from './open-with-retries.ts';
@@ -24,6 +24,8 @@ export interface AnswerJob {
   apiKey: string;
   /** The provider's model options (checked when saved); default: the defaults. */
   options?: ModelOptions;
+  /** Continue: the last turn is a partial answer for the model to carry on from. */
+  continue?: boolean;
 }
 
 export interface AnswerDeps {
@@ -60,15 +62,23 @@ export function setupError(cause: ProviderSetupError) {
   });
 }
 
+/**
+ * How this answer carries on a partial one: prefilled where the API continues an assistant
+ * message, except with extended thinking, which Anthropic does not allow with a prefill.
+ */
+export function continuationMode(provider: Provider, options: ModelOptions): ContinuationMode {
+  return provider.continuesAssistantMessage && !options.thinking ? 'prefill' : 'instruction';
+}
+
 export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortSignal, deps: AnswerDeps = {}): Promise<void> {
   const noKey = missingKey(job.settings, job.apiKey);
   if (noKey) return sink.fail(noKey);
-  const messages = buildMessages(job.turns);
-  if (messages.length === 0) return sink.fail(userError('nothing-to-send'));
   const provider = providerForSettings(job.settings);
+  const options = job.options ?? DEFAULT_MODEL_OPTIONS;
+  const messages = buildMessages(job.turns, job.continue ? continuationMode(provider, options) : undefined);
+  if (messages.length === 0) return sink.fail(userError('nothing-to-send'));
   let call: ProviderCall;
   try {
-    const options = job.options ?? DEFAULT_MODEL_OPTIONS;
     call = provider.buildCall(job.settings, job.apiKey, {
       system: answerSystemPrompt(options.systemPrompt),
       messages,

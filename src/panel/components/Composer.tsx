@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 
+const hasModifier = (event: KeyboardEvent) => event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.isComposing;
+
 export function Composer(props: {
   draft: string;
   answering: boolean;
@@ -9,6 +11,8 @@ export function Composer(props: {
   onSend(): void;
   onStop(): void;
   onUseSelection(): void;
+  /** Up in an empty composer: edit the last question (absent: there is none to edit). */
+  onEditLast?: () => void;
 }) {
   const input = useRef<HTMLTextAreaElement>(null);
   // A selection arriving for "Ask Aside about this" puts the cursor where the question goes.
@@ -35,6 +39,9 @@ export function Composer(props: {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             if (!props.answering) props.onSend();
+          } else if (event.key === 'ArrowUp' && props.draft === '' && props.onEditLast && !hasModifier(event)) {
+            event.preventDefault();
+            props.onEditLast();
           }
         }}
       />
@@ -44,7 +51,7 @@ export function Composer(props: {
         </button>
         <span class="spacer" />
         {props.answering ? (
-          <button type="button" class="stop" data-testid="stop" onClick={props.onStop}>
+          <button type="button" class="stop" data-testid="stop" title={t('stop_title')} onClick={props.onStop}>
             {t('stop')}
           </button>
         ) : (

@@ -1,10 +1,14 @@
 import { memo } from 'preact/compat';
 import type { UiLanguage } from '../../shared/ids.ts';
 import { errorText, t } from '../i18n/index.ts';
-import type { AssistantTurn, Turn } from '../state.ts';
+import { markdownToPlainText } from '../markdown/plain-text.ts';
+import { canContinue, hitLengthLimit, type AssistantTurn, type Turn } from '../state.ts';
 import { AnswerBody } from './AnswerBody.tsx';
+import { CopyButton } from './CopyButton.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
-import { SelectionPreview } from './SelectionCard.tsx';
+import { QuestionTurn } from './QuestionTurn.tsx';
+import { ThinkingSection } from './ThinkingSection.tsx';
+import { ToolCallCard } from './ToolCallCard.tsx';
 
 const STATUS_TEXT: Partial<Record<AssistantTurn['status'], () => string>> = {
   stopped: () => t('status_stopped'),
@@ -12,32 +16,106 @@ const STATUS_TEXT: Partial<Record<AssistantTurn['status'], () => string>> = {
   interrupted: () => t('status_interrupted'),
 };
 
-function Answer(props: {
-  turn: AssistantTurn;
-  isLast: boolean;
-  /** Not read: a change of language must re-render a memoized answer too. */
-  language: UiLanguage;
-  onRetry(id: string): void;
+/** What the answer ends with, in words (nothing for an answer that simply finished). */
+function statusText(turn: AssistantTurn): string | undefined {
+  if (turn.status === 'complete' && hitLengthLimit(turn)) return t('status_length_limit');
+  return STATUS_TEXT[turn.status]?.();
+}
+
+export interface AnswerHandlers {
+  onRetry(requestId: string): void;
+  onContinue(requestId: string): void;
   onOpenSettings(): void;
-}) {
+}
+
+/** Copy, and for the last answer Continue and Regenerate (or Retry, when it did not finish). */
+function AnswerActions(props: { turn: AssistantTurn; isLast: boolean } & AnswerHandlers) {
   const { turn } = props;
-  const statusText = STATUS_TEXT[turn.status]?.();
-  const live = turn.status === 'streaming' || turn.status === 'retrying';
-  const canRetry = props.isLast && !live && turn.status !== 'complete' && turn.status !== 'stopped';
+  const hasText = turn.text.trim() !== '';
+  const unfinished = turn.status === 'failed' || turn.status === 'truncated' || turn.status === 'interrupted';
+  const fixInSettings = turn.status === 'failed' && turn.error?.fix === 'settings';
+  if (!hasText && !props.isLast && !fixInSettings) return null;
   return (
-    <article class={`turn assistant ${turn.status}`} data-testid="answer" data-status={turn.status} aria-busy={live}>
-      {turn.thinking && (
-        <details class="reasoning" data-testid="reasoning" open={live && turn.text === ''}>
-          <summary class="muted small">{t('reasoning')}</summary>
-          <div class="reasoning-text">{turn.thinking}</div>
-        </details>
+    <div class="row answer-actions" role="group" aria-label={t('answer_actions')}>
+      {fixInSettings && (
+        <button type="button" data-testid="answer-open-settings" onClick={props.onOpenSettings}>
+          {t('open_settings')}
+        </button>
       )}
-      {turn.text === '' && live ? (
+      {hasText && (
+        <>
+          <CopyButton label={t('copy_markdown')} title={t('copy_markdown_title')} testId="copy-markdown" text={() => turn.text} />
+          <CopyButton
+            label={t('copy_plain')}
+            title={t('copy_plain_title')}
+            testId="copy-plain"
+            text={() => markdownToPlainText(turn.text)}
+          />
+        </>
+      )}
+      {props.isLast && canContinue(turn) && (
+        <button
+          type="button"
+          class="ghost small-button"
+          data-testid="continue"
+          title={t('continue_title')}
+          onClick={() => props.onContinue(turn.requestId)}
+        >
+          {t('continue_answer')}
+        </button>
+      )}
+      {props.isLast && (
+        <button
+          type="button"
+          class="ghost small-button"
+          data-testid={unfinished ? 'retry' : 'regenerate'}
+          title={unfinished ? undefined : t('regenerate_title')}
+          onClick={() => props.onRetry(turn.requestId)}
+        >
+          {unfinished ? t('retry') : t('regenerate')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Answer(
+  props: {
+    turn: AssistantTurn;
+    isLast: boolean;
+    /** Not read: a change of language must re-render a memoized answer too. */
+    language: UiLanguage;
+  } & AnswerHandlers,
+) {
+  const { turn } = props;
+  const status = statusText(turn);
+  const live = turn.status === 'streaming' || turn.status === 'retrying';
+  const waiting = live && turn.text === '' && !turn.thinking;
+  return (
+    <article
+      class={`turn assistant ${turn.status}`}
+      data-testid="answer"
+      data-status={turn.status}
+      data-stop-reason={turn.stopReason}
+      aria-busy={live}
+      aria-label={t('answer_label')}
+    >
+      {turn.thinking && <ThinkingSection turn={turn} live={live} />}
+      {waiting ? (
         <p class="muted thinking">{turn.status === 'retrying' ? t('waiting_to_retry') : t('thinking')}</p>
       ) : (
-        <div class="answer-body">
-          <AnswerBody text={turn.text} streaming={live} />
-          {live && <span class="caret" aria-hidden="true" />}
+        (turn.text !== '' || !live) && (
+          <div class="answer-body">
+            <AnswerBody text={turn.text} streaming={live} />
+            {live && <span class="caret" aria-hidden="true" />}
+          </div>
+        )
+      )}
+      {turn.toolCalls && turn.toolCalls.length > 0 && (
+        <div class="tool-calls">
+          {turn.toolCalls.map((call) => (
+            <ToolCallCard key={call.index} call={call} />
+          ))}
         </div>
       )}
       {turn.retry && (
@@ -45,26 +123,17 @@ function Answer(props: {
           {t('retry_line', { message: errorText(turn.retry.error), seconds: Math.ceil(turn.retry.inSeconds) })}
         </p>
       )}
-      {statusText && <p class="muted small turn-status">{statusText}</p>}
+      {status && (
+        <p class="muted small turn-status" data-testid="answer-status-text">
+          {status}
+        </p>
+      )}
       {turn.status === 'failed' && turn.error && (
         <div class="turn-error" role="alert" data-testid="answer-error" data-code={turn.error.code}>
           <ErrorDetails error={turn.error} />
         </div>
       )}
-      {(canRetry || (turn.status === 'failed' && turn.error?.fix === 'settings')) && (
-        <div class="row">
-          {turn.error?.fix === 'settings' && (
-            <button type="button" data-testid="answer-open-settings" onClick={props.onOpenSettings}>
-              {t('open_settings')}
-            </button>
-          )}
-          {canRetry && (
-            <button type="button" class="ghost" data-testid="retry" onClick={() => props.onRetry(turn.requestId)}>
-              {t('retry')}
-            </button>
-          )}
-        </div>
-      )}
+      {!live && <AnswerActions {...props} />}
     </article>
   );
 }
@@ -72,16 +141,34 @@ function Answer(props: {
 /** Finished turns never change: skip re-rendering them while the last one streams. */
 const MemoAnswer = memo(Answer);
 
-export function Conversation(props: { turns: Turn[]; language: UiLanguage; onRetry(id: string): void; onOpenSettings(): void }) {
+export function Conversation(
+  props: {
+    turns: Turn[];
+    language: UiLanguage;
+    /** The user turn being edited in place, or null. */
+    editing: number | null;
+    /** An answer is streaming: nothing can be edited or regenerated meanwhile. */
+    answering: boolean;
+    onEdit(index: number): void;
+    onCancelEdit(): void;
+    onResend(index: number, text: string): void;
+  } & AnswerHandlers,
+) {
   const last = props.turns.length - 1;
   return (
-    <div class="conversation" aria-live="polite">
+    <div class="conversation">
       {props.turns.map((turn, index) =>
         turn.role === 'user' ? (
-          <article class="turn user" key={index} data-testid="question">
-            {turn.selection && <SelectionPreview selection={turn.selection} />}
-            {turn.text && <p class="question-text">{turn.text}</p>}
-          </article>
+          <QuestionTurn
+            key={index}
+            turn={turn}
+            index={index}
+            editing={props.editing === index}
+            canEdit={!props.answering && props.editing === null}
+            onEdit={props.onEdit}
+            onCancelEdit={props.onCancelEdit}
+            onResend={props.onResend}
+          />
         ) : (
           <MemoAnswer
             key={turn.requestId}
@@ -89,6 +176,7 @@ export function Conversation(props: { turns: Turn[]; language: UiLanguage; onRet
             isLast={index === last}
             language={props.language}
             onRetry={props.onRetry}
+            onContinue={props.onContinue}
             onOpenSettings={props.onOpenSettings}
           />
         ),

@@ -1,7 +1,8 @@
 /** runAnswer on its own: the idle watchdog that gives up on a silent provider. */
 import { describe, expect, it, vi } from 'vitest';
-import { answerSystemPrompt, runAnswer, type AnswerDeps } from '../../../src/background/answers/run-answer.ts';
-import { SYSTEM_PROMPT } from '../../../src/background/prompt.ts';
+import { answerSystemPrompt, continuationMode, runAnswer, type AnswerDeps } from '../../../src/background/answers/run-answer.ts';
+import { CONTINUE_INSTRUCTION, SYSTEM_PROMPT } from '../../../src/background/prompt.ts';
+import { providerFor } from '../../../src/providers/registry.ts';
 import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../../../src/shared/model-options.ts';
 import { createAnswerSink } from '../../../src/background/answers/sink.ts';
 import type { StreamMessage } from '../../../src/messaging/protocol.ts';
@@ -147,5 +148,43 @@ describe('model options in an answer', () => {
       error: { code: 'extra-fields-reserved', params: { field: 'model' }, fix: 'settings' },
     });
     expect(fetch).not.toHaveBeenCalled();
+  });
+});
+
+describe('Continue in an answer', () => {
+  const answered = () =>
+    vi.fn((_url: RequestInfo | URL, _init?: RequestInit) => Promise.resolve(new Response(anthropicSse([' on.']), { status: 200 })));
+  const messagesOf = (fetch: ReturnType<typeof answered>) =>
+    (JSON.parse(fetch.mock.calls[0]![1]!.body as string) as { messages: { role: string; content: string }[] }).messages;
+  const partialJob = {
+    ...job,
+    turns: [
+      { role: 'user' as const, text: 'Tell me a story.' },
+      { role: 'assistant' as const, text: 'It went ' },
+    ],
+    continue: true,
+  };
+
+  it('Anthropic: the partial answer is prefilled as the last message, trimmed', async () => {
+    const fetch = answered();
+    await streamAnswer(partialJob as typeof job, () => {}, new AbortController().signal, { fetch });
+    expect(messagesOf(fetch)).toEqual([
+      { role: 'user', content: 'Tell me a story.' },
+      { role: 'assistant', content: 'It went' },
+    ]);
+  });
+
+  it('Anthropic with extended thinking (no prefill allowed): asked to carry on instead', async () => {
+    const fetch = answered();
+    const options = { ...DEFAULT_MODEL_OPTIONS, thinking: true, thinkingBudget: 1024, maxTokens: 4096 };
+    await streamAnswer({ ...partialJob, options } as typeof job, () => {}, new AbortController().signal, { fetch });
+    expect(messagesOf(fetch).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(messagesOf(fetch)[2]!.content).toBe(CONTINUE_INSTRUCTION);
+  });
+
+  it('the choice follows the provider: the OpenAI family is asked, Anthropic prefilled', () => {
+    expect(continuationMode(providerFor('anthropic'), DEFAULT_MODEL_OPTIONS)).toBe('prefill');
+    expect(continuationMode(providerFor('openai'), DEFAULT_MODEL_OPTIONS)).toBe('instruction');
+    expect(continuationMode(providerFor('custom'), DEFAULT_MODEL_OPTIONS)).toBe('instruction');
   });
 });
