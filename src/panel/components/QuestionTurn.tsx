@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.ts';
 import type { UserTurn } from '../state.ts';
 import { SelectionPreview } from './SelectionCard.tsx';
@@ -10,7 +10,8 @@ import { SelectionPreview } from './SelectionCard.tsx';
 function QuestionEditor(props: { initial: string; onSend(text: string): void; onCancel(): void }) {
   const [text, setText] = useState(props.initial);
   const input = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
+  // Before paint, so keys typed right after Up or Edit land in the editor.
+  useLayoutEffect(() => {
     const element = input.current;
     if (!element) return;
     element.focus();

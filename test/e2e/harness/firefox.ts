@@ -56,6 +56,8 @@ export interface FirefoxExtension {
   waitFor<T = unknown>(expression: string, options?: { what?: string; timeoutMs?: number; context?: string }): Promise<T>;
   /** A real pointer click (input.performActions) on the centre of the first element matching `selector`. */
   click(selector: string, options?: { context?: string; timeoutMs?: number }): Promise<void>;
+  /** Real key presses (input.performActions) into whatever has focus: key names like 'Escape', 'ArrowUp', 'Enter', 'Tab', or single characters. */
+  press(keys: string[], options?: { context?: string }): Promise<void>;
   /** PNG of the current context's viewport, written to `file` when given. */
   screenshot(file?: string, options?: { context?: string }): Promise<Buffer>;
   /** Open the real sidebar from a click on an injected button in an extension page (the current one, or sidepanel.html). */
@@ -63,6 +65,18 @@ export interface FirefoxExtension {
   /** Close the browser, kill the process if needed, delete the profile. */
   close(): Promise<void>;
 }
+
+/** WebDriver's code points for named keys (WebDriver §17.4.2). */
+const WEBDRIVER_KEYS: Record<string, string> = {
+  Tab: '\uE004',
+  Enter: '\uE007',
+  Shift: '\uE008',
+  Escape: '\uE00C',
+  ArrowLeft: '\uE012',
+  ArrowUp: '\uE013',
+  ArrowRight: '\uE014',
+  ArrowDown: '\uE015',
+};
 
 /** Prefs for a test machine that must not talk to the network or show first-run UI. */
 export function userPrefs(uuid: string): Record<string, string | number | boolean> {
@@ -340,6 +354,19 @@ export async function launchFirefoxWithExtension(
     await client.send('input.releaseActions', { context }).catch(() => {});
   };
 
+  const press = async (keys: string[], opts: { context?: string } = {}): Promise<void> => {
+    const context = opts.context ?? current;
+    const actions = keys.flatMap((key) => {
+      const value = WEBDRIVER_KEYS[key] ?? key;
+      return [
+        { type: 'keyDown', value },
+        { type: 'keyUp', value },
+      ];
+    });
+    await client.send('input.performActions', { context, actions: [{ type: 'key', id: 'e2e-keyboard', actions }] });
+    await client.send('input.releaseActions', { context }).catch(() => {});
+  };
+
   const screenshot = async (file?: string, opts: { context?: string } = {}): Promise<Buffer> => {
     const { data } = await client.send<{ data: string }>('browsingContext.captureScreenshot', { context: opts.context ?? current });
     const png = Buffer.from(data, 'base64');
@@ -392,6 +419,7 @@ export async function launchFirefoxWithExtension(
     evaluate,
     waitFor: waitForExpr,
     click,
+    press,
     screenshot,
     openSidebar,
     async close() {
