@@ -75,7 +75,7 @@ const MemoAnswer = memo(Answer);
 export function Conversation(props: { turns: Turn[]; language: UiLanguage; onRetry(id: string): void; onOpenSettings(): void }) {
   const last = props.turns.length - 1;
   return (
-    <div class="conversation" aria-live="polite">
+    <div class="conversation">
       {props.turns.map((turn, index) =>
         turn.role === 'user' ? (
           <article class="turn user" key={index} data-testid="question">
