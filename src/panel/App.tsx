@@ -1,5 +1,7 @@
 import { Composer } from './components/Composer.tsx';
 import { Conversation } from './components/Conversation.tsx';
+import { ConversationScroll } from './components/ConversationScroll.tsx';
+import { LiveAnnouncer } from './components/LiveAnnouncer.tsx';
 import { NoticeBanner } from './components/NoticeBanner.tsx';
 import { SelectionCard } from './components/SelectionCard.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
@@ -71,24 +73,27 @@ export function App() {
         />
       )}
       {state.settingsOpen || state.settings === null ? (
-        state.settings === null ? (
-          <p class="muted loading">{t('connecting')}</p>
-        ) : (
-          <SettingsForm
-            settings={state.settings}
-            test={state.connectionTest}
-            models={state.models}
-            onSave={commands.saveSettings}
-            onTest={commands.testConnection}
-            onListModels={commands.listModels}
-            onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
-            language={language}
-            onLanguage={choose}
-          />
-        )
+        // The page's one main landmark, as the conversation is when it shows.
+        <main class="settings-main">
+          {state.settings === null ? (
+            <p class="muted loading">{t('connecting')}</p>
+          ) : (
+            <SettingsForm
+              settings={state.settings}
+              test={state.connectionTest}
+              models={state.models}
+              onSave={commands.saveSettings}
+              onTest={commands.testConnection}
+              onListModels={commands.listModels}
+              onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
+              language={language}
+              onLanguage={choose}
+            />
+          )}
+        </main>
       ) : (
         <>
-          <main class="conversation-scroll">
+          <ConversationScroll turns={state.turns}>
             <Conversation
               turns={state.turns}
               language={language}
@@ -106,7 +111,7 @@ export function App() {
                 {t('empty_hint', { menu: t('menu_summarize'), shortcut: ASK_SHORTCUT, button: t('use_selection') })}
               </p>
             )}
-          </main>
+          </ConversationScroll>
           <footer class="panel-footer">
             {state.selection && (
               <SelectionCard
@@ -129,6 +134,7 @@ export function App() {
           </footer>
         </>
       )}
+      <LiveAnnouncer turns={state.turns} />
     </div>
   );
 }

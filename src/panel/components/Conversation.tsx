@@ -129,7 +129,7 @@ function Answer(
         </p>
       )}
       {turn.status === 'failed' && turn.error && (
-        <div class="turn-error" role="alert" data-testid="answer-error" data-code={turn.error.code}>
+        <div class="turn-error" data-testid="answer-error" data-code={turn.error.code}>
           <ErrorDetails error={turn.error} />
         </div>
       )}

@@ -1,0 +1,72 @@
+/**
+ * Whether the conversation keeps the newest text in view: the pure rules behind
+ * use-follow-stream.ts. The view follows a streaming answer until the user scrolls up, and
+ * follows again once they are back at the bottom (by hand or with "Jump to latest").
+ */
+
+export interface ScrollMetrics {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+}
+
+/**
+ * How close to the end counts as "at the bottom": sub-pixel scroll positions, zoom and a
+ * last line that is still being laid out must not read as "the user scrolled away".
+ */
+export const AT_BOTTOM_THRESHOLD_PX = 24;
+
+export function distanceFromBottom(metrics: ScrollMetrics): number {
+  return Math.max(0, metrics.scrollHeight - metrics.clientHeight - metrics.scrollTop);
+}
+
+export function isAtBottom(metrics: ScrollMetrics, threshold = AT_BOTTOM_THRESHOLD_PX): boolean {
+  return distanceFromBottom(metrics) <= threshold;
+}
+
+export interface FollowState {
+  /** The view scrolls itself to the end as the answer grows. */
+  following: boolean;
+  /** Where the view was at the last scroll event seen, to tell up from down. */
+  lastScrollTop: number;
+}
+
+export const initialFollowState: FollowState = { following: true, lastScrollTop: 0 };
+
+/**
+ * After a scroll event. Content growth never moves scrollTop, and our own scrolls only go
+ * down, so a move up is the user's (wheel, keys, scrollbar, a selection drag): stop
+ * following. Being at the bottom, however it got there, means following again. A move down
+ * that stops short (a smooth scroll under way) changes nothing.
+ */
+export function afterScroll(state: FollowState, metrics: ScrollMetrics): FollowState {
+  const movedUp = metrics.scrollTop < state.lastScrollTop - 1;
+  const following = isAtBottom(metrics) ? true : movedUp ? false : state.following;
+  if (following === state.following && metrics.scrollTop === state.lastScrollTop) return state;
+  return { following, lastScrollTop: metrics.scrollTop };
+}
+
+/** "Jump to latest", or a new question: follow again (the caller scrolls to the end). */
+export function resumeFollowing(state: FollowState): FollowState {
+  return state.following ? state : { ...state, following: true };
+}
+
+export interface UserActivity {
+  /** A mouse button, finger or pen is down in the conversation (maybe starting a selection). */
+  pointerDown: boolean;
+  /** The user has selected text in the conversation (a non-collapsed selection). */
+  selecting: boolean;
+}
+
+/** Whether to scroll to the end now: only when following and the user is not in the middle of something. */
+export function shouldScrollToEnd(state: FollowState, activity: UserActivity): boolean {
+  return state.following && !activity.pointerDown && !activity.selecting;
+}
+
+/**
+ * Whether to offer "Jump to latest": the end is out of view and the view will not bring it
+ * by itself (the user scrolled away, or is selecting text while the answer grows).
+ */
+export function showJumpToLatest(state: FollowState, activity: UserActivity, atBottom: boolean): boolean {
+  return !atBottom && !shouldScrollToEnd(state, activity);
+}
