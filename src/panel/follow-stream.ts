@@ -36,14 +36,24 @@ export const initialFollowState: FollowState = { following: true, lastScrollTop:
 /**
  * After a scroll event. Content growth never moves scrollTop, and our own scrolls only go
  * down, so a move up is the user's (wheel, keys, scrollbar, a selection drag): stop
- * following. Being at the bottom, however it got there, means following again. A move down
- * that stops short (a smooth scroll under way) changes nothing.
+ * following, even while still near the bottom (a smooth wheel scroll starts with a few
+ * pixels). Otherwise, being at the bottom, however it got there, means following again. A
+ * move down that stops short (a smooth scroll under way) changes nothing.
  */
 export function afterScroll(state: FollowState, metrics: ScrollMetrics): FollowState {
   const movedUp = metrics.scrollTop < state.lastScrollTop - 1;
-  const following = isAtBottom(metrics) ? true : movedUp ? false : state.following;
+  const following = movedUp ? false : isAtBottom(metrics) ? true : state.following;
   if (following === state.following && metrics.scrollTop === state.lastScrollTop) return state;
   return { following, lastScrollTop: metrics.scrollTop };
+}
+
+/**
+ * The user asked to go up (a wheel turned up, PageUp, Home, an arrow key): stop following at
+ * once, before the scroll it starts is reported, so that text arriving meanwhile cannot pull
+ * the view back down under their hand.
+ */
+export function userScrollsUp(state: FollowState): FollowState {
+  return state.following ? { ...state, following: false } : state;
 }
 
 /** "Jump to latest", or a new question: follow again (the caller scrolls to the end). */

@@ -12,6 +12,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import {
   afterScroll,
   initialFollowState,
+  userScrollsUp,
   isAtBottom,
   resumeFollowing,
   shouldScrollToEnd,
@@ -19,6 +20,9 @@ import {
   type FollowState,
   type UserActivity,
 } from './follow-stream.ts';
+
+/** Keys that scroll the conversation up when it has focus. */
+const SCROLL_UP_KEYS: ReadonlySet<string> = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 function prefersReducedMotion(view: Window): boolean {
   try {
@@ -105,6 +109,12 @@ export function useFollowStream(
       follow.current = afterScroll(follow.current, element);
       refreshJump();
     };
+    const onWheel = (event: WheelEvent) => {
+      if (event.deltaY < 0) follow.current = userScrollsUp(follow.current);
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (SCROLL_UP_KEYS.has(event.key)) follow.current = userScrollsUp(follow.current);
+    };
     const onPointerDown = () => {
       activity.current = { ...activity.current, pointerDown: true };
     };
@@ -122,6 +132,8 @@ export function useFollowStream(
       else refreshJump();
     };
     element.addEventListener('scroll', onScroll, { passive: true });
+    element.addEventListener('wheel', onWheel, { passive: true });
+    element.addEventListener('keydown', onKeyDown);
     element.addEventListener('pointerdown', onPointerDown);
     view.addEventListener('pointerup', onPointerUp);
     view.addEventListener('pointercancel', onPointerUp);
@@ -130,6 +142,8 @@ export function useFollowStream(
     observer?.observe(grown);
     return () => {
       element.removeEventListener('scroll', onScroll);
+      element.removeEventListener('wheel', onWheel);
+      element.removeEventListener('keydown', onKeyDown);
       element.removeEventListener('pointerdown', onPointerDown);
       view.removeEventListener('pointerup', onPointerUp);
       view.removeEventListener('pointercancel', onPointerUp);

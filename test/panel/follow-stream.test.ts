@@ -8,6 +8,7 @@ import {
   resumeFollowing,
   shouldScrollToEnd,
   showJumpToLatest,
+  userScrollsUp,
   type FollowState,
 } from '../../src/panel/follow-stream.ts';
 
@@ -35,6 +36,20 @@ describe('following', () => {
     const stillAway = afterScroll(up, at(1_300, 2_400));
     expect(stillAway.following).toBe(false);
     expect(afterScroll(stillAway, at(1_900, 2_400)).following).toBe(true);
+  });
+
+  it('a move up stops following even while still near the bottom (a smooth wheel scroll starts small)', () => {
+    const nudged = afterScroll(following, at(1_490));
+    expect(isAtBottom(at(1_490))).toBe(true);
+    expect(nudged.following).toBe(false);
+    // Back at the bottom without moving up: following again.
+    expect(afterScroll(nudged, at(1_500)).following).toBe(true);
+  });
+
+  it('a wheel turned up or a scroll-up key stops following at once, before any scroll event', () => {
+    expect(userScrollsUp(following)).toEqual({ following: false, lastScrollTop: 1_500 });
+    const stopped = { following: false, lastScrollTop: 3 };
+    expect(userScrollsUp(stopped)).toBe(stopped);
   });
 
   it('keeps following when the answer grows below the view (the view did not move up)', () => {
