@@ -57,7 +57,7 @@ const StoredAssistantTurnSchema = v.object({
   toolCalls: v.optional(v.pipe(v.array(ToolCallSchema), v.maxLength(MAX_TOOL_CALLS))),
 });
 
-const StoredTurnSchema = v.variant('role', [StoredUserTurnSchema, StoredAssistantTurnSchema]);
+export const StoredTurnSchema = v.variant('role', [StoredUserTurnSchema, StoredAssistantTurnSchema]);
 export type StoredUserTurn = v.InferOutput<typeof StoredUserTurnSchema>;
 export type StoredAssistantTurn = v.InferOutput<typeof StoredAssistantTurnSchema>;
 export type StoredTurn = v.InferOutput<typeof StoredTurnSchema>;

@@ -1,0 +1,152 @@
+/**
+ * Conversation history in IndexedDB, through `idb` (chosen over Dexie by size: idb is about
+ * 1.2 KB compressed, Dexie about 27 KB, and the panel's first-open budget is 60 KB in all).
+ *
+ * Two stores: `conversations` holds each conversation whole; `summaries` holds what the list
+ * and search need (schema.ts), with a multiEntry index over its search words and an index
+ * that orders pinned conversations first, then the most recently updated.
+ *
+ * Database versions migrate in `upgrade`; record formats carry their own version (schema.ts).
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import * as v from 'valibot';
+import { queryWords, searchWords } from './search-words.ts';
+import { HistoryConversationSchema, searchableText, summaryOf, type ConversationSummary, type HistoryConversation } from './schema.ts';
+
+export const HISTORY_DB_NAME = 'aside-history';
+const DB_VERSION = 1;
+
+interface HistoryDb extends DBSchema {
+  conversations: { key: string; value: HistoryConversation };
+  summaries: {
+    key: string;
+    value: ConversationSummary;
+    indexes: { words: string; order: [number, number] };
+  };
+}
+
+/** At most this many candidates are ranked; beyond it the newest win (ids sort by creation). */
+export const MAX_RANKED_CANDIDATES = 500;
+/** A last search word this long or longer also matches words it starts (typing "fox" finds "foxes"). */
+export const MIN_PREFIX_CHARS = 3;
+
+export interface SearchHit {
+  summary: ConversationSummary;
+  /** The search words found (all of them: a hit has every word). */
+  words: string[];
+  score: number;
+}
+
+export interface HistoryStore {
+  /** Writes the conversation and its summary together (the summary is derived, never passed). */
+  save(conversation: HistoryConversation): Promise<void>;
+  /** Saves many in one transaction (import, and the benchmark's 10,000); all or none. */
+  saveMany(conversations: readonly HistoryConversation[]): Promise<void>;
+  get(id: string): Promise<HistoryConversation | null>;
+  /** Pinned first, then the most recently updated; `limit` rows (default 200). */
+  list(options?: { limit?: number }): Promise<ConversationSummary[]>;
+  search(query: string, options?: { limit?: number }): Promise<SearchHit[]>;
+  /** Deletes it and returns what was deleted, for Undo (save it again). */
+  remove(id: string): Promise<HistoryConversation | null>;
+  count(): Promise<number>;
+  close(): void;
+}
+
+const isUnspaced = (word: string) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(word);
+
+/** The key range a search word looks up: itself, or every word it starts (the last word, once long enough). */
+function rangeFor(word: string, isLast: boolean): IDBKeyRange | string {
+  const prefix = isLast && (word.length >= MIN_PREFIX_CHARS || isUnspaced(word));
+  return prefix ? IDBKeyRange.bound(word, `${word}\uffff`) : word;
+}
+
+function score(summary: ConversationSummary, words: readonly string[]): number {
+  const title = searchWords(summary.title, 200);
+  let total = summary.pinned ? 1 : 0;
+  for (const word of words) total += title.some((t) => t.startsWith(word)) ? 3 : 1;
+  return total;
+}
+
+export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore> {
+  const db: IDBPDatabase<HistoryDb> = await openDB<HistoryDb>(name, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      if (oldVersion < 1) {
+        database.createObjectStore('conversations', { keyPath: 'id' });
+        const summaries = database.createObjectStore('summaries', { keyPath: 'id' });
+        summaries.createIndex('words', 'words', { multiEntry: true });
+        summaries.createIndex('order', ['pinned', 'updatedAt']);
+      }
+    },
+  });
+
+  return {
+    async save(conversation) {
+      // Checked on the way in: a record that would not read back is refused here, not found broken later.
+      const checked = v.parse(HistoryConversationSchema, conversation);
+      const summary = summaryOf(checked, searchWords(searchableText(checked)));
+      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      await Promise.all([tx.objectStore('conversations').put(checked), tx.objectStore('summaries').put(summary), tx.done]);
+    },
+
+    async saveMany(conversations) {
+      const checked = conversations.map((conversation) => v.parse(HistoryConversationSchema, conversation));
+      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const writes: Promise<unknown>[] = [];
+      for (const conversation of checked) {
+        writes.push(tx.objectStore('conversations').put(conversation));
+        writes.push(tx.objectStore('summaries').put(summaryOf(conversation, searchWords(searchableText(conversation)))));
+      }
+      await Promise.all([...writes, tx.done]);
+    },
+
+    async get(id) {
+      const found = await db.get('conversations', id);
+      if (!found) return null;
+      const result = v.safeParse(HistoryConversationSchema, found);
+      return result.success ? result.output : null;
+    },
+
+    async list({ limit = 200 } = {}) {
+      const rows: ConversationSummary[] = [];
+      let cursor = await db.transaction('summaries').store.index('order').openCursor(null, 'prev');
+      while (cursor && rows.length < limit) {
+        rows.push(cursor.value);
+        cursor = await cursor.continue();
+      }
+      return rows;
+    },
+
+    async search(query, { limit = 50 } = {}) {
+      const words = queryWords(query);
+      if (words.length === 0) return [];
+      const tx = db.transaction('summaries');
+      const index = tx.store.index('words');
+      let candidates: Set<string> | null = null;
+      for (const [i, word] of words.entries()) {
+        const keys = await index.getAllKeys(rangeFor(word, i === words.length - 1));
+        const found: Set<string> = new Set(candidates ? keys.filter((key) => candidates!.has(key)) : keys);
+        candidates = found;
+        if (found.size === 0) return [];
+      }
+      // Newest first by id (creation time), without reading a record; then rank the newest few hundred.
+      const ids = [...(candidates ?? [])].sort().reverse().slice(0, MAX_RANKED_CANDIDATES);
+      const summaries = await Promise.all(ids.map((id) => tx.store.get(id)));
+      return summaries
+        .filter((summary): summary is ConversationSummary => summary !== undefined)
+        .map((summary) => ({ summary, words, score: score(summary, words) }))
+        .sort((a, b) => b.score - a.score || b.summary.updatedAt - a.summary.updatedAt)
+        .slice(0, limit);
+    },
+
+    async remove(id) {
+      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const found = await tx.objectStore('conversations').get(id);
+      await Promise.all([tx.objectStore('conversations').delete(id), tx.objectStore('summaries').delete(id), tx.done]);
+      return found ?? null;
+    },
+
+    count: () => db.count('summaries'),
+
+    close: () => db.close(),
+  };
+}

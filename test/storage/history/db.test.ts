@@ -1,0 +1,114 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openHistory, type HistoryStore } from '../../../src/storage/history/db.ts';
+import { newConversationId, type HistoryConversation } from '../../../src/storage/history/schema.ts';
+
+let store: HistoryStore;
+let dbName: string;
+let clock = 1_700_000_000_000;
+
+function conversation(question: string, answer: string, extra: Partial<HistoryConversation> = {}): HistoryConversation {
+  clock += 1_000;
+  return {
+    version: 1,
+    id: newConversationId(clock),
+    createdAt: clock,
+    updatedAt: clock,
+    pinned: false,
+    turns: [
+      { role: 'user', text: question },
+      { role: 'assistant', requestId: `r${clock}`, text: answer, status: 'complete' },
+    ],
+    ...extra,
+  };
+}
+
+beforeEach(async () => {
+  dbName = `test-history-${Math.random()}`;
+  store = await openHistory(dbName);
+});
+afterEach(() => store.close());
+
+describe('history store', () => {
+  it('saves and reads a conversation back whole, with its summary in the list', async () => {
+    const c = conversation('What do foxes eat?', 'Foxes eat **almost anything**.', {
+      page: { title: 'Foxes', url: 'https://e.test/f' },
+    });
+    await store.save(c);
+    expect(await store.get(c.id)).toEqual(c);
+    const [row] = await store.list();
+    expect(row).toMatchObject({ id: c.id, title: 'What do foxes eat?', preview: 'Foxes eat **almost anything**.', turnCount: 2 });
+    expect(row!.page).toEqual({ title: 'Foxes', url: 'https://e.test/f' });
+  });
+
+  it('lists pinned conversations first, then the most recently updated', async () => {
+    const a = conversation('a', 'x');
+    const b = conversation('b', 'x');
+    const c = conversation('c', 'x');
+    for (const item of [a, b, c]) await store.save(item);
+    await store.save({ ...a, pinned: true });
+    await store.save({ ...b, updatedAt: clock + 10_000 });
+    expect((await store.list()).map((row) => row.title)).toEqual(['a', 'b', 'c']);
+    expect((await store.list({ limit: 2 })).map((row) => row.title)).toEqual(['a', 'b']);
+  });
+
+  it('finds a word from an old answer, every word of a query, and a prefix of the last one', async () => {
+    const old = conversation('Tell me about rivers', 'The Danube flows through ten countries.');
+    const other = conversation('Mountains?', 'The Alps are in Europe.');
+    await store.save(old);
+    await store.save(other);
+    expect((await store.search('danube')).map((hit) => hit.summary.id)).toEqual([old.id]);
+    expect((await store.search('DANUBE countries')).map((hit) => hit.summary.id)).toEqual([old.id]);
+    expect((await store.search('danube alps')).length).toBe(0);
+    expect((await store.search('coun')).map((hit) => hit.summary.id)).toEqual([old.id]);
+    // Only the last word is a prefix, and only once it is 3 characters long.
+    expect((await store.search('co')).length).toBe(0);
+    expect((await store.search('')).length).toBe(0);
+  });
+
+  it('ranks a title match above a match in an answer, then newer above older', async () => {
+    const inAnswer = conversation('Something else', 'We talked about otters.');
+    const inTitle = conversation('Otters and their habits', 'They swim.');
+    const newerInAnswer = conversation('Another', 'Otters again.');
+    for (const item of [inAnswer, inTitle, newerInAnswer]) await store.save(item);
+    expect((await store.search('otters')).map((hit) => hit.summary.id)).toEqual([inTitle.id, newerInAnswer.id, inAnswer.id]);
+  });
+
+  it('finds Chinese text by any run of its characters, and accented words without their accents', async () => {
+    const zh = conversation('流式解析器怎么工作？', '它逐块读取数据。');
+    const fr = conversation('Mon résumé', 'Voilà.');
+    await store.save(zh);
+    await store.save(fr);
+    expect((await store.search('解析')).map((hit) => hit.summary.id)).toEqual([zh.id]);
+    expect((await store.search('读取数据')).map((hit) => hit.summary.id)).toEqual([zh.id]);
+    expect((await store.search('resume')).map((hit) => hit.summary.id)).toEqual([fr.id]);
+    expect((await store.search('résumé')).map((hit) => hit.summary.id)).toEqual([fr.id]);
+  });
+
+  it('remove returns what it deleted, for Undo, and saving it again restores it', async () => {
+    const c = conversation('Keep me?', 'Maybe.');
+    await store.save(c);
+    const removed = await store.remove(c.id);
+    expect(removed).toEqual(c);
+    expect(await store.get(c.id)).toBeNull();
+    expect(await store.search('maybe')).toEqual([]);
+    expect(await store.count()).toBe(0);
+    await store.save(removed!);
+    expect(await store.count()).toBe(1);
+    expect((await store.search('maybe')).length).toBe(1);
+  });
+
+  it('refuses a record that would not read back', async () => {
+    const bad = { ...conversation('q', 'a'), turns: 'nope' } as unknown as HistoryConversation;
+    await expect(store.save(bad)).rejects.toThrow();
+    expect(await store.count()).toBe(0);
+  });
+
+  it('a re-save replaces the search words (an answer that changed while streaming)', async () => {
+    const c = conversation('Streaming', 'Partial text');
+    await store.save(c);
+    await store.save({ ...c, turns: [c.turns[0]!, { ...c.turns[1]!, text: 'Partial text, then giraffes.' }] });
+    expect((await store.search('giraffes')).length).toBe(1);
+    expect(await store.count()).toBe(1);
+  });
+});
