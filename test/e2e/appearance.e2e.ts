@@ -46,8 +46,11 @@ const CACHING_ANSWER = [
   '| `Last-Modified` | A date to compare |',
   '',
   '```js',
-  "const res = await fetch('/api/news', { cache: 'no-cache' });",
-  'console.log(res.status); // 200, or 304 revalidated',
+  '// Revalidate even a fresh copy',
+  'const res = await fetch(url, {',
+  "  cache: 'no-cache',",
+  '});',
+  'console.log(res.status); // 200',
   '```',
 ].join('\n');
 
@@ -254,7 +257,7 @@ describe('appearance in Chromium', () => {
     await panel.evaluate(() => document.querySelector('.conversation-scroll')?.scrollTo(0, 0));
 
     // Tall enough for the whole answer.
-    await panel.setViewportSize({ width: 400, height: 940 });
+    await panel.setViewportSize({ width: 400, height: 900 });
     for (const theme of ['light', 'dark'] as const) {
       await panel.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await panel.emulateMedia({ colorScheme: theme });
@@ -283,7 +286,7 @@ describe('appearance in Chromium', () => {
         // For a person to look at: the top, the long answer, its end.
         await panel.evaluate(() => document.querySelector('.conversation-scroll')?.scrollTo(0, 0));
         await panel.screenshot({ path: artifactPath(`appearance-conversation-${width}-${theme}.png`) });
-        await panel.evaluate(() => document.querySelectorAll('[data-testid="question"]')[1]?.scrollIntoView());
+        await panel.evaluate(() => document.querySelectorAll('.md-table')[1]?.scrollIntoView());
         await panel.screenshot({ path: artifactPath(`appearance-conversation-${width}-${theme}-long.png`) });
         await panel.evaluate(() => document.querySelector('.conversation-scroll')?.scrollTo(0, 1e6));
         await panel.screenshot({ path: artifactPath(`appearance-conversation-${width}-${theme}-end.png`) });
