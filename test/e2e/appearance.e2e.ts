@@ -322,6 +322,7 @@ describe('appearance in Firefox', () => {
   const waitForBackground = (background: string) =>
     firefox.waitFor(`getComputedStyle(document.body).backgroundColor === ${JSON.stringify(background)}`, {
       what: `the background ${background}`,
+      timeoutMs: 30_000,
     });
   const setViewport = (width: number, height: number) =>
     firefox.bidi.send('browsingContext.setViewport', { context: firefox.context, viewport: { width, height } });
@@ -336,7 +337,7 @@ describe('appearance in Firefox', () => {
     firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD, { extraPrefs: { 'ui.systemUsesDarkTheme': 1 } });
     await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
     await setViewport(400, 760);
-    await firefox.waitFor(q('settings-form'), { what: 'the settings form' });
+    await firefox.waitFor(q('settings-form'), { what: 'the settings form', timeoutMs: 30_000 });
   });
 
   afterAll(async () => {
@@ -363,7 +364,10 @@ describe('appearance in Firefox', () => {
     await waitForBackground(LIGHT_BG);
     // A mark on the old document tells it apart from the reloaded one.
     await firefox.evaluate('window.__beforeReload = true; location.reload(), true');
-    await firefox.waitFor(`!window.__beforeReload && ${q('theme-select')}?.value === 'light'`, { what: 'the saved theme in settings' });
+    await firefox.waitFor(`!window.__beforeReload && ${q('theme-select')}?.value === 'light'`, {
+      what: 'the saved theme in settings',
+      timeoutMs: 30_000,
+    });
     expect(await themeState()).toEqual({ attribute: 'light', colorScheme: 'light', background: LIGHT_BG });
     await firefox.screenshot(artifactPath('appearance-firefox-light.png'));
 
@@ -375,7 +379,7 @@ describe('appearance in Firefox', () => {
     const before = await firefox.evaluate<FontState>(FONT_STATE);
     expect(before).toMatchObject({ root: ROOT_FONT_PX.default, body: ROOT_FONT_PX.default });
     await set('font-size-select', 'larger', 'change');
-    await firefox.waitFor(`document.documentElement.dataset.fontSize === 'larger'`, { what: 'the larger size' });
+    await firefox.waitFor(`document.documentElement.dataset.fontSize === 'larger'`, { what: 'the larger size', timeoutMs: 30_000 });
     const larger = await firefox.evaluate<FontState>(FONT_STATE);
     expect(larger).toMatchObject({ root: ROOT_FONT_PX.larger, body: ROOT_FONT_PX.larger });
     expectRatio(larger.title / before.title, ROOT_FONT_PX.larger / ROOT_FONT_PX.default);
@@ -391,7 +395,7 @@ describe('appearance in Firefox', () => {
     await set('api-key', 'sk-ant-e2e-appearance', 'input');
     await set('base-url', mock.url, 'input');
     await firefox.click('[data-testid="save-settings"]');
-    await firefox.waitFor(q('composer'), { what: 'the composer' });
+    await firefox.waitFor(q('composer'), { what: 'the composer', timeoutMs: 30_000 });
     mock.enqueue({ text: deltas(STRESS_ANSWER), delayMs: 2 });
     await set('composer', `Check these: ${LONG_WORD}${LONG_WORD} ${LONG_URL}`, 'input');
     await firefox.click('[data-testid="send"]');
