@@ -1,5 +1,7 @@
 import { render } from 'preact';
 import { App } from '@/src/panel/App.tsx';
+import { restoreAppearance } from '@/src/panel/appearance.ts';
 import '@/src/panel/panel.css';
 
-render(<App />, document.getElementById('app')!);
+// The saved theme and text size first, so the panel never renders in the wrong ones.
+void restoreAppearance().finally(() => render(<App />, document.getElementById('app')!));

@@ -140,6 +140,8 @@ export function useFollowStream(
     element.ownerDocument.addEventListener('selectionchange', onSelectionChange);
     const observer = typeof view.ResizeObserver === 'function' ? new view.ResizeObserver(keepUp) : null;
     observer?.observe(grown);
+    // The panel itself resized (a taller window can bring the end into view).
+    observer?.observe(element);
     return () => {
       element.removeEventListener('scroll', onScroll);
       element.removeEventListener('wheel', onWheel);

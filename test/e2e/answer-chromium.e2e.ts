@@ -2,14 +2,12 @@
  * The built extension in real Chromium, against the mock provider: select text on a
  * page, summarize it, watch the answer stream in, stop an answer, and see a key error.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { ARTICLE_PASSAGE, selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
-import { artifactPath, CHROME_E2E_BUILD, REPO_ROOT, requireBuild } from './harness/paths.ts';
+import { artifactPath, CHROME_E2E_BUILD, requireBuild } from './harness/paths.ts';
 
 const API_KEY = 'sk-ant-e2e-key';
 const ANSWER = ['A fox ', 'jumps ', 'over ', 'a lazy ', 'dog ', 'while ', 'music ', 'starts.'];
@@ -101,13 +99,7 @@ describe('Aside in Chromium', () => {
 
     // The question shows the selection it was about.
     expect(await panel.locator('[data-testid="question"]').last().textContent()).toContain('Selected text');
-    const shot = artifactPath('panel-chromium.png');
-    await panel.screenshot({ path: shot });
-    if (process.env.UPDATE_SCREENSHOTS) {
-      const target = `${REPO_ROOT}/docs/panel-chromium.png`;
-      mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(shot, target);
-    }
+    await panel.screenshot({ path: artifactPath('panel-chromium.png') });
   });
 
   it('Stop closes the connection to the provider and keeps the partial answer', async () => {

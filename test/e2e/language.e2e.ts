@@ -2,16 +2,14 @@
  * The interface language in the built extension, in real Chromium and real Firefox: the
  * browser's language by default (English here), and 中文 chosen in settings, which
  * re-renders the panel at once, words errors in Chinese too, and is kept across a reload.
- * The Chinese screenshot goes to docs/ for the README.
+ * The Chinese screenshot is the README's (docs/, with UPDATE_SCREENSHOTS=1).
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
-import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, REPO_ROOT, requireBuild } from './harness/paths.ts';
+import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, publishScreenshot, requireBuild } from './harness/paths.ts';
 
 // From locales/zh_CN.yml (`settings`, `error_url_scheme`) and locales/en.yml.
 const SETTINGS_EN = 'Settings';
@@ -60,9 +58,7 @@ describe('Chromium', () => {
 
     const shot = artifactPath('panel-zh-chromium.png');
     await panel.screenshot({ path: shot });
-    const docs = `${REPO_ROOT}/docs/panel-zh-chromium.png`;
-    mkdirSync(dirname(docs), { recursive: true });
-    copyFileSync(shot, docs);
+    publishScreenshot(shot, 'panel-zh-chromium.png');
 
     await panel.reload();
     await panel.waitForFunction((want) => document.querySelector('[data-testid="open-settings"]')?.textContent === want, SETTINGS_ZH);

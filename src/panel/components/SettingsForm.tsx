@@ -25,6 +25,7 @@ import {
 } from '../../shared/model-options.ts';
 import { connectionTestText, providerKeyHint, providerName, t, tParts } from '../i18n/index.ts';
 import type { PanelState } from '../state.ts';
+import { AppearanceSettings } from './AppearanceSettings.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
 
 /** Examples and wire tokens shown in the form: not words, the same in every language. */
@@ -229,6 +230,7 @@ export function SettingsForm(props: {
           ))}
         </select>
       </Field>
+      <AppearanceSettings />
       <Field label={t('field_provider')}>
         <select data-testid="provider" value={provider} onChange={(event) => chooseProvider(event.currentTarget.value as ProviderId)}>
           {PROVIDER_IDS.map((id) => (

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,18 @@ export const ARTIFACTS_DIR = join(REPO_ROOT, 'test/e2e/artifacts');
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return join(ARTIFACTS_DIR, name);
+}
+
+/**
+ * The README's screenshots in docs/ are rewritten only when UPDATE_SCREENSHOTS is set
+ * (`UPDATE_SCREENSHOTS=1 npm run test:e2e`), so that ordinary runs leave the tree clean;
+ * the screenshot is always in the artifacts.
+ */
+export function publishScreenshot(artifact: string, docsName: string): void {
+  if (!process.env.UPDATE_SCREENSHOTS) return;
+  const docs = join(REPO_ROOT, 'docs');
+  mkdirSync(docs, { recursive: true });
+  copyFileSync(artifact, join(docs, docsName));
 }
 
 /** Throw a helpful error when the e2e build is missing. */

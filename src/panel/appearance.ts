@@ -1,0 +1,84 @@
+/**
+ * The panel's theme and text size, put on <html> as `data-theme` and `data-font-size`
+ * (panel.css turns them into colours and a root font size).
+ *
+ * No flash of the wrong theme when the panel opens: main.tsx renders the panel only after
+ * `restoreAppearance`, which applies the saved choice. Saved preferences live in
+ * storage.local, which can only be read asynchronously, and the page could be painted
+ * (empty, in the system's colours) before that read is back; so each applied choice is also
+ * mirrored in the page's synchronous localStorage, and that copy is applied first, while the
+ * page has not been painted yet. storage.local stays the truth: the copy is only a hint,
+ * replaced as soon as the real value is read.
+ */
+import * as v from 'valibot';
+import {
+  DEFAULT_PREFERENCES,
+  FONT_SIZES,
+  loadPreferences,
+  savePreferences,
+  THEMES,
+  type FontSize,
+  type Theme,
+} from '../storage/preferences.ts';
+
+export interface Appearance {
+  theme: Theme;
+  fontSize: FontSize;
+}
+
+/** localStorage key of the hint (this extension's own origin: no page can read it). */
+const HINT_KEY = 'aside:appearance';
+const HintSchema = v.object({ theme: v.picklist(THEMES), fontSize: v.picklist(FONT_SIZES) });
+
+let current: Appearance = { theme: DEFAULT_PREFERENCES.theme, fontSize: DEFAULT_PREFERENCES.fontSize };
+
+/** What is applied now (the defaults until something else is). */
+export function currentAppearance(): Appearance {
+  return { ...current };
+}
+
+function setOnDocument(appearance: Appearance): void {
+  current = { theme: appearance.theme, fontSize: appearance.fontSize };
+  const root = document.documentElement;
+  root.dataset.theme = current.theme;
+  root.dataset.fontSize = current.fontSize;
+}
+
+function writeHint(appearance: Appearance): void {
+  try {
+    localStorage.setItem(HINT_KEY, JSON.stringify({ theme: appearance.theme, fontSize: appearance.fontSize }));
+  } catch {
+    // No localStorage (a locked-down profile): the panel may show the system colours for a moment.
+  }
+}
+
+function readHint(): Appearance | null {
+  try {
+    const parsed = v.safeParse(HintSchema, JSON.parse(localStorage.getItem(HINT_KEY) ?? 'null'));
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Applies the theme and size at once, and keeps the hint for the next open. */
+export function applyAppearance(appearance: Appearance): void {
+  setOnDocument(appearance);
+  writeHint(appearance);
+}
+
+/**
+ * Before the panel's first render: applies the hint synchronously, then the saved
+ * preferences (or the defaults, if they cannot be read). Never rejects.
+ */
+export async function restoreAppearance(): Promise<void> {
+  setOnDocument(readHint() ?? current);
+  const saved = await loadPreferences();
+  applyAppearance(saved);
+}
+
+/** The user's choice in settings: applied at once, then saved (a failed save keeps it for this session). */
+export function chooseAppearance(change: Partial<Appearance>): Promise<void> {
+  applyAppearance({ ...current, ...change });
+  return savePreferences(change).catch(() => {});
+}
