@@ -16,6 +16,7 @@ import {
   FONT_SIZES,
   loadPreferences,
   savePreferences,
+  watchPreferences,
   THEMES,
   type FontSize,
   type Theme,
@@ -81,4 +82,11 @@ export async function restoreAppearance(): Promise<void> {
 export function chooseAppearance(change: Partial<Appearance>): Promise<void> {
   applyAppearance({ ...current, ...change });
   return savePreferences(change).catch(() => {});
+}
+
+/** Applies a theme or text size chosen in another open panel (another window's) as it is saved. */
+export function followSavedAppearance(): () => void {
+  return watchPreferences((saved) => {
+    if (saved.theme !== current.theme || saved.fontSize !== current.fontSize) applyAppearance(saved);
+  });
 }

@@ -57,6 +57,8 @@ export interface VersionedItem<T> {
   /** Throws when the value does not match the schema (a programmer error) or storage cannot be written. */
   setValue(value: T): Promise<void>;
   removeValue(): Promise<void>;
+  /** Calls back when any context (another panel, the background) changes the stored value. Returns the unwatch. */
+  watch(callback: () => void): () => void;
 }
 
 const problems = new Map<string, UserError>();
@@ -178,6 +180,9 @@ export function defineVersionedItem<T>(options: VersionedItemOptions<T>): Versio
 
     async removeValue() {
       await item.removeValue();
+    },
+    watch(callback) {
+      return item.watch(() => callback());
     },
   };
 }

@@ -68,6 +68,11 @@ export function savePreferences(change: Partial<Preferences>): Promise<void> {
   return save;
 }
 
+/** Calls back with the preferences each time they change, here or in another panel. Returns the unwatch. */
+export function watchPreferences(listener: (preferences: Preferences) => void): () => void {
+  return preferencesItem.watch(() => void loadPreferences().then(listener));
+}
+
 export function saveLanguage(language: UiLanguage): Promise<void> {
   return savePreferences({ language });
 }

@@ -4,7 +4,13 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { applyAppearance, chooseAppearance, currentAppearance, restoreAppearance } from '../../src/panel/appearance.ts';
+import {
+  applyAppearance,
+  chooseAppearance,
+  currentAppearance,
+  followSavedAppearance,
+  restoreAppearance,
+} from '../../src/panel/appearance.ts';
 import { AppearanceSettings } from '../../src/panel/components/AppearanceSettings.tsx';
 import { loadPreferences, saveLanguage, savePreferences } from '../../src/storage/preferences.ts';
 import { browserSpeaks } from '../i18n/catalogs.ts';
@@ -72,6 +78,19 @@ describe('chooseAppearance', () => {
     vi.spyOn(fakeBrowser.storage.local, 'set').mockRejectedValue(new Error('quota'));
     await expect(chooseAppearance({ theme: 'light' })).resolves.toBeUndefined();
     expect(html().dataset.theme).toBe('light');
+  });
+});
+
+describe('followSavedAppearance', () => {
+  it('applies a theme and size saved by another panel, and stops when unwatched', async () => {
+    const unwatch = followSavedAppearance();
+    // As another window's panel would: a save through storage, not through this page's state.
+    await savePreferences({ theme: 'dark', fontSize: 'large' });
+    await vi.waitFor(() => expect(html().dataset).toMatchObject({ theme: 'dark', fontSize: 'large' }));
+    unwatch();
+    await savePreferences({ theme: 'light' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(html().dataset.theme).toBe('dark');
   });
 });
 
