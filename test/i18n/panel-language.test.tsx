@@ -162,6 +162,12 @@ describe('errors in English words', () => {
     expect(errorText({ code: 'question-too-long', params: { length: 100_001, max: 100_000 } })).toBe(
       'The question is 100,001 characters; the limit is 100,000. Shorten it, or select the text on the page instead of pasting it.',
     );
+    expect(errorText({ code: 'max-tokens-range', params: { max: 128_000 } })).toBe(
+      'Maximum output tokens must be a whole number from 1 to 128,000.',
+    );
+    expect(errorText({ code: 'thinking-budget-range', params: { min: 1024, maxTokens: 16_000 } })).toContain(
+      'at least 1,024 tokens, and less than the maximum output tokens (16,000)',
+    );
     expect(errorText({ code: 'url-too-long', params: { max: 2000 } })).toBe('The URL is too long (over 2000 characters once encoded).');
     expect(errorText({ code: 'storage-reset', params: { item: 'currentConversation' } })).toBe(
       'Saved conversation could not be read, so it was reset.',

@@ -101,6 +101,10 @@ const VARIES_BY: Partial<Record<ErrorCode, string>> = {
 /** Number params shown as amounts (digit grouping); the rest (statuses, lines, limits in URLs) as typed. */
 const AMOUNTS: Partial<Record<ErrorCode, readonly string[]>> = {
   'question-too-long': ['length', 'max'],
+  'max-tokens-range': ['max'],
+  'system-prompt-too-long': ['max'],
+  'thinking-budget-range': ['min', 'maxTokens'],
+  'extra-fields-too-long': ['max'],
 };
 
 export function errorKey(error: Pick<UserError, 'code' | 'params'>): string {
