@@ -9,13 +9,20 @@ import { MAX_PAGE_TITLE_CHARS, MAX_SELECTION_CHARS, MAX_SHORT_TEXT_CHARS } from 
 
 export { MAX_SELECTION_CHARS } from '../shared/limits.ts';
 
-// Tags block U+E0000–E007F; zero-width U+200B–U+200D, U+2060, U+FEFF; bidi controls
-// U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069; soft hyphen U+00AD.
-const INVISIBLE = /[\u{E0000}-\u{E007F}\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD]/gu;
+// Every default-ignorable code point (zero-width characters, joiners, variation selectors,
+// Hangul fillers, the tag characters U+E0000–E0FFF, soft hyphen) and the bidi controls that
+// are not default-ignorable (U+061C is; U+202A–E and U+2066–9 are too, listed to be sure).
+// They render as nothing or only change presentation, so removing them loses no words.
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\u{E0000}-\u{E007F}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Page text, titles and URLs alike: none may smuggle invisible instructions to the model. */
+export function withoutInvisible(text: string): string {
+  return text.replace(INVISIBLE, '');
+}
 
 export function cleanSelection(raw: string, page: { url?: string; title?: string } = {}): PageSelection {
   const originalLength = raw.length;
-  let text = raw.replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
+  let text = withoutInvisible(raw.replace(/\r\n?/g, '\n'));
   // Per line, not with /[ \t]+\n/: that regex backtracks quadratically over a long run
   // of spaces with no newline after it (a 5 MB table-like selection froze the worker).
   text = text
@@ -35,8 +42,8 @@ export function cleanSelection(raw: string, page: { url?: string; title?: string
   }
   return {
     text,
-    url: (page.url ?? '').slice(0, MAX_SHORT_TEXT_CHARS),
-    title: (page.title ?? '').slice(0, MAX_PAGE_TITLE_CHARS),
+    url: withoutInvisible(page.url ?? '').slice(0, MAX_SHORT_TEXT_CHARS),
+    title: withoutInvisible(page.title ?? '').slice(0, MAX_PAGE_TITLE_CHARS),
     originalLength,
     truncated,
   };

@@ -157,8 +157,8 @@ describe('streaming an answer', () => {
     expect(body).toMatchObject({ model: 'claude-sonnet-5-5', stream: true, max_tokens: 4096 });
     expect(body.system).toContain('untrusted');
     expect(body.messages).toHaveLength(1);
-    expect(body.messages[0].content).toContain(
-      '<selected_text source="https://example.test/a" title="Fox">\nThe quick brown fox.\n</selected_text>',
+    expect(body.messages[0].content).toMatch(
+      /^<selected_text-([0-9a-f]{16}) source="https:\/\/example\.test\/a" title="Fox">\nThe quick brown fox\.\n<\/selected_text-\1>/,
     );
     expect(body.messages[0].content).toMatch(/Summarize this\.$/);
 
@@ -377,7 +377,7 @@ describe('model options', () => {
     expect(body).toMatchObject({ max_tokens: 1000, temperature: 0.3, top_k: 5, stream: true });
     expect(body.thinking).toBeUndefined();
     expect(body.system).toBe(
-      `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about <selected_text> above still holds):\nAnswer like a pirate.`,
+      `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about page text above still holds):\nAnswer like a pirate.`,
     );
   });
 

@@ -43,7 +43,7 @@ export interface AnswerDeps {
 export function answerSystemPrompt(userPrompt: string): string {
   const own = userPrompt.trim();
   if (own === '') return SYSTEM_PROMPT;
-  return `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about <selected_text> above still holds):\n${own}`;
+  return `${SYSTEM_PROMPT}\n\nThe user added these instructions of their own (the rule about page text above still holds):\n${own}`;
 }
 
 /** A key is needed and missing. */
