@@ -31,7 +31,8 @@
  * Second scenario: one 4 MB (UTF-8) paragraph of CJK text and emoji, no line break, in
  * 4,000 deltas, 10 a frame; a run stops after HUGE_BUDGET_MS (end() on what it has, and
  * the figures say how far it got); naive gets only the first 200 KB.
- * The whole benchmark takes about 3 minutes on a 2-core machine.
+ * The whole benchmark takes about 3 minutes on a 2-core machine. `--only=markdown` or
+ * `--only=huge` (or RENDER_BENCH_ONLY=…) runs one scenario alone.
  */
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
@@ -209,6 +210,17 @@ function table(log: (line: string) => void, names: string[], runs: Map<string, R
   for (const row of cells) log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | '));
 }
 
+export type Scenario = 'markdown' | 'huge';
+
+/** `--only=<scenario>` on the command line, else RENDER_BENCH_ONLY; undefined means both. */
+function onlyFromCommandLine(): Scenario | undefined {
+  const arg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const value = arg ?? process.env.RENDER_BENCH_ONLY;
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'markdown' && value !== 'huge') throw new Error(`--only: expected markdown or huge, got ${value}`);
+  return value;
+}
+
 export interface RenderBenchOptions {
   /** Rounds for ours and streaming-markdown (default 3, or RENDER_BENCH_ROUNDS). */
   rounds?: number;
@@ -217,6 +229,8 @@ export interface RenderBenchOptions {
   seed?: number;
   /** Also profile ours once per scenario (unminified build); or RENDER_BENCH_PROFILE=1. */
   profile?: boolean;
+  /** Run one scenario only: `--only=markdown` / `--only=huge`, or RENDER_BENCH_ONLY. Default both. */
+  only?: Scenario;
   log?: (line: string) => void;
 }
 
@@ -245,7 +259,9 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
   const envRounds = Number(process.env.RENDER_BENCH_ROUNDS);
   const count = options.rounds ?? (envRounds > 0 ? envRounds : 3);
   const naiveRounds = options.naiveRounds ?? Math.min(count, 2);
-  const { seed = 20240607, profile = process.env.RENDER_BENCH_PROFILE === '1' } = options;
+  const { seed = 20240607, profile = process.env.RENDER_BENCH_PROFILE === '1', only = onlyFromCommandLine() } = options;
+  const runMarkdown = only !== 'huge';
+  const runHuge = only !== 'markdown';
   const log = options.log ?? ((line: string) => console.log(line));
   const targets: Record<string, boolean> = {};
   const target = (label: string, ok: boolean, got: string) => {
@@ -291,11 +307,8 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
   try {
     log(
-      `render: ${(Buffer.byteLength(corpus.text) / 1000).toFixed(0)} KB markdown (${corpus.text.length} chars, ` +
-        `${corpus.codeBlocks} code fences, ${corpus.sentinels} blocks checked) in ${markdown.cuts.length} deltas, ` +
-        `${DELTAS_PER_FRAME} per frame (${Math.ceil(markdown.cuts.length / DELTAS_PER_FRAME)} frames + end()); ` +
-        `Chromium ${browser.version()} headless, ${VIEWPORT.width} px wide; ${count} interleaved rounds (naive in ` +
-        `${naiveRounds}), fresh page each, median`,
+      `render: Chromium ${browser.version()} headless, ${VIEWPORT.width} px wide; ${count} interleaved rounds ` +
+        `(naive in ${naiveRounds}), fresh page each, median${only ? `; --only=${only}` : ''}`,
     );
     // Untimed: one short stream per variant, so the first timed page is not also the
     // browser's first (disk cache, process start). Each timed page is still cold JS.
@@ -303,77 +316,86 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
     const warm: Input = { ...markdown, text: markdown.text.slice(0, warmCuts.at(-1)), cuts: warmCuts, check: () => null };
     for (const v of [OURS, NAIVE, SMD]) await streamOnce(browser, server, v, warm);
 
-    // Scenario 1: the markdown answer.
-    const names = [OURS, NAIVE, SMD, FLOOR];
-    const runs = await rounds(
-      count,
-      names,
-      (v) => streamOnce(browser, server, v as VariantName, markdown),
-      (v, round) => (v === NAIVE || v === FLOOR) && round >= naiveRounds,
-    );
-    table(log, names, runs);
-    const ours = runs.get(OURS)!;
-    const paired = (other: string) => median(runs.get(other)!.map((r, i) => r.taskMs / ours[i]!.taskMs));
-    const naiveRatio = med(runs.get(NAIVE)!, 'taskMs') / med(ours, 'taskMs');
-    const smdRatio = med(ours, 'taskMs') / med(runs.get(SMD)!, 'taskMs');
-    log(`ratio naive / ours main-thread time: ${fmt(naiveRatio)}x (per-round median ${fmt(paired(NAIVE))}x)`);
-    log(`ratio ours / streaming-markdown main-thread time: ${fmt(smdRatio, 2)} (per-round median ${fmt(1 / paired(SMD), 2)})`);
-    const floorTask = med(runs.get(FLOOR)!, 'taskMs');
-    log(
-      `bound: naive / floor (frames with nothing rendered) ${fmt(med(runs.get(NAIVE)!, 'taskMs') / floorTask)}x is the most any ` +
-        `renderer could reach; ours above the floor: ${fmt(med(ours, 'taskMs') - floorTask, 0)} ms`,
-    );
-    const slowest = ours.flatMap((r) => r.slow).sort((a, b) => b[1] - a[1]);
-    if (slowest.length > 0) {
+    if (runMarkdown) {
+      // Scenario 1: the markdown answer.
       log(
-        `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then): ` +
-          slowest.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
-          ` — of ${ours[0]!.streamFrames + 1} frames a round`,
+        `render (markdown): ${(Buffer.byteLength(corpus.text) / 1000).toFixed(0)} KB (${corpus.text.length} chars, ` +
+          `${corpus.codeBlocks} code fences, ${corpus.sentinels} blocks checked) in ${markdown.cuts.length} deltas, ` +
+          `${DELTAS_PER_FRAME} per frame (${Math.ceil(markdown.cuts.length / DELTAS_PER_FRAME)} frames + end())`,
+      );
+      const names = [OURS, NAIVE, SMD, FLOOR];
+      const runs = await rounds(
+        count,
+        names,
+        (v) => streamOnce(browser, server, v as VariantName, markdown),
+        (v, round) => (v === NAIVE || v === FLOOR) && round >= naiveRounds,
+      );
+      table(log, names, runs);
+      const ours = runs.get(OURS)!;
+      const paired = (other: string) => median(runs.get(other)!.map((r, i) => r.taskMs / ours[i]!.taskMs));
+      const naiveRatio = med(runs.get(NAIVE)!, 'taskMs') / med(ours, 'taskMs');
+      const smdRatio = med(ours, 'taskMs') / med(runs.get(SMD)!, 'taskMs');
+      log(`ratio naive / ours main-thread time: ${fmt(naiveRatio)}x (per-round median ${fmt(paired(NAIVE))}x)`);
+      log(`ratio ours / streaming-markdown main-thread time: ${fmt(smdRatio, 2)} (per-round median ${fmt(1 / paired(SMD), 2)})`);
+      const floorTask = med(runs.get(FLOOR)!, 'taskMs');
+      log(
+        `bound: naive / floor (frames with nothing rendered) ${fmt(med(runs.get(NAIVE)!, 'taskMs') / floorTask)}x is the most any ` +
+          `renderer could reach; ours above the floor: ${fmt(med(ours, 'taskMs') - floorTask, 0)} ms`,
+      );
+      const slowest = ours.flatMap((r) => r.slow).sort((a, b) => b[1] - a[1]);
+      if (slowest.length > 0) {
+        log(
+          `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then): ` +
+            slowest.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
+            ` — of ${ours[0]!.streamFrames + 1} frames a round`,
+        );
+      }
+      target('naive / ours main-thread time >= 40x', naiveRatio >= 40, `${fmt(naiveRatio)}x`);
+      target('ours main-thread time <= streaming-markdown', smdRatio <= 1, fmt(smdRatio, 2));
+      const lastFirst = med(ours, 'lastOverFirst');
+      target('ours mean frame last 10% / first 10% <= 1.2', lastFirst <= 1.2, fmt(lastFirst, 2));
+      const over = Math.max(...ours.map((r) => r.over16));
+      target(`ours frames over ${FRAME_BUDGET_MS} ms = 0 (every round)`, over === 0, `${over} in the worst round`);
+    }
+
+    if (runHuge) {
+      // Scenario 2: one 4 MB paragraph of CJK text and emoji.
+      if (runMarkdown) log('');
+      log(
+        `render (huge paragraph): ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB UTF-8 (${huge.length} UTF-16 units) of CJK ` +
+          `and emoji, no line break, in ${hugeCuts.length} deltas, ${HUGE_DELTAS_PER_FRAME} per frame, each run stopped ` +
+          `(end() on what it has) after ${HUGE_BUDGET_MS / 1000} s; naive: ONLY the first ` +
+          `${(Buffer.byteLength(naivePrefix) / 1000).toFixed(0)} KB (${naiveDeltas} deltas, ` +
+          `${Math.ceil(naiveDeltas / HUGE_DELTAS_PER_FRAME)} frames)`,
+      );
+      const hugeNames = [OURS, HUGE_NAIVE];
+      const hugeRuns = await rounds(count, hugeNames, (n) =>
+        n === OURS ? streamOnce(browser, server, OURS, hugeInput) : streamOnce(browser, server, NAIVE, hugeNaiveInput),
+      );
+      table(log, hugeNames, hugeRuns);
+      const hugeOurs = hugeRuns.get(OURS)!;
+      const reached = Math.min(...hugeOurs.map((r) => r.fedChars));
+      const bytesReached = Buffer.byteLength(huge.slice(0, reached));
+      log(
+        `ours streamed ${reached === huge.length ? 'all of it' : `only ${(bytesReached / 1e6).toFixed(2)} MB of ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB within ${HUGE_BUDGET_MS / 1000} s`} (worst round); ` +
+          `its frame cost by position: ${hugeProfile(hugeOurs[0]!)}`,
+      );
+      const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
+      target(
+        `huge paragraph: ours no frame over 50 ms (every round${reached === huge.length ? '' : ', on the part streamed'})`,
+        maxFrame <= 50,
+        `max ${fmt(maxFrame)} ms`,
       );
     }
-    target('naive / ours main-thread time >= 40x', naiveRatio >= 40, `${fmt(naiveRatio)}x`);
-    target('ours main-thread time <= streaming-markdown', smdRatio <= 1, fmt(smdRatio, 2));
-    const lastFirst = med(ours, 'lastOverFirst');
-    target('ours mean frame last 10% / first 10% <= 1.2', lastFirst <= 1.2, fmt(lastFirst, 2));
-    const over = Math.max(...ours.map((r) => r.over16));
-    target(`ours frames over ${FRAME_BUDGET_MS} ms = 0 (every round)`, over === 0, `${over} in the worst round`);
-
-    // Scenario 2: one 4 MB paragraph of CJK text and emoji.
-    log('');
-    log(
-      `render (huge paragraph): ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB UTF-8 (${huge.length} UTF-16 units) of CJK ` +
-        `and emoji, no line break, in ${hugeCuts.length} deltas, ${HUGE_DELTAS_PER_FRAME} per frame, each run stopped ` +
-        `(end() on what it has) after ${HUGE_BUDGET_MS / 1000} s; naive: ONLY the first ` +
-        `${(Buffer.byteLength(naivePrefix) / 1000).toFixed(0)} KB (${naiveDeltas} deltas, ` +
-        `${Math.ceil(naiveDeltas / HUGE_DELTAS_PER_FRAME)} frames)`,
-    );
-    const hugeNames = [OURS, HUGE_NAIVE];
-    const hugeRuns = await rounds(count, hugeNames, (n) =>
-      n === OURS ? streamOnce(browser, server, OURS, hugeInput) : streamOnce(browser, server, NAIVE, hugeNaiveInput),
-    );
-    table(log, hugeNames, hugeRuns);
-    const hugeOurs = hugeRuns.get(OURS)!;
-    const reached = Math.min(...hugeOurs.map((r) => r.fedChars));
-    const bytesReached = Buffer.byteLength(huge.slice(0, reached));
-    log(
-      `ours streamed ${reached === huge.length ? 'all of it' : `only ${(bytesReached / 1e6).toFixed(2)} MB of ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB within ${HUGE_BUDGET_MS / 1000} s`} (worst round); ` +
-        `its frame cost by position: ${hugeProfile(hugeOurs[0]!)}`,
-    );
-    const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
-    target(
-      `huge paragraph: ours no frame over 50 ms (every round${reached === huge.length ? '' : ', on the part streamed'})`,
-      maxFrame <= 50,
-      `max ${fmt(maxFrame)} ms`,
-    );
 
     if (profile) {
       const debug = await buildPage({ minify: false });
       const debugServer = await serveDirectory(debug.dir);
       try {
-        for (const [label, input] of [
-          ['markdown', markdown],
-          ['huge-paragraph', hugeInput],
-        ] as const) {
+        const profiled: [string, Input][] = [];
+        if (runMarkdown) profiled.push(['markdown', markdown]);
+        if (runHuge) profiled.push(['huge-paragraph', hugeInput]);
+        for (const [label, input] of profiled) {
           let cpu: CpuProfile | undefined;
           await streamOnce(browser, debugServer, OURS, input, (p) => (cpu = p));
           const file = join(debug.dir, `ours-${label}.cpuprofile`);
