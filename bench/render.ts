@@ -380,6 +380,14 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
         `ours streamed ${reached === huge.length ? 'all of it' : `only ${(bytesReached / 1e6).toFixed(2)} MB of ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB within ${HUGE_BUDGET_MS / 1000} s`} (worst round); ` +
           `its frame cost by position: ${hugeProfile(hugeOurs[0]!)}`,
       );
+      const hugeSlow = hugeOurs.flatMap((r) => r.slow.filter(([, ms]) => ms > 50));
+      if (hugeSlow.length > 0) {
+        log(
+          `ours frames over 50 ms, all rounds (frame #, ms, chars fed by then): ` +
+            hugeSlow.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
+            ` — of ~${hugeOurs[0]!.streamFrames + 1} frames a round`,
+        );
+      }
       const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
       target(
         `huge paragraph: ours no frame over 50 ms (every round${reached === huge.length ? '' : ', on the part streamed'})`,
