@@ -91,6 +91,25 @@ interface Run {
   slow: [number, number, number][];
   /** Mean frame cost of each tenth of the frames, and the characters fed by its end. */
   deciles: [number, number][];
+  /** With a trace: each frame's main-thread CPU time (BeginMainFrame's thread time), ms. */
+  threadFrameMs: number[] | null;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tdur?: number;
+}
+
+/**
+ * Each frame's thread time from a trace (devtools.timeline,blink): BeginMainFrame (animation frame
+ * callbacks, style, layout, pre-paint and paint) as CPU time on the renderer's main thread,
+ * which, unlike the wall-clock figures, does not count the time the thread waited for a CPU
+ * on a loaded machine.
+ */
+function frameThreadTimes(events: readonly TraceEvent[]): number[] {
+  return events.filter((e) => e.ph === 'X' && e.name === 'WebFrameWidgetImpl::BeginMainFrame').map((e) => (e.tdur ?? 0) / 1000);
 }
 
 interface Input {
@@ -114,6 +133,7 @@ async function streamOnce(
   variant: VariantName,
   input: Input,
   profile?: (p: CpuProfile) => void,
+  trace = false,
 ): Promise<Run> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
@@ -131,6 +151,13 @@ async function streamOnce(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    const traced: TraceEvent[] = [];
+    let traceDone: Promise<unknown> = Promise.resolve();
+    if (trace) {
+      cdp.on('Tracing.dataCollected', (e) => traced.push(...(e.value as unknown as TraceEvent[])));
+      traceDone = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink', transferMode: 'ReportEvents' });
+    }
     const before = await taskDuration(cdp);
     const result = await page.evaluate(
       ([v, k, budget]) => {
@@ -141,6 +168,10 @@ async function streamOnce(
     );
     const taskMs = (await taskDuration(cdp)) - before;
     if (profile) profile((await cdp.send('Profiler.stop')).profile as CpuProfile);
+    if (trace) {
+      await cdp.send('Tracing.end');
+      await traceDone;
+    }
     if (errors.length > 0) throw new Error(`${variant}: page error ${errors.join('; ')}`);
     const wrong = variant === FLOOR ? null : input.check(result, variant);
     if (wrong) throw new Error(`${variant}: wrong rendering: ${wrong}`);
@@ -174,6 +205,7 @@ async function streamOnce(
       }),
       fedChars: result.fed,
       slow,
+      threadFrameMs: trace ? frameThreadTimes(traced) : null,
     };
   } finally {
     await context.close();
@@ -181,7 +213,7 @@ async function streamOnce(
 }
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
-const med = (runs: Run[], key: keyof Omit<Run, 'slow' | 'deciles'>) => median(runs.map((r) => r[key]));
+const med = (runs: Run[], key: keyof Omit<Run, 'slow' | 'deciles' | 'threadFrameMs'>) => median(runs.map((r) => r[key]));
 
 function table(log: (line: string) => void, names: string[], runs: Map<string, Run[]>): void {
   const columns: [string, (rs: Run[]) => string][] = [
@@ -229,6 +261,8 @@ export interface RenderBenchOptions {
   seed?: number;
   /** Also profile ours once per scenario (unminified build); or RENDER_BENCH_PROFILE=1. */
   profile?: boolean;
+  /** Also trace ours on the huge paragraph for per-frame thread time; or RENDER_BENCH_TRACE=1. */
+  trace?: boolean;
   /** Run one scenario only: `--only=markdown` / `--only=huge`, or RENDER_BENCH_ONLY. Default both. */
   only?: Scenario;
   log?: (line: string) => void;
@@ -259,7 +293,12 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
   const envRounds = Number(process.env.RENDER_BENCH_ROUNDS);
   const count = options.rounds ?? (envRounds > 0 ? envRounds : 3);
   const naiveRounds = options.naiveRounds ?? Math.min(count, 2);
-  const { seed = 20240607, profile = process.env.RENDER_BENCH_PROFILE === '1', only = onlyFromCommandLine() } = options;
+  const {
+    seed = 20240607,
+    profile = process.env.RENDER_BENCH_PROFILE === '1',
+    trace = process.env.RENDER_BENCH_TRACE === '1',
+    only = onlyFromCommandLine(),
+  } = options;
   const runMarkdown = only !== 'huge';
   const runHuge = only !== 'markdown';
   const log = options.log ?? ((line: string) => console.log(line));
@@ -370,7 +409,9 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
       );
       const hugeNames = [OURS, HUGE_NAIVE];
       const hugeRuns = await rounds(count, hugeNames, (n) =>
-        n === OURS ? streamOnce(browser, server, OURS, hugeInput) : streamOnce(browser, server, NAIVE, hugeNaiveInput),
+        n === OURS
+          ? streamOnce(browser, server, OURS, hugeInput, undefined, trace)
+          : streamOnce(browser, server, NAIVE, hugeNaiveInput),
       );
       table(log, hugeNames, hugeRuns);
       const hugeOurs = hugeRuns.get(OURS)!;
@@ -386,6 +427,14 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
           `ours frames over 50 ms, all rounds (frame #, ms, chars fed by then): ` +
             hugeSlow.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
             ` — of ~${hugeOurs[0]!.streamFrames + 1} frames a round`,
+        );
+      }
+      if (trace) {
+        const thread = hugeOurs.flatMap((r) => r.threadFrameMs ?? []).sort((a, b) => a - b);
+        const at = (q: number) => fmt(thread[Math.floor(q * (thread.length - 1))]!);
+        log(
+          `ours per-frame main-thread CPU time (trace, all rounds, ${thread.length} frames; not counting waits for a CPU): ` +
+            `median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`,
         );
       }
       const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
