@@ -15,6 +15,9 @@
  * - A long open paragraph freezes its plain start (text without markdown punctuation, cut
  *   between two non-ASCII letters at a text-node boundary): later updates lex only what came
  *   after it, so a 4 MB paragraph of CJK text costs the same per update as a short one.
+ *   A long paragraph's text is in runs (runs.ts: inline-blocks of a few text pieces, each its
+ *   own formatting context), and the frozen start ends where a run ends: its runs are made
+ *   once and reused, and only the last run and the growing tail are laid out again.
  * - Updates are applied at most once per animation frame; end() renders synchronously.
  *
  * Safety: every node is made with createElement/createTextNode and a fixed list of tags and
