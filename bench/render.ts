@@ -30,8 +30,17 @@
  *
  * Second scenario: one 4 MB (UTF-8) paragraph of CJK text and emoji, no line break, in
  * 4,000 deltas, 10 a frame; a run stops after HUGE_BUDGET_MS (end() on what it has, and
- * the figures say how far it got); naive gets only the first 200 KB.
- * The whole benchmark takes about 3 minutes on a 2-core machine.
+ * the figures say how far it got); naive gets only the first 200 KB. The frames over 50 ms
+ * are listed. RENDER_BENCH_TRACE=1 also traces ours there and prints each frame's
+ * main-thread CPU time (BeginMainFrame's thread time, paint included): on a loaded machine
+ * the wall-clock figures count the time the page waited for a CPU, the trace does not.
+ * Measured on 2026-12-03 (2 cores, load ≈ 2.5, 3 rounds): ours' worst frame 60 ms in one
+ * round, 49.9 ms median (the first frame of a cold page; every later frame under 50 ms),
+ * mean 11 ms, 3.7 MB streamed in the 6 s; per-frame CPU median 10 ms, max 38 ms. Before
+ * long paragraphs went into runs (src/panel/markdown/runs.ts): 362 ms worst frame, growing
+ * with the paragraph, only 0.39 MB streamed in the 6 s.
+ * The whole benchmark takes about 3 minutes on a 2-core machine. `--only=markdown` or
+ * `--only=huge` (or RENDER_BENCH_ONLY=…) runs one scenario alone.
  */
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
@@ -90,6 +99,25 @@ interface Run {
   slow: [number, number, number][];
   /** Mean frame cost of each tenth of the frames, and the characters fed by its end. */
   deciles: [number, number][];
+  /** With a trace: each frame's main-thread CPU time (BeginMainFrame's thread time), ms. */
+  threadFrameMs: number[] | null;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tdur?: number;
+}
+
+/**
+ * Each frame's thread time from a trace (devtools.timeline,blink): BeginMainFrame (animation frame
+ * callbacks, style, layout, pre-paint and paint) as CPU time on the renderer's main thread,
+ * which, unlike the wall-clock figures, does not count the time the thread waited for a CPU
+ * on a loaded machine.
+ */
+function frameThreadTimes(events: readonly TraceEvent[]): number[] {
+  return events.filter((e) => e.ph === 'X' && e.name === 'WebFrameWidgetImpl::BeginMainFrame').map((e) => (e.tdur ?? 0) / 1000);
 }
 
 interface Input {
@@ -113,6 +141,7 @@ async function streamOnce(
   variant: VariantName,
   input: Input,
   profile?: (p: CpuProfile) => void,
+  trace = false,
 ): Promise<Run> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
@@ -130,6 +159,13 @@ async function streamOnce(
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
+    const traced: TraceEvent[] = [];
+    let traceDone: Promise<unknown> = Promise.resolve();
+    if (trace) {
+      cdp.on('Tracing.dataCollected', (e) => traced.push(...(e.value as unknown as TraceEvent[])));
+      traceDone = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,blink', transferMode: 'ReportEvents' });
+    }
     const before = await taskDuration(cdp);
     const result = await page.evaluate(
       ([v, k, budget]) => {
@@ -140,6 +176,10 @@ async function streamOnce(
     );
     const taskMs = (await taskDuration(cdp)) - before;
     if (profile) profile((await cdp.send('Profiler.stop')).profile as CpuProfile);
+    if (trace) {
+      await cdp.send('Tracing.end');
+      await traceDone;
+    }
     if (errors.length > 0) throw new Error(`${variant}: page error ${errors.join('; ')}`);
     const wrong = variant === FLOOR ? null : input.check(result, variant);
     if (wrong) throw new Error(`${variant}: wrong rendering: ${wrong}`);
@@ -173,6 +213,7 @@ async function streamOnce(
       }),
       fedChars: result.fed,
       slow,
+      threadFrameMs: trace ? frameThreadTimes(traced) : null,
     };
   } finally {
     await context.close();
@@ -180,7 +221,7 @@ async function streamOnce(
 }
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
-const med = (runs: Run[], key: keyof Omit<Run, 'slow' | 'deciles'>) => median(runs.map((r) => r[key]));
+const med = (runs: Run[], key: keyof Omit<Run, 'slow' | 'deciles' | 'threadFrameMs'>) => median(runs.map((r) => r[key]));
 
 function table(log: (line: string) => void, names: string[], runs: Map<string, Run[]>): void {
   const columns: [string, (rs: Run[]) => string][] = [
@@ -209,6 +250,17 @@ function table(log: (line: string) => void, names: string[], runs: Map<string, R
   for (const row of cells) log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | '));
 }
 
+export type Scenario = 'markdown' | 'huge';
+
+/** `--only=<scenario>` on the command line, else RENDER_BENCH_ONLY; undefined means both. */
+function onlyFromCommandLine(): Scenario | undefined {
+  const arg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const value = arg ?? process.env.RENDER_BENCH_ONLY;
+  if (value === undefined || value === '') return undefined;
+  if (value !== 'markdown' && value !== 'huge') throw new Error(`--only: expected markdown or huge, got ${value}`);
+  return value;
+}
+
 export interface RenderBenchOptions {
   /** Rounds for ours and streaming-markdown (default 3, or RENDER_BENCH_ROUNDS). */
   rounds?: number;
@@ -217,6 +269,10 @@ export interface RenderBenchOptions {
   seed?: number;
   /** Also profile ours once per scenario (unminified build); or RENDER_BENCH_PROFILE=1. */
   profile?: boolean;
+  /** Also trace ours on the huge paragraph for per-frame thread time; or RENDER_BENCH_TRACE=1. */
+  trace?: boolean;
+  /** Run one scenario only: `--only=markdown` / `--only=huge`, or RENDER_BENCH_ONLY. Default both. */
+  only?: Scenario;
   log?: (line: string) => void;
 }
 
@@ -245,7 +301,14 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
   const envRounds = Number(process.env.RENDER_BENCH_ROUNDS);
   const count = options.rounds ?? (envRounds > 0 ? envRounds : 3);
   const naiveRounds = options.naiveRounds ?? Math.min(count, 2);
-  const { seed = 20240607, profile = process.env.RENDER_BENCH_PROFILE === '1' } = options;
+  const {
+    seed = 20240607,
+    profile = process.env.RENDER_BENCH_PROFILE === '1',
+    trace = process.env.RENDER_BENCH_TRACE === '1',
+    only = onlyFromCommandLine(),
+  } = options;
+  const runMarkdown = only !== 'huge';
+  const runHuge = only !== 'markdown';
   const log = options.log ?? ((line: string) => console.log(line));
   const targets: Record<string, boolean> = {};
   const target = (label: string, ok: boolean, got: string) => {
@@ -291,11 +354,8 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
   try {
     log(
-      `render: ${(Buffer.byteLength(corpus.text) / 1000).toFixed(0)} KB markdown (${corpus.text.length} chars, ` +
-        `${corpus.codeBlocks} code fences, ${corpus.sentinels} blocks checked) in ${markdown.cuts.length} deltas, ` +
-        `${DELTAS_PER_FRAME} per frame (${Math.ceil(markdown.cuts.length / DELTAS_PER_FRAME)} frames + end()); ` +
-        `Chromium ${browser.version()} headless, ${VIEWPORT.width} px wide; ${count} interleaved rounds (naive in ` +
-        `${naiveRounds}), fresh page each, median`,
+      `render: Chromium ${browser.version()} headless, ${VIEWPORT.width} px wide; ${count} interleaved rounds ` +
+        `(naive in ${naiveRounds}), fresh page each, median${only ? `; --only=${only}` : ''}`,
     );
     // Untimed: one short stream per variant, so the first timed page is not also the
     // browser's first (disk cache, process start). Each timed page is still cold JS.
@@ -303,77 +363,104 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
     const warm: Input = { ...markdown, text: markdown.text.slice(0, warmCuts.at(-1)), cuts: warmCuts, check: () => null };
     for (const v of [OURS, NAIVE, SMD]) await streamOnce(browser, server, v, warm);
 
-    // Scenario 1: the markdown answer.
-    const names = [OURS, NAIVE, SMD, FLOOR];
-    const runs = await rounds(
-      count,
-      names,
-      (v) => streamOnce(browser, server, v as VariantName, markdown),
-      (v, round) => (v === NAIVE || v === FLOOR) && round >= naiveRounds,
-    );
-    table(log, names, runs);
-    const ours = runs.get(OURS)!;
-    const paired = (other: string) => median(runs.get(other)!.map((r, i) => r.taskMs / ours[i]!.taskMs));
-    const naiveRatio = med(runs.get(NAIVE)!, 'taskMs') / med(ours, 'taskMs');
-    const smdRatio = med(ours, 'taskMs') / med(runs.get(SMD)!, 'taskMs');
-    log(`ratio naive / ours main-thread time: ${fmt(naiveRatio)}x (per-round median ${fmt(paired(NAIVE))}x)`);
-    log(`ratio ours / streaming-markdown main-thread time: ${fmt(smdRatio, 2)} (per-round median ${fmt(1 / paired(SMD), 2)})`);
-    const floorTask = med(runs.get(FLOOR)!, 'taskMs');
-    log(
-      `bound: naive / floor (frames with nothing rendered) ${fmt(med(runs.get(NAIVE)!, 'taskMs') / floorTask)}x is the most any ` +
-        `renderer could reach; ours above the floor: ${fmt(med(ours, 'taskMs') - floorTask, 0)} ms`,
-    );
-    const slowest = ours.flatMap((r) => r.slow).sort((a, b) => b[1] - a[1]);
-    if (slowest.length > 0) {
+    if (runMarkdown) {
+      // Scenario 1: the markdown answer.
       log(
-        `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then): ` +
-          slowest.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
-          ` — of ${ours[0]!.streamFrames + 1} frames a round`,
+        `render (markdown): ${(Buffer.byteLength(corpus.text) / 1000).toFixed(0)} KB (${corpus.text.length} chars, ` +
+          `${corpus.codeBlocks} code fences, ${corpus.sentinels} blocks checked) in ${markdown.cuts.length} deltas, ` +
+          `${DELTAS_PER_FRAME} per frame (${Math.ceil(markdown.cuts.length / DELTAS_PER_FRAME)} frames + end())`,
+      );
+      const names = [OURS, NAIVE, SMD, FLOOR];
+      const runs = await rounds(
+        count,
+        names,
+        (v) => streamOnce(browser, server, v as VariantName, markdown),
+        (v, round) => (v === NAIVE || v === FLOOR) && round >= naiveRounds,
+      );
+      table(log, names, runs);
+      const ours = runs.get(OURS)!;
+      const paired = (other: string) => median(runs.get(other)!.map((r, i) => r.taskMs / ours[i]!.taskMs));
+      const naiveRatio = med(runs.get(NAIVE)!, 'taskMs') / med(ours, 'taskMs');
+      const smdRatio = med(ours, 'taskMs') / med(runs.get(SMD)!, 'taskMs');
+      log(`ratio naive / ours main-thread time: ${fmt(naiveRatio)}x (per-round median ${fmt(paired(NAIVE))}x)`);
+      log(`ratio ours / streaming-markdown main-thread time: ${fmt(smdRatio, 2)} (per-round median ${fmt(1 / paired(SMD), 2)})`);
+      const floorTask = med(runs.get(FLOOR)!, 'taskMs');
+      log(
+        `bound: naive / floor (frames with nothing rendered) ${fmt(med(runs.get(NAIVE)!, 'taskMs') / floorTask)}x is the most any ` +
+          `renderer could reach; ours above the floor: ${fmt(med(ours, 'taskMs') - floorTask, 0)} ms`,
+      );
+      const slowest = ours.flatMap((r) => r.slow).sort((a, b) => b[1] - a[1]);
+      if (slowest.length > 0) {
+        log(
+          `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then): ` +
+            slowest.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
+            ` — of ${ours[0]!.streamFrames + 1} frames a round`,
+        );
+      }
+      target('naive / ours main-thread time >= 40x', naiveRatio >= 40, `${fmt(naiveRatio)}x`);
+      target('ours main-thread time <= streaming-markdown', smdRatio <= 1, fmt(smdRatio, 2));
+      const lastFirst = med(ours, 'lastOverFirst');
+      target('ours mean frame last 10% / first 10% <= 1.2', lastFirst <= 1.2, fmt(lastFirst, 2));
+      const over = Math.max(...ours.map((r) => r.over16));
+      target(`ours frames over ${FRAME_BUDGET_MS} ms = 0 (every round)`, over === 0, `${over} in the worst round`);
+    }
+
+    if (runHuge) {
+      // Scenario 2: one 4 MB paragraph of CJK text and emoji.
+      if (runMarkdown) log('');
+      log(
+        `render (huge paragraph): ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB UTF-8 (${huge.length} UTF-16 units) of CJK ` +
+          `and emoji, no line break, in ${hugeCuts.length} deltas, ${HUGE_DELTAS_PER_FRAME} per frame, each run stopped ` +
+          `(end() on what it has) after ${HUGE_BUDGET_MS / 1000} s; naive: ONLY the first ` +
+          `${(Buffer.byteLength(naivePrefix) / 1000).toFixed(0)} KB (${naiveDeltas} deltas, ` +
+          `${Math.ceil(naiveDeltas / HUGE_DELTAS_PER_FRAME)} frames)`,
+      );
+      const hugeNames = [OURS, HUGE_NAIVE];
+      const hugeRuns = await rounds(count, hugeNames, (n) =>
+        n === OURS
+          ? streamOnce(browser, server, OURS, hugeInput, undefined, trace)
+          : streamOnce(browser, server, NAIVE, hugeNaiveInput),
+      );
+      table(log, hugeNames, hugeRuns);
+      const hugeOurs = hugeRuns.get(OURS)!;
+      const reached = Math.min(...hugeOurs.map((r) => r.fedChars));
+      const bytesReached = Buffer.byteLength(huge.slice(0, reached));
+      log(
+        `ours streamed ${reached === huge.length ? 'all of it' : `only ${(bytesReached / 1e6).toFixed(2)} MB of ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB within ${HUGE_BUDGET_MS / 1000} s`} (worst round); ` +
+          `its frame cost by position: ${hugeProfile(hugeOurs[0]!)}`,
+      );
+      const hugeSlow = hugeOurs.flatMap((r) => r.slow.filter(([, ms]) => ms > 50));
+      if (hugeSlow.length > 0) {
+        log(
+          `ours frames over 50 ms, all rounds (frame #, ms, chars fed by then): ` +
+            hugeSlow.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
+            ` — of ~${hugeOurs[0]!.streamFrames + 1} frames a round`,
+        );
+      }
+      if (trace) {
+        const thread = hugeOurs.flatMap((r) => r.threadFrameMs ?? []).sort((a, b) => a - b);
+        const at = (q: number) => fmt(thread[Math.floor(q * (thread.length - 1))]!);
+        log(
+          `ours per-frame main-thread CPU time (trace, all rounds, ${thread.length} frames; not counting waits for a CPU): ` +
+            `median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`,
+        );
+      }
+      const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
+      target(
+        `huge paragraph: ours no frame over 50 ms (every round${reached === huge.length ? '' : ', on the part streamed'})`,
+        maxFrame <= 50,
+        `max ${fmt(maxFrame)} ms`,
       );
     }
-    target('naive / ours main-thread time >= 40x', naiveRatio >= 40, `${fmt(naiveRatio)}x`);
-    target('ours main-thread time <= streaming-markdown', smdRatio <= 1, fmt(smdRatio, 2));
-    const lastFirst = med(ours, 'lastOverFirst');
-    target('ours mean frame last 10% / first 10% <= 1.2', lastFirst <= 1.2, fmt(lastFirst, 2));
-    const over = Math.max(...ours.map((r) => r.over16));
-    target(`ours frames over ${FRAME_BUDGET_MS} ms = 0 (every round)`, over === 0, `${over} in the worst round`);
-
-    // Scenario 2: one 4 MB paragraph of CJK text and emoji.
-    log('');
-    log(
-      `render (huge paragraph): ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB UTF-8 (${huge.length} UTF-16 units) of CJK ` +
-        `and emoji, no line break, in ${hugeCuts.length} deltas, ${HUGE_DELTAS_PER_FRAME} per frame, each run stopped ` +
-        `(end() on what it has) after ${HUGE_BUDGET_MS / 1000} s; naive: ONLY the first ` +
-        `${(Buffer.byteLength(naivePrefix) / 1000).toFixed(0)} KB (${naiveDeltas} deltas, ` +
-        `${Math.ceil(naiveDeltas / HUGE_DELTAS_PER_FRAME)} frames)`,
-    );
-    const hugeNames = [OURS, HUGE_NAIVE];
-    const hugeRuns = await rounds(count, hugeNames, (n) =>
-      n === OURS ? streamOnce(browser, server, OURS, hugeInput) : streamOnce(browser, server, NAIVE, hugeNaiveInput),
-    );
-    table(log, hugeNames, hugeRuns);
-    const hugeOurs = hugeRuns.get(OURS)!;
-    const reached = Math.min(...hugeOurs.map((r) => r.fedChars));
-    const bytesReached = Buffer.byteLength(huge.slice(0, reached));
-    log(
-      `ours streamed ${reached === huge.length ? 'all of it' : `only ${(bytesReached / 1e6).toFixed(2)} MB of ${(Buffer.byteLength(huge) / 1e6).toFixed(1)} MB within ${HUGE_BUDGET_MS / 1000} s`} (worst round); ` +
-        `its frame cost by position: ${hugeProfile(hugeOurs[0]!)}`,
-    );
-    const maxFrame = Math.max(...hugeOurs.map((r) => r.maxFrameMs));
-    target(
-      `huge paragraph: ours no frame over 50 ms (every round${reached === huge.length ? '' : ', on the part streamed'})`,
-      maxFrame <= 50,
-      `max ${fmt(maxFrame)} ms`,
-    );
 
     if (profile) {
       const debug = await buildPage({ minify: false });
       const debugServer = await serveDirectory(debug.dir);
       try {
-        for (const [label, input] of [
-          ['markdown', markdown],
-          ['huge-paragraph', hugeInput],
-        ] as const) {
+        const profiled: [string, Input][] = [];
+        if (runMarkdown) profiled.push(['markdown', markdown]);
+        if (runHuge) profiled.push(['huge-paragraph', hugeInput]);
+        for (const [label, input] of profiled) {
           let cpu: CpuProfile | undefined;
           await streamOnce(browser, debugServer, OURS, input, (p) => (cpu = p));
           const file = join(debug.dir, `ours-${label}.cpuprofile`);

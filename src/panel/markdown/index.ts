@@ -15,6 +15,9 @@
  * - A long open paragraph freezes its plain start (text without markdown punctuation, cut
  *   between two non-ASCII letters at a text-node boundary): later updates lex only what came
  *   after it, so a 4 MB paragraph of CJK text costs the same per update as a short one.
+ *   A long paragraph's text is in runs (runs.ts: inline-blocks of a few text pieces, each its
+ *   own formatting context), and the frozen start ends where a run ends: its runs are made
+ *   once and reused, and only the last run and the growing tail are laid out again.
  * - Updates are applied at most once per animation frame; end() renders synchronously.
  *
  * Safety: every node is made with createElement/createTextNode and a fixed list of tags and
@@ -28,6 +31,7 @@ import { create, patch, type CodeInfo, type Host, type Mounted, type VElement, t
 import { highlightCode } from './highlight.ts';
 import { closeOpenInline } from './close.ts';
 import { blockNode, inlineNodes } from './render.ts';
+import { groupRuns, runBoundaries, runElement } from './runs.ts';
 import { MAX_TEXT_NODE, splitText } from './text.ts';
 
 export interface StreamingRenderer {
@@ -121,8 +125,8 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
   let chunksInGroup = 0;
   /** The open blocks' rendering: the last children of `chunk`. */
   let tail: Mounted[] = [];
-  /** A long open paragraph's frozen plain start: text[committed, committed + length). */
-  let frozen: { length: number; pieces: string[] } | null = null;
+  /** A long open paragraph's frozen plain start: text[committed, committed + length), in runs. */
+  let frozen: { length: number; runs: VElement[] } | null = null;
   let frame: number | null = null;
   let disposed = false;
 
@@ -205,10 +209,14 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     }
   }
 
-  /** The element of a paragraph that starts with the frozen pieces. */
-  function frozenParagraph(pieces: readonly string[], rest: Token | undefined): VElement {
+  /**
+   * The element of a paragraph that starts with the frozen runs, `rest` the lexed text after
+   * them: what blockNode gives for the whole paragraph (the frozen start ends where a run
+   * ends, so the runs of `rest` are the whole paragraph's), with the frozen runs reused.
+   */
+  function frozenParagraph(runs: readonly VElement[], rest: Token | undefined): VElement {
     const children = inlineNodes(rest && rest.type === 'paragraph' ? (rest as Tokens.Paragraph).tokens : []);
-    return { tag: 'p', attrs: null, children: [...pieces, ...children] };
+    return { tag: 'p', attrs: null, children: [...runs, ...groupRuns(children)] };
   }
 
   /** Renders one finished block's text (lexed on its own, with the definitions before it). */
@@ -216,7 +224,7 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     const tokens = lexWith(raw, links);
     let first = true;
     for (const token of tokens) {
-      const v = withFrozen && first && frozen ? frozenParagraph(frozen.pieces, token) : blockNode(token, true);
+      const v = withFrozen && first && frozen ? frozenParagraph(frozen.runs, token) : blockNode(token, true);
       if (token.type !== 'space') first = false;
       if (v) commit(v);
     }
@@ -297,7 +305,7 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     let first = true;
     for (const [index, token] of openTokens.entries()) {
       // A fence followed by anything is closed: it may be highlighted already.
-      const v = first && frozen ? frozenParagraph(frozen.pieces, token) : blockNode(token, index < openTokens.length - 1);
+      const v = first && frozen ? frozenParagraph(frozen.runs, token) : blockNode(token, index < openTokens.length - 1);
       if (token.type !== 'space') first = false;
       if (v) next.push(v);
     }
@@ -312,20 +320,31 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     if (firstToken?.type !== 'paragraph' || openTokens[0]!.type !== 'paragraph') return;
     const plain = plainLength(openRaw);
     const pieces = splitText(openRaw.slice(0, plain));
+    // Cut only where a run ends, so the text after the cut starts a run as in the whole paragraph.
     let end = 0;
+    let from = 0;
     let cut = 0;
     let count = 0;
-    for (let i = 0; i < pieces.length - 1; i++) {
-      end += pieces[i]!.length;
+    for (const boundary of runBoundaries(pieces)) {
+      const lastStart = end + pieces.slice(from, boundary - 1).reduce((n, piece) => n + piece.length, 0);
       // A cut's place depends on the text up to MAX_TEXT_NODE + 2 after the piece's start.
-      if (end - pieces[i]!.length + MAX_TEXT_NODE + 2 > plain) break;
+      if (lastStart + MAX_TEXT_NODE + 2 > plain) break;
+      end = lastStart + pieces[boundary - 1]!.length;
+      from = boundary;
       if (isInert(openRaw, end - 1) && isInert(openRaw, end)) {
         cut = end;
-        count = i + 1;
+        count = boundary;
       }
     }
     if (cut === 0) return;
-    frozen = { length: (frozen?.length ?? 0) + cut, pieces: [...(frozen?.pieces ?? []), ...pieces.slice(0, count)] };
+    frozen ??= { length: 0, runs: [] };
+    frozen.length += cut;
+    let start = 0;
+    for (const boundary of runBoundaries(pieces)) {
+      if (boundary > count) break;
+      frozen.runs.push(runElement(pieces.slice(start, boundary)));
+      start = boundary;
+    }
   }
 
   function runFrame(): void {

@@ -6,6 +6,7 @@
 import type { Token, Tokens } from 'marked';
 import { t } from '../i18n/index.ts';
 import type { Attrs, TagName, VElement, VNode } from './dom.ts';
+import { groupRuns } from './runs.ts';
 import { decodeEntities, splitText } from './text.ts';
 import { hostOf, liveLinkUrl, openableImageUrl } from './urls.ts';
 
@@ -203,7 +204,7 @@ export function blockNode(token: Token, closed: boolean): VElement | null {
     case 'def':
       return null;
     case 'paragraph':
-      return el('p', null, inlineNodes((token as Tokens.Paragraph).tokens));
+      return el('p', null, groupRuns(inlineNodes((token as Tokens.Paragraph).tokens)));
     case 'text':
       return el('p', null, inlineNodes((token as Tokens.Text).tokens ?? [token]));
     case 'heading': {

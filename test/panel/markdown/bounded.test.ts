@@ -2,6 +2,8 @@
 /** The cost of an update does not grow with the answer: bounded children, finished blocks untouched. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { BLOCKS_PER_CHUNK, createStreamingRenderer } from '../../../src/panel/markdown/index.ts';
+import { RUN_PIECES } from '../../../src/panel/markdown/runs.ts';
+import { MAX_TEXT_NODE } from '../../../src/panel/markdown/text.ts';
 import { browserSpeaks } from '../../i18n/catalogs.ts';
 import { manualFrames, newContainer } from './helpers.ts';
 
@@ -58,16 +60,21 @@ it('2,000 streamed paragraphs: few children, and no mutation inside a finished b
   expect(touched).toBe(0);
 }, 60_000);
 
-it('a huge paragraph streams into bounded text nodes, appending to the last one', async () => {
+it('a huge paragraph streams into bounded text nodes and runs; a run, once made, is never touched', async () => {
   const container = newContainer();
   const renderer = createStreamingRenderer(container);
   const piece = '漢字かなカナ한글🦊'.repeat(20);
   let text = '';
-  let replaced = 0;
+  const removed: Node[] = [];
+  let insideRuns = 0;
   const observer = new MutationObserver((records) => {
-    for (const record of records) if (record.type === 'childList') replaced += record.removedNodes.length;
+    for (const record of records) {
+      removed.push(...record.removedNodes);
+      const target = record.target instanceof Element ? record.target : record.target.parentElement;
+      if (target?.closest('.md-run')) insideRuns++;
+    }
   });
-  observer.observe(container, { subtree: true, childList: true });
+  observer.observe(container, { subtree: true, childList: true, characterData: true });
   for (let i = 0; i < 1500; i++) {
     text += piece;
     renderer.update(text, piece);
@@ -78,8 +85,15 @@ it('a huge paragraph streams into bounded text nodes, appending to the last one'
   observer.disconnect();
   const p = container.querySelector('p')!;
   expect(p.textContent).toBe(text);
-  const lengths = [...p.childNodes].map((n) => (n as Text).data.length);
-  expect(Math.max(...lengths)).toBeLessThanOrEqual(1000);
-  for (const node of p.childNodes) expect(/^[\udc00-\udfff]/.test((node as Text).data)).toBe(false);
-  expect(replaced).toBe(0); // only appends, never a rebuilt paragraph
+  const runs = p.querySelectorAll(':scope > .md-run');
+  expect(runs.length).toBeGreaterThanOrEqual(text.length / (RUN_PIECES * MAX_TEXT_NODE) - 2);
+  const texts: Text[] = [];
+  for (const child of p.childNodes) texts.push(...(child instanceof Text ? [child] : ([...child.childNodes] as Text[])));
+  expect(texts.map((t) => t.data).join('')).toBe(text);
+  expect(Math.max(...texts.map((t) => t.data.length))).toBeLessThanOrEqual(MAX_TEXT_NODE);
+  for (const node of texts) expect(/^[\udc00-\udfff]/.test(node.data)).toBe(false);
+  // Never a rebuilt paragraph or run: only the live tail's text nodes are replaced, one as each run is made.
+  expect(insideRuns).toBe(0);
+  expect(removed.every((node) => node instanceof Text)).toBe(true);
+  expect(removed.length).toBeLessThanOrEqual(runs.length);
 });
