@@ -5,6 +5,7 @@
  */
 import type { ConversationTurn } from '../messaging/protocol.ts';
 import type { ChatMessage } from '../providers/index.ts';
+import { renderActionPrompt } from '../shared/actions.ts';
 import { formatSelection } from '../shared/fence.ts';
 
 export { formatSelection } from '../shared/fence.ts';
@@ -27,10 +28,16 @@ export const CONTINUE_INSTRUCTION =
   'Your previous answer was cut off. Continue it from exactly where it stopped: do not repeat anything, do not comment on the cut, ' +
   'and begin with a space or line break if one belongs there, because your reply is appended directly to the cut-off text.';
 
+/** A question as sent: a user action's filled template, else the fenced selection and then the question. */
+function userContent(turn: Extract<ConversationTurn, { role: 'user' }>): string {
+  if (turn.action) return renderActionPrompt(turn.action.template, { selection: turn.selection, language: turn.action.language });
+  return turn.selection ? `${formatSelection(turn.selection)}\n\n${turn.text}` : turn.text;
+}
+
 export function buildMessages(turns: readonly ConversationTurn[], continuation?: ContinuationMode): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const turn of turns) {
-    const content = turn.role === 'user' && turn.selection ? `${formatSelection(turn.selection)}\n\n${turn.text}` : turn.text;
+    const content = turn.role === 'user' ? userContent(turn) : turn.text;
     if (content.trim() === '') continue; // the API rejects empty content
     const last = messages.at(-1);
     // The API wants alternating roles; two user turns in a row (a retry after an

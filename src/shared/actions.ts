@@ -11,7 +11,14 @@
 import * as v from 'valibot';
 import { attribute, formatSelection } from './fence.ts';
 import { ProviderIdSchema } from './ids.ts';
-import { MAX_ACTION_NAME_CHARS, MAX_ACTION_TEMPLATE_CHARS, MAX_ACTIONS, MAX_ACTIONS_FILE_BYTES, MAX_MODEL_CHARS } from './limits.ts';
+import {
+  MAX_ACTION_NAME_CHARS,
+  MAX_ACTION_TEMPLATE_CHARS,
+  MAX_ACTIONS,
+  MAX_ACTIONS_FILE_BYTES,
+  MAX_LANGUAGE_NAME_CHARS,
+  MAX_MODEL_CHARS,
+} from './limits.ts';
 import type { PageSelection } from './schemas.ts';
 
 export const PLACEHOLDERS = ['selection', 'page', 'title', 'url', 'language'] as const;
@@ -319,3 +326,19 @@ export function mergeImported(list: ActionList, imported: readonly CustomAction[
   }
   return entries.length > MAX_ACTIONS ? null : { ...list, entries };
 }
+
+// --- On a question ------------------------------------------------------------------------
+
+/**
+ * A user action as asked: carried on the question's turn (port and stored conversation),
+ * so the background builds the prompt from the template (renderActionPrompt) and a retry
+ * sends the same one. `language`: the name {{language}} stands for, fixed when asked.
+ */
+export const TurnActionSchema = v.object({
+  id: ActionIdSchema,
+  template: v.pipe(v.string(), v.maxLength(MAX_ACTION_TEMPLATE_CHARS)),
+  language: v.pipe(v.string(), v.maxLength(MAX_LANGUAGE_NAME_CHARS)),
+  provider: v.optional(ProviderIdSchema),
+  model: v.optional(v.pipe(v.string(), v.maxLength(MAX_MODEL_CHARS))),
+});
+export type TurnAction = v.InferOutput<typeof TurnActionSchema>;

@@ -102,5 +102,7 @@ export const MAX_ACTION_NAME_CHARS = 60;
 export const MAX_ACTION_TEMPLATE_CHARS = 4_000;
 /** An imported actions file is refused above this size, before it is parsed. */
 export const MAX_ACTIONS_FILE_BYTES = 256 * 1024;
+/** The language name a question's {{language}} stands for ("Chinese (Traditional, Taiwan)"). */
+export const MAX_LANGUAGE_NAME_CHARS = 100;
 /** Actions on number keys in the panel (1 to 9). */
 export const MAX_ACTION_KEYS = 9;
