@@ -16,7 +16,8 @@ const E2eMessageSchema = v.variant('type', [
 
 async function handle(message: v.InferOutput<typeof E2eMessageSchema>): Promise<unknown> {
   if (message.type === 'aside-e2e:menu-entries') return createdMenuEntries();
-  const [tab] = await browser.tabs.query({ url: message.url });
+  // Every tab, compared in full: a match pattern cannot name a port in Firefox.
+  const tab = (await browser.tabs.query({})).find((candidate) => candidate.url === message.url);
   if (!tab) return { clicked: false, reason: `no tab shows ${message.url}` };
   onMenuClick({ menuItemId: message.menuItemId }, tab);
   return { clicked: true };
