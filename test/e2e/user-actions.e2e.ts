@@ -61,11 +61,12 @@ function userActionTests(
 
     beforeAll(async () => {
       ({ driver, mock, pages, teardown } = await setup());
-      await driver.waitFor(`document.querySelector('${testid('settings-form')}')`, 'the settings form');
+      // Generous: the first start of a browser under load is slow.
+      await driver.waitFor(`document.querySelector('${testid('settings-form')}')`, 'the settings form', 30_000);
       await driver.fill('api-key', 'sk-ant-e2e-user-actions');
       await driver.fill('base-url', mock.url);
       await driver.click('save-settings');
-      await driver.waitFor(`document.querySelector('${testid('composer')}')`, 'the composer');
+      await driver.waitFor(`document.querySelector('${testid('composer')}')`, 'the composer', 30_000);
     });
 
     afterAll(async () => {
@@ -73,9 +74,8 @@ function userActionTests(
     });
 
     it('starts with the built-in actions in the menu, in order', async () => {
-      let entries: MenuEntry[] = [];
       await driver.waitFor(`(async () => (await ${MENU_ENTRIES}).length === 6)()`, 'the built-in menu entries');
-      entries = await driver.evaluate<MenuEntry[]>(MENU_ENTRIES);
+      const entries = await driver.evaluate<MenuEntry[]>(MENU_ENTRIES);
       expect(entries.map((entry) => entry.id)).toEqual([
         'aside-summarize',
         'aside-explain',
