@@ -18,6 +18,7 @@ import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { listModels, testConnection } from './provider-checks.ts';
 import { loadPublicSettings } from './public-settings.ts';
+import { settingsForTurns } from './action-model.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
 
@@ -160,7 +161,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       const { sink, signal } = startAnswer(message.requestId, panel);
       const release = holdKeepalive();
       try {
-        const settings = await loadSettings();
+        const settings = settingsForTurns(await loadSettings(), message.turns);
         const apiKey = await loadApiKey(settings.provider);
         const options = modelOptionsOf(settings.modelOptions, settings.provider);
         await runAnswer({ turns: message.turns, settings, apiKey, options, continue: message.continue ?? false }, sink, signal, {

@@ -1,35 +1,20 @@
 /**
- * "Summarize with Aside", "Explain with Aside", "Ask Aside about this" in the page's
- * context menu, and the keyboard command: each opens the panel inside the user's
- * gesture, then reads the selection and hands it over.
+ * The context menu's actions (context-menu.ts builds the menu) and the keyboard command:
+ * each opens the panel inside the user's gesture, then reads the selection and hands it
+ * over with the action to run.
  */
-import { i18n } from '#i18n';
 import type { Browser } from 'wxt/browser';
-import type { QuickAction } from '../messaging/protocol.ts';
+import type { ActionId } from '../shared/actions.ts';
+import { actionForMenuItem } from './context-menu.ts';
 import { openPanelFromGesture } from './open-panel.ts';
 import { readSelectionFromTab } from './page-selection.ts';
 import { handOffSelection } from './selection-handoff.ts';
 
-/** Titles are in the browser's language (locales/<lang>.yml, read through browser.i18n). */
-export const MENU_ITEMS: { id: string; title: () => string; action: QuickAction }[] = [
-  { id: 'aside-summarize', title: () => i18n.t('menu_summarize'), action: 'summarize' },
-  { id: 'aside-explain', title: () => i18n.t('menu_explain'), action: 'explain' },
-  { id: 'aside-ask', title: () => i18n.t('menu_ask'), action: 'ask' },
-];
-
 export const ASK_COMMAND = 'ask-about-selection';
-
-export function createContextMenus(): void {
-  browser.contextMenus.removeAll(() => {
-    for (const item of MENU_ITEMS) {
-      browser.contextMenus.create({ id: item.id, title: item.title(), contexts: ['selection'] });
-    }
-  });
-}
 
 type Tab = Pick<Browser.tabs.Tab, 'id' | 'windowId' | 'url' | 'title'>;
 
-async function deliver(tab: Tab, action: QuickAction | null, menuText: string): Promise<void> {
+async function deliver(tab: Tab, action: ActionId | null, menuText: string): Promise<void> {
   const result = await readSelectionFromTab(tab, menuText);
   // An unreadable or empty selection still reaches the panel, as a notice saying why,
   // so the user is never left with a silent click.
@@ -41,10 +26,10 @@ async function deliver(tab: Tab, action: QuickAction | null, menuText: string): 
 }
 
 export function onMenuClick(info: { menuItemId: string | number; selectionText?: string }, tab: Tab | undefined): void {
-  const item = MENU_ITEMS.find((entry) => entry.id === info.menuItemId);
-  if (!item || !tab) return;
+  const action = actionForMenuItem(info.menuItemId);
+  if (!action || !tab) return;
   openPanelFromGesture(tab); // first, synchronously: the gesture rule
-  void deliver(tab, item.action, info.selectionText ?? '');
+  void deliver(tab, action, info.selectionText ?? '');
 }
 
 export function onCommand(command: string, tab: Tab | undefined): void {

@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
 import { UserErrorSchema } from '../shared/errors.ts';
-import { ProviderIdSchema, QUICK_ACTIONS } from '../shared/ids.ts';
+import { ActionIdSchema, TurnActionSchema } from '../shared/actions.ts';
+import { ProviderIdSchema } from '../shared/ids.ts';
 import { ModelOptionsByProviderSchema, ModelOptionsSchema } from '../shared/model-options.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import {
@@ -41,7 +42,8 @@ const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 
 /** One turn of the conversation as the panel holds it. The background builds the prompt. */
 const TurnSchema = v.variant('role', [
-  v.object({ role: v.literal('user'), text, selection: v.optional(PageSelectionSchema) }),
+  /** action: a user action's template, which the background fills in (the text is what the panel shows). */
+  v.object({ role: v.literal('user'), text, selection: v.optional(PageSelectionSchema), action: v.optional(TurnActionSchema) }),
   v.object({ role: v.literal('assistant'), text }),
 ]);
 export type ConversationTurn = v.InferOutput<typeof TurnSchema>;
@@ -131,7 +133,8 @@ const FailedSchema = v.object({ type: v.literal('failed'), requestId, seq, error
 export const SelectionMessageSchema = v.object({
   type: v.literal('selection'),
   selection: PageSelectionSchema,
-  action: v.nullable(v.picklist(QUICK_ACTIONS)),
+  /** The action to run on it (a built-in one's or a user's id); null: none, the user asks. */
+  action: v.nullable(ActionIdSchema),
 });
 
 /** An error outside any answer stream (a selection that could not be read, bad settings). */

@@ -1,3 +1,4 @@
+import { ActionsSettings } from './components/ActionsSettings.tsx';
 import { Composer } from './components/Composer.tsx';
 import { Conversation } from './components/Conversation.tsx';
 import { ConversationScroll } from './components/ConversationScroll.tsx';
@@ -7,6 +8,8 @@ import { SelectionCard } from './components/SelectionCard.tsx';
 import { SettingsForm } from './components/SettingsForm.tsx';
 import { t } from './i18n/index.ts';
 import { useLanguage } from './i18n/use-language.ts';
+import { useActionKeys } from './actions/use-action-keys.ts';
+import { enabledEntries } from '../shared/actions.ts';
 import { useCallback, useEffect } from 'preact/hooks';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
@@ -15,7 +18,7 @@ import { usePanel } from './use-panel.ts';
 const ASK_SHORTCUT = 'Alt+Shift+A';
 
 export function App() {
-  const { state, commands } = usePanel();
+  const { state, commands, actions } = usePanel();
   const { ready, language, choose } = useLanguage();
   const answering = isAnswering(state);
   // Esc stops a streaming answer from anywhere in the panel (an editor's Esc cancels the edit first).
@@ -27,6 +30,13 @@ export function App() {
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   }, [answering, commands]);
+  const enabled = enabledEntries(actions);
+  // 1 to 9 run the actions while a selection waits and the conversation shows.
+  useActionKeys(
+    state.selection !== null && !answering && !state.settingsOpen,
+    enabled.map((entry) => entry.id),
+    commands.runAction,
+  );
   const lastQuestion = lastUserTurnIndex(state.turns);
   const openSettings = useCallback(() => commands.openSettings(true), [commands]);
   // Until the saved language is in place: nothing, rather than a flash of the other one.
@@ -78,17 +88,20 @@ export function App() {
           {state.settings === null ? (
             <p class="muted loading">{t('connecting')}</p>
           ) : (
-            <SettingsForm
-              settings={state.settings}
-              test={state.connectionTest}
-              models={state.models}
-              onSave={commands.saveSettings}
-              onTest={commands.testConnection}
-              onListModels={commands.listModels}
-              onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
-              language={language}
-              onLanguage={choose}
-            />
+            <>
+              <SettingsForm
+                settings={state.settings}
+                test={state.connectionTest}
+                models={state.models}
+                onSave={commands.saveSettings}
+                onTest={commands.testConnection}
+                onListModels={commands.listModels}
+                onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
+                language={language}
+                onLanguage={choose}
+              />
+              <ActionsSettings />
+            </>
           )}
         </main>
       ) : (
@@ -116,8 +129,9 @@ export function App() {
             {state.selection && (
               <SelectionCard
                 selection={state.selection}
+                actions={enabled}
                 disabled={answering}
-                onAction={(question) => commands.ask(question)}
+                onRun={commands.runAction}
                 onDiscard={commands.discardSelection}
               />
             )}

@@ -31,7 +31,12 @@ function answerToStored(turn: AssistantTurn): StoredAssistantTurn {
 
 function turnToStored(turn: Turn): StoredTurn {
   if (turn.role === 'assistant') return answerToStored(turn);
-  return { role: 'user', text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) };
+  return {
+    role: 'user',
+    text: turn.text,
+    ...(turn.selection ? { selection: turn.selection } : {}),
+    ...(turn.action ? { action: turn.action } : {}),
+  };
 }
 
 /** The conversation, selection and draft as stored; nothing transient. */
@@ -72,7 +77,12 @@ export function fromStored(stored: StoredConversation): RestoredConversation {
     turns: stored.turns.map((turn): Turn =>
       turn.role === 'assistant'
         ? answerFromStored(turn)
-        : { role: 'user', text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) },
+        : {
+            role: 'user',
+            text: turn.text,
+            ...(turn.selection ? { selection: turn.selection } : {}),
+            ...(turn.action ? { action: turn.action } : {}),
+          },
     ),
     selection: stored.selection,
     draft: stored.draft,

@@ -14,6 +14,7 @@ import type {
   UserError,
 } from '../messaging/protocol.ts';
 import { presetFor } from '../providers/catalog.ts';
+import type { TurnAction } from '../shared/actions.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
 
@@ -23,8 +24,10 @@ export type AnswerStatus = 'streaming' | 'retrying' | 'complete' | 'stopped' | '
 
 export interface UserTurn {
   role: 'user';
+  /** What the panel shows; for a user action, its name (the background fills in `action`'s template). */
   text: string;
   selection?: PageSelection;
+  action?: TurnAction;
 }
 
 export interface AssistantTurn {
@@ -105,7 +108,8 @@ export type PanelAction =
   /** The saved conversation, mapped from storage by fromStored (saved-conversation.ts). */
   | { type: 'restore'; saved: Pick<PanelState, 'turns' | 'selection' | 'draft'> }
   | { type: 'draft'; text: string }
-  | { type: 'ask'; requestId: string; question: string }
+  /** `prompt`: asked with a user action (the question is its name). */
+  | { type: 'ask'; requestId: string; question: string; prompt?: TurnAction }
   /** Retry or Regenerate: the answer is replaced by a new one to the same conversation. */
   | { type: 'retry'; requestId: string; newRequestId: string }
   /** Continue: the answer carries on under a new request, appended to what it has. */
@@ -141,13 +145,16 @@ export function isAnswering(state: PanelState): boolean {
 
 /** The conversation as sent to the background: the turns before the given index. */
 export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
-  return turns
-    .slice(0, upTo)
-    .map((turn) =>
-      turn.role === 'user'
-        ? { role: 'user' as const, text: turn.text, ...(turn.selection ? { selection: turn.selection } : {}) }
-        : { role: 'assistant' as const, text: turn.text },
-    );
+  return turns.slice(0, upTo).map((turn) =>
+    turn.role === 'user'
+      ? {
+          role: 'user' as const,
+          text: turn.text,
+          ...(turn.selection ? { selection: turn.selection } : {}),
+          ...(turn.action ? { action: turn.action } : {}),
+        }
+      : { role: 'assistant' as const, text: turn.text },
+  );
 }
 
 /** Stop reasons that mean "cut at the output limit" (Anthropic, OpenAI family, Responses-style). */
@@ -384,13 +391,18 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return { ...state, draft: action.text };
     case 'ask': {
       const question = action.question.trim();
-      const user: UserTurn = { role: 'user', text: question, ...(state.selection ? { selection: state.selection } : {}) };
+      const user: UserTurn = {
+        role: 'user',
+        text: question,
+        ...(state.selection ? { selection: state.selection } : {}),
+        ...(action.prompt ? { action: action.prompt } : {}),
+      };
       return {
         ...state,
         turns: [...state.turns, user, newAnswer(action.requestId)],
         selection: null,
         // The draft is cleared only when it is what was sent (a quick action keeps it).
-        draft: question === state.draft.trim() ? '' : state.draft,
+        draft: !action.prompt && question === state.draft.trim() ? '' : state.draft,
         notice: null,
       };
     }

@@ -7,8 +7,11 @@ import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messagin
 import { loadConversation, saveConversation } from '../storage/conversation.ts';
 import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
+import { loadActions } from '../storage/actions.ts';
+import type { ActionList, TurnAction } from '../shared/actions.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
-import { quickActionQuestion } from './i18n/index.ts';
+import { actionAsk } from './actions/run-action.ts';
+import { useActions } from './actions/use-actions.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
 import {
   askProblem,
@@ -27,6 +30,8 @@ export const PAGE_ACCESS_ORIGINS = ['http://*/*', 'https://*/*'];
 
 export interface PanelCommands {
   ask(question: string): void;
+  /** Run an action (by id) on the staged selection: a built-in question, or a user action's template. */
+  runAction(id: string): void;
   stop(): void;
   /** Retry a failed answer, or Regenerate any last answer: a new answer to the same conversation. */
   retry(requestId: string): void;
@@ -59,7 +64,7 @@ function newRequestId(): string {
   return crypto.randomUUID();
 }
 
-export function usePanel(): { state: PanelState; commands: PanelCommands } {
+export function usePanel(): { state: PanelState; commands: PanelCommands; actions: ActionList } {
   // The reducer runs here, not in useReducer, so commands always read the state as of
   // the last action (a render may not have happened yet: a context-menu "Summarize" asks
   // right after its selection arrives).
@@ -72,22 +77,36 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
   const connectionRef = useRef<BackgroundConnection | null>(null);
   const windowIdRef = useRef<number | undefined>(undefined);
   const restoredRef = useRef(false);
+  const actions = useActions();
+  const actionsRef = useRef<ActionList>(actions);
+  useEffect(() => {
+    actionsRef.current = actions;
+  }, [actions]);
 
   const send = (message: PanelMessage): boolean => connectionRef.current?.send(message) ?? false;
 
   const commands = useMemo<PanelCommands>(() => {
     const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
-    const ask = (question: string) => {
+    const ask = (question: string, prompt?: TurnAction) => {
       const current = stateRef.current;
       const problem = askProblem(current, question);
       if (problem) return notice(problem);
       const requestId = newRequestId();
-      dispatch({ type: 'ask', requestId, question });
+      dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
       send({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
     };
     return {
-      ask,
+      ask: (question) => ask(question),
+      runAction(id) {
+        const run = actionAsk(actionsRef.current, id);
+        if (!run) return;
+        if ('focusComposer' in run) {
+          document.querySelector<HTMLElement>('[data-testid="composer"]')?.focus();
+          return;
+        }
+        ask(run.question, run.prompt);
+      },
       stop() {
         for (const turn of stateRef.current.turns) {
           if (turn.role === 'assistant' && (turn.status === 'streaming' || turn.status === 'retrying')) {
@@ -157,11 +176,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     let disposed = false;
     const onMessage = (message: BackgroundMessage) => {
       dispatch({ type: 'background', message, at: Date.now() });
-      // A quick action from the context menu asks at once, once the state has the selection.
-      if (message.type === 'selection') {
-        const question = quickActionQuestion(message.action);
-        if (question) commands.ask(question);
-      }
+      // An action from the context menu runs at once, once the state has the selection.
+      if (message.type === 'selection' && message.action) commands.runAction(message.action);
     };
     const start = async () => {
       const saved = await loadConversation();
@@ -170,6 +186,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       // A stored conversation that could not be read was reset: say so rather than show nothing.
       for (const problem of takeStorageProblems()) dispatch({ type: 'background', message: { type: 'notice', error: problem } });
       restoredRef.current = true;
+      // Before connecting: a selection handed over with an action runs that action.
+      actionsRef.current = await loadActions();
       try {
         windowIdRef.current = (await browser.windows.getCurrent()).id;
       } catch {
@@ -225,5 +243,5 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
     return () => removeEventListener('pagehide', flush);
   }, []);
 
-  return { state, commands };
+  return { state, commands, actions };
 }

@@ -92,3 +92,17 @@ export const KEEPALIVE_INTERVAL_MS = 25_000;
 export const MAX_RAW_EVENTS = 2_000;
 /** Bytes of raw event data kept per answer for the stream timeline. */
 export const MAX_RAW_EVENT_BYTES = 2 * 1024 * 1024;
+
+// --- Actions (built in and the user's own) ------------------------------------------------
+/** Entries in the action list, built-in ones included. */
+export const MAX_ACTIONS = 50;
+/** An action's name, as the context menu and the panel's button show it. */
+export const MAX_ACTION_NAME_CHARS = 60;
+/** An action's prompt template, before its placeholders are filled. */
+export const MAX_ACTION_TEMPLATE_CHARS = 4_000;
+/** An imported actions file is refused above this size, before it is parsed. */
+export const MAX_ACTIONS_FILE_BYTES = 256 * 1024;
+/** The language name a question's {{language}} stands for ("Chinese (Traditional, Taiwan)"). */
+export const MAX_LANGUAGE_NAME_CHARS = 100;
+/** Actions on number keys in the panel (1 to 9). */
+export const MAX_ACTION_KEYS = 9;

@@ -11,6 +11,7 @@
  * Version 2. Version 1 was the panel's state as it was (see migrateFromV1).
  */
 import * as v from 'valibot';
+import { TurnActionSchema } from '../shared/actions.ts';
 import { FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
 import {
   MAX_ERROR_DETAIL_CHARS,
@@ -37,6 +38,8 @@ const StoredUserTurnSchema = v.object({
   role: v.literal('user'),
   text,
   selection: v.optional(StoredSelectionSchema),
+  /** Asked with a user action: its template, filled in by the background (src/shared/actions.ts). */
+  action: v.optional(TurnActionSchema),
 });
 
 const StoredAssistantTurnSchema = v.object({

@@ -435,7 +435,7 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
         },
       },
     ],
-    ['a selection with an unknown quick action', { type: 'selection', selection, action: 'translate' }],
+    ['a selection with an unknown action', { type: 'selection', selection, action: 'teapot' }],
     ['a selection without an action', { type: 'selection', selection }],
     ['a notice with an unknown error code', { type: 'notice', error: { code: 'teapot' } }],
     ['a notice with an unknown fix', { type: 'notice', error: { code: 'auth', fix: 'reinstall' } }],

@@ -1,4 +1,7 @@
 import type { PageSelection } from '../../messaging/protocol.ts';
+import type { ActionEntry } from '../../shared/actions.ts';
+import { MAX_ACTION_KEYS } from '../../shared/limits.ts';
+import { actionName } from '../actions/words.ts';
 import { t } from '../i18n/index.ts';
 
 export function formatLength(chars: number): string {
@@ -31,20 +34,35 @@ export function SelectionPreview({ selection, open = false }: { selection: PageS
 
 export function SelectionCard(props: {
   selection: PageSelection;
+  /** The enabled actions, in order; the first nine are on the number keys. */
+  actions: readonly ActionEntry[];
   disabled: boolean;
-  onAction(question: string): void;
+  onRun(id: string): void;
   onDiscard(): void;
 }) {
   return (
     <section class="selection-card" data-testid="selection-card" aria-label={t('selection_card_label')}>
       <SelectionPreview selection={props.selection} open />
-      <div class="row">
-        <button type="button" data-testid="summarize" disabled={props.disabled} onClick={() => props.onAction(t('question_summarize'))}>
-          {t('summarize')}
-        </button>
-        <button type="button" data-testid="explain" disabled={props.disabled} onClick={() => props.onAction(t('question_explain'))}>
-          {t('explain')}
-        </button>
+      <div class="row action-buttons">
+        {props.actions.map((entry, index) => {
+          const name = actionName(entry);
+          const key = index < MAX_ACTION_KEYS ? String(index + 1) : undefined;
+          return (
+            <button
+              key={entry.id}
+              type="button"
+              class={entry.id === 'ask' ? 'ghost' : undefined}
+              data-testid={entry.kind === 'builtin' ? entry.id : 'action-run'}
+              data-action-id={entry.id}
+              aria-keyshortcuts={key}
+              title={key ? t('action_button_title', { name, key }) : undefined}
+              disabled={props.disabled}
+              onClick={() => props.onRun(entry.id)}
+            >
+              {name}
+            </button>
+          );
+        })}
         <button type="button" class="ghost" onClick={props.onDiscard} title={t('remove_title')}>
           {t('remove')}
         </button>
