@@ -36,6 +36,7 @@ async function deliver(tab: Tab, action: QuickAction | null, menuText: string): 
   handOffSelection({
     message: result.ok ? { type: 'selection', selection: result.selection, action } : { type: 'notice', error: result.error },
     windowId: tab.windowId,
+    ...(tab.id !== undefined ? { tabId: tab.id } : {}),
     createdAt: Date.now(),
   });
 }
