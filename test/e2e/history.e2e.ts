@@ -94,7 +94,7 @@ describe('history in Chromium', () => {
     await panel.fill('[data-testid="composer"]', question);
     await panel.click('[data-testid="send"]');
     await waitFor(`the answer to "${question}"`, async () =>
-      ((await panel.evaluate(TURNS_ON_SCREEN)) as string[]).includes(`assistant:${answer.join('')}:complete`) ? true : undefined,
+      (await panel.evaluate<string[]>(TURNS_ON_SCREEN)).includes(`assistant:${answer.join('')}:complete`) ? true : undefined,
     );
   }
 
@@ -136,12 +136,12 @@ describe('history in Chromium', () => {
     await panelA.close();
     const againA = await openPanel(articleTab);
     await waitFor('tab A’s conversation to come back', async () =>
-      ((await againA.evaluate(TURNS_ON_SCREEN)) as string[]).length === 2 ? true : undefined,
+      (await againA.evaluate<string[]>(TURNS_ON_SCREEN)).length === 2 ? true : undefined,
     );
     expect(await againA.evaluate(TURNS_ON_SCREEN)).toEqual(['user:What about the fox?', 'assistant:The fox jumps.:complete']);
 
     // Both are in history, each with its page.
-    const before = (await againA.evaluate(READ_HISTORY)) as StoredView[];
+    const before = await againA.evaluate<StoredView[]>(READ_HISTORY);
     expect(before).toHaveLength(2);
     const byPage = (view: StoredView[], url: string) => view.find((c) => c.page?.url === url);
     expect(byPage(before, pages.url('/article.html'))?.turns).toEqual([
@@ -155,10 +155,10 @@ describe('history in Chromium', () => {
     await launch();
     const after = await context.newPage();
     await after.goto(`${baseUrl}/sidepanel.html`);
-    const kept = (await waitFor('history after the restart', async () => {
-      const view = (await after.evaluate(READ_HISTORY)) as StoredView[];
+    const kept = await waitFor<StoredView[]>('history after the restart', async () => {
+      const view = await after.evaluate<StoredView[]>(READ_HISTORY);
       return view.length === 2 ? view : undefined;
-    })) as StoredView[];
+    });
     expect(byPage(kept, pages.url('/article.html'))?.turns).toEqual(['user:What about the fox?', 'assistant:The fox jumps.:complete']);
     expect(byPage(kept, pages.url('/sea.html'))?.turns).toEqual([
       'user:Why is the sea salty?',
@@ -240,7 +240,10 @@ describe('history in Firefox', () => {
 
     // Both in history (the background's IndexedDB, read from the panel's same origin).
     const stored = await firefox.evaluate<StoredView[]>(READ_HISTORY, { context: panelOne });
-    expect(stored.map((c) => c.turns[0]).sort()).toEqual(['user:What about the fox?', 'user:Why is the sea salty?']);
+    expect(stored.map((c) => c.turns[0] ?? '').sort((a, b) => a.localeCompare(b))).toEqual([
+      'user:What about the fox?',
+      'user:Why is the sea salty?',
+    ]);
     firefox.use(first);
   });
 });
