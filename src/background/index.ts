@@ -1,9 +1,11 @@
 /** Wires the background's listeners. Registered synchronously at start-up, so an event
  * that woke the worker (a menu click, a panel connecting) is never missed. */
 import { openPanelOnToolbarClick } from './open-panel.ts';
+import { migrateCurrentConversation, onStorageState, recoverInterrupted } from './conversations.ts';
 import { handlePanelConnect } from './panel-connection.ts';
 import { startContextMenus } from './context-menu.ts';
 import { installE2eHooks } from './e2e-hooks.ts';
+import { connectedPanels, postToPanel } from './panel-ports.ts';
 import { onCommand, onMenuClick } from './selection-commands.ts';
 
 export function startBackground(): void {
@@ -15,4 +17,15 @@ export function startBackground(): void {
   startContextMenus();
   // Test-only hooks, in `--mode e2e` builds alone (the branch is removed from the others).
   if (import.meta.env.MODE === 'e2e') installE2eHooks();
+  // A disk that filled up mid-answer: the panels showing that conversation say so.
+  onStorageState((id, storage) => {
+    for (const panel of connectedPanels()) if (panel.conversationId === id) postToPanel(panel, { type: 'storage', id, storage });
+  });
+  // Once per start: the old single conversation moves into history; answers a dead worker
+  // or browser left streaming are marked interrupted. The old orphan answers are dropped.
+  void migrateCurrentConversation()
+    .catch(() => null)
+    .then(() => recoverInterrupted())
+    .catch(() => {});
+  void browser.storage.session.remove('orphanAnswers').catch(() => {});
 }

@@ -1,18 +1,12 @@
 /**
- * Answers in flight, and recently finished ones, by request id. A panel that closes does
- * not stop its answer (Stop does): the answer keeps streaming into its sink, and a panel
- * that opens again re-attaches and gets everything so far as one snapshot, then the rest.
- * Finished answers nobody received are kept in `storage.session` for a while, since the
- * worker may be stopped once the answer no longer holds it alive.
+ * Answers in flight, by request id. A panel that closes does not stop its answer (Stop
+ * does): the answer keeps streaming into its sink (and into history, conversations.ts), and
+ * a panel that opens again re-attaches and gets everything so far as one snapshot, then the
+ * rest. A finished answer needs no keeping here: history has it.
  */
-import * as v from 'valibot';
-import { parseBackgroundMessage, SnapshotSchema, type SnapshotMessage } from '../messaging/protocol.ts';
-import { ORPHAN_ANSWER_TTL_MS } from '../shared/limits.ts';
+import { parseBackgroundMessage, type SnapshotMessage } from '../messaging/protocol.ts';
 import { createAnswerSink, type AnswerSink, type Receiver, type SinkOptions } from './answers/sink.ts';
-import { defineVersionedItem } from '../storage/item.ts';
 import { sendToPanel, type PanelPort } from './panel-ports.ts';
-
-export { ORPHAN_ANSWER_TTL_MS as ORPHAN_TTL_MS } from '../shared/limits.ts';
 
 interface LiveAnswer {
   sink: AnswerSink;
@@ -22,14 +16,6 @@ interface LiveAnswer {
 }
 
 const live = new Map<string, LiveAnswer>();
-type Orphans = Record<string, { snapshot: SnapshotMessage; savedAt: number }>;
-const orphansItem = defineVersionedItem<Orphans>({
-  key: 'session:orphanAnswers',
-  version: 1,
-  schema: v.record(v.string(), v.object({ snapshot: SnapshotSchema, savedAt: v.number() })),
-  fallback: {},
-  reportProblems: false,
-});
 
 function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {
   return (message) => {
@@ -65,16 +51,9 @@ export function startAnswer(
   return { sink, signal: controller.signal };
 }
 
-/** The answer's stream has ended (its sink has its final message). */
-export async function finishAnswer(requestId: string, now = Date.now()): Promise<void> {
-  const answer = live.get(requestId);
-  if (!answer) return;
+/** The answer's stream has ended (its sink has its final message; history has been written). */
+export function finishAnswer(requestId: string): void {
   live.delete(requestId);
-  if (answer.panel && answer.sink.attached) return; // delivered
-  const orphans = await orphansItem.getValue().catch(() => ({}));
-  const kept = Object.fromEntries(Object.entries(orphans).filter(([, entry]) => now - entry.savedAt < ORPHAN_ANSWER_TTL_MS));
-  kept[requestId] = { snapshot: answer.sink.snapshotMessage(), savedAt: now };
-  await orphansItem.setValue(kept).catch(() => {});
 }
 
 /** Stop: aborts the upstream request. */
@@ -93,22 +72,16 @@ export function detachPanel(panel: PanelPort): void {
 
 /**
  * A panel asks for an answer it was showing: everything so far as one snapshot, then the
- * rest as it streams. Null when the background knows nothing of it (it was restarted).
+ * rest as it streams. Null when it is not running here (it ended, and history has it; or the
+ * background was restarted, and history has it as interrupted).
  */
-export async function attachPanel(panel: PanelPort, requestId: string, now = Date.now()): Promise<SnapshotMessage | null> {
+export function attachPanel(panel: PanelPort, requestId: string): SnapshotMessage | null {
   const answer = live.get(requestId);
-  if (answer) {
-    const snapshot = answer.sink.snapshotMessage();
-    answer.panel = panel;
-    answer.sink.attach(receiverFor(answer, panel));
-    return snapshot;
-  }
-  const orphans = await orphansItem.getValue().catch((): Orphans => ({}));
-  const entry = orphans[requestId];
-  if (!entry || now - entry.savedAt >= ORPHAN_ANSWER_TTL_MS) return null;
-  delete orphans[requestId];
-  await orphansItem.setValue(orphans).catch(() => {});
-  return entry.snapshot;
+  if (!answer) return null;
+  const snapshot = answer.sink.snapshotMessage();
+  answer.panel = panel;
+  answer.sink.attach(receiverFor(answer, panel));
+  return snapshot;
 }
 
 /** For tests: forget everything. */

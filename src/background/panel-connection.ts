@@ -13,6 +13,17 @@ import { loadSettings, loadSettingsToUpdate, modelOptionsOf, saveSettings, type 
 import { internalError } from './answers/errors.ts';
 import { runAnswer } from './answers/run-answer.ts';
 import { holdKeepalive } from './keepalive.ts';
+import {
+  conversationForTab,
+  describe,
+  finishTracking,
+  newInTab,
+  openInTab,
+  refreshPage,
+  saveFromPanel,
+  trackAnswer,
+  type TabConversation,
+} from './conversations.ts';
 import { attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
@@ -59,7 +70,7 @@ function refuseAsk(panel: PanelPort, raw: unknown): void {
   if (isRunning(candidate.requestId)) return;
   const { sink } = startAnswer(candidate.requestId, panel);
   sink.fail(userError('conversation-invalid'));
-  void finishAnswer(candidate.requestId);
+  finishAnswer(candidate.requestId);
 }
 
 type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings' }>['settings'];
@@ -116,17 +127,51 @@ export async function canReach(url: string): Promise<boolean> {
   }
 }
 
+/** The panel shows this conversation from now on. */
+async function showConversation(panel: PanelPort, conversation: TabConversation): Promise<void> {
+  panel.conversationId = conversation.id;
+  postToPanel(panel, await describe(conversation));
+}
+
+/** A selection handed off from this panel's tab (or window, when its tab is unknown) while no panel showed it. */
+async function deliverPending(panel: PanelPort): Promise<void> {
+  const pending = await claimPendingSelection(panel.windowId, panel.conversationTabId);
+  if (pending) postToPanel(panel, pending.message);
+}
+
 export async function handlePanelMessage(panel: PanelPort, message: ReceivedPanelMessage): Promise<void> {
   switch (message.type) {
     case 'hello': {
       panel.windowId = message.windowId;
+      panel.conversationTabId = message.tabId ?? panel.tabId;
       postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
       // Stored data that could not be read was reset to defaults: say so, once.
       for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
-      const pending = await claimPendingSelection(message.windowId);
-      if (pending) postToPanel(panel, pending.message);
+      await showConversation(panel, await conversationForTab(panel.conversationTabId));
+      await deliverPending(panel);
       return;
     }
+    case 'conversation.tab': {
+      panel.conversationTabId = message.tabId;
+      await showConversation(panel, await conversationForTab(message.tabId));
+      await deliverPending(panel);
+      return;
+    }
+    case 'conversation.open': {
+      const found = await openInTab(panel.conversationTabId, message.id);
+      if (!found) {
+        postToPanel(panel, { type: 'notice', error: userError('conversation-not-found') });
+        return;
+      }
+      await showConversation(panel, found);
+      return;
+    }
+    case 'conversation.new':
+      await showConversation(panel, await newInTab(panel.conversationTabId));
+      return;
+    case 'conversation.save':
+      await saveFromPanel(message.id, panel.conversationTabId, message.turns);
+      return;
     case 'save-settings': {
       const checked = await settingsFromInput(message.settings, { purpose: 'save' });
       if (!checked.ok) {
@@ -159,6 +204,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'ask': {
       if (isRunning(message.requestId)) return;
       const { sink, signal } = startAnswer(message.requestId, panel);
+      // Written to history as it streams, whether or not the panel stays open.
+      trackAnswer(panel.conversationId, message.requestId, sink);
+      if (panel.conversationId !== undefined) void refreshPage(panel.conversationId, panel.conversationTabId).catch(() => {});
       const release = holdKeepalive();
       try {
         const settings = settingsForTurns(await loadSettings(), message.turns);
@@ -171,7 +219,8 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
         // Settings that cannot be read, or a bug: still the answer's own failure.
         sink.fail(internalError(cause));
       } finally {
-        await finishAnswer(message.requestId);
+        await finishTracking(message.requestId).catch(() => {});
+        finishAnswer(message.requestId);
         release();
       }
       return;
@@ -180,12 +229,16 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       stopAnswer(message.requestId);
       return;
     case 'attach': {
-      const snapshot = await attachPanel(panel, message.requestId);
+      const snapshot = attachPanel(panel, message.requestId);
       postToPanel(panel, snapshot ?? { type: 'attach-failed', requestId: message.requestId });
       return;
     }
     case 'read-selection': {
-      const tab = await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
+      // A panel bound to another tab (sidepanel.html?tab=ID) reads that tab.
+      const bound = panel.conversationTabId !== undefined && panel.conversationTabId !== panel.tabId;
+      const tab = bound
+        ? await browser.tabs.get(panel.conversationTabId!).catch(() => undefined)
+        : await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
       const result = tab ? await readSelectionFromTab(tab) : { ok: false as const, error: userError('no-tab') };
       postToPanel(
         panel,

@@ -9,6 +9,10 @@ export interface PanelPort {
   windowId: number | undefined;
   /** The tab the panel page is open in (panel opened as a tab), else undefined. */
   tabId: number | undefined;
+  /** The tab whose conversation the panel shows (hello, conversation.tab), once known. */
+  conversationTabId?: number;
+  /** The conversation the panel shows, once the background has sent it. */
+  conversationId?: string;
 }
 
 const panels = new Set<PanelPort>();
@@ -41,6 +45,8 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
     case 'snapshot':
       return { type: 'attach-failed', requestId: message.requestId };
     case 'settings':
+    case 'conversation':
+    case 'storage':
     case 'selection':
     case 'notice':
     case 'attach-failed':

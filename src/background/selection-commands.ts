@@ -21,6 +21,7 @@ async function deliver(tab: Tab, action: ActionId | null, menuText: string): Pro
   handOffSelection({
     message: result.ok ? { type: 'selection', selection: result.selection, action } : { type: 'notice', error: result.error },
     windowId: tab.windowId,
+    ...(tab.id !== undefined ? { tabId: tab.id } : {}),
     createdAt: Date.now(),
   });
 }

@@ -10,6 +10,7 @@ import { ActionIdSchema, TurnActionSchema } from '../shared/actions.ts';
 import { ProviderIdSchema } from '../shared/ids.ts';
 import { ModelOptionsByProviderSchema, ModelOptionsSchema } from '../shared/model-options.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
+import { StoredTurnSchema } from '../shared/stored-turn.ts';
 import {
   MAX_KEY_CHARS,
   MAX_MODEL_CHARS,
@@ -28,6 +29,7 @@ export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
 export type { QuickAction } from '../shared/ids.ts';
 export type { ModelOptions, ModelOptionsByProvider, ReasoningEffort } from '../shared/model-options.ts';
 export type { PageSelection, ToolCall, Usage } from '../shared/schemas.ts';
+export type { StoredTurn } from '../shared/stored-turn.ts';
 export { PageSelectionSchema, UsageSchema } from '../shared/schemas.ts';
 
 /** The name every panel port connects with; ports with any other name are refused. */
@@ -39,6 +41,20 @@ const shortText = field(MAX_SHORT_TEXT_CHARS);
 const requestId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0));
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const tabId = v.pipe(v.number(), v.integer(), v.minValue(0));
+const conversationId = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS));
+
+/** Where the panel's conversation is kept (see src/background/conversations.ts). */
+export const STORAGE_STATES = ['disk', 'private', 'memory', 'full'] as const;
+const StorageStateSchema = v.picklist(STORAGE_STATES);
+export type StorageState = (typeof STORAGE_STATES)[number];
+
+/** The page a conversation is about, from its tab. */
+const ConversationPageSchema = v.object({
+  title: field(MAX_SHORT_TEXT_CHARS),
+  url: field(MAX_URL_CHARS),
+  favicon: v.optional(field(MAX_URL_CHARS)),
+});
 
 /** One turn of the conversation as the panel holds it. The background builds the prompt. */
 const TurnSchema = v.variant('role', [
@@ -95,7 +111,27 @@ export const PanelMessageSchema = v.variant('type', [
    * Sent on connect: the background answers with settings and any selection waiting for
    * a panel in this window (windowId: the panel's window, absent when it is unknown).
    */
-  v.object({ type: v.literal('hello'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
+  v.object({
+    type: v.literal('hello'),
+    windowId: v.optional(v.pipe(v.number(), v.integer())),
+    /** The tab whose conversation this panel shows (absent: the tab the panel page is in, if any). */
+    tabId: v.optional(tabId),
+  }),
+  /** The panel now follows another tab (the user switched tabs): send that tab's conversation. */
+  v.object({ type: v.literal('conversation.tab'), tabId }),
+  /** Load an old conversation from history into this panel's tab, and continue it there. */
+  v.object({ type: v.literal('conversation.open'), id: conversationId }),
+  /** Start a new, empty chat in this panel's tab (the old one stays in history). */
+  v.object({ type: v.literal('conversation.new') }),
+  /**
+   * The conversation's turns as the panel holds them, when they change (a question asked, an
+   * answer retried or edited). The background merges in the answers it is streaming and writes.
+   */
+  v.object({
+    type: v.literal('conversation.save'),
+    id: conversationId,
+    turns: v.pipe(v.array(StoredTurnSchema), v.maxLength(MAX_TURNS)),
+  }),
   v.object({ type: v.literal('save-settings'), settings: SettingsInputSchema }),
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
   /** List the models the provider serves, with the settings as typed. */
@@ -156,6 +192,19 @@ export const SnapshotSchema = v.object({
 });
 
 export const BackgroundMessageSchema = v.variant('type', [
+  /**
+   * The conversation this panel shows now (after hello, a tab switch, conversation.open or
+   * .new). Answers still streaming have status 'streaming': the panel re-attaches to them.
+   */
+  v.object({
+    type: v.literal('conversation'),
+    id: conversationId,
+    turns: v.pipe(v.array(StoredTurnSchema), v.maxLength(MAX_TURNS)),
+    page: v.optional(ConversationPageSchema),
+    storage: StorageStateSchema,
+  }),
+  /** Where a conversation is kept changed (the disk filled up mid-answer: it stays in memory). */
+  v.object({ type: v.literal('storage'), id: conversationId, storage: StorageStateSchema }),
   v.object({ type: v.literal('settings'), settings: PublicSettingsSchema }),
   SelectionMessageSchema,
   NoticeMessageSchema,
@@ -198,6 +247,7 @@ export type StreamMessage = Extract<
   { type: 'delta' | 'thinking' | 'usage' | 'tool-start' | 'tool-input' | 'retrying' | 'end' | 'failed' }
 >;
 export type SnapshotMessage = Extract<BackgroundMessage, { type: 'snapshot' }>;
+export type ConversationMessage = Extract<BackgroundMessage, { type: 'conversation' }>;
 
 /** Validates a message from the panel; null when it does not match the protocol. */
 export function parsePanelMessage(input: unknown): ReceivedPanelMessage | null {

@@ -72,6 +72,16 @@ export function App() {
           </button>
         </div>
       </header>
+      {(state.storage === 'private' || state.storage === 'memory' || browser.extension?.inIncognitoContext === true) && (
+        <p class="storage-note" role="note" data-testid="private-note">
+          {t(state.storage === 'memory' ? 'storage_memory_note' : 'private_note')}
+        </p>
+      )}
+      {state.storage === 'full' && (
+        <p class="storage-note" role="alert" data-testid="storage-full">
+          {t('storage_full_note')}
+        </p>
+      )}
       {state.notice && (
         <NoticeBanner
           error={state.notice}

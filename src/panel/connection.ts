@@ -83,3 +83,17 @@ export function connectToBackground(
     },
   };
 }
+
+/**
+ * Load an old conversation from history into this panel's tab and continue it there (the
+ * background answers with a `conversation` message, or a notice when it is gone). False
+ * while the port is down.
+ */
+export function openConversation(connection: Pick<BackgroundConnection, 'send'>, id: string): boolean {
+  return connection.send({ type: 'conversation.open', id });
+}
+
+/** Start a new chat in this panel's tab; the old one stays in history. False while the port is down. */
+export function newConversation(connection: Pick<BackgroundConnection, 'send'>): boolean {
+  return connection.send({ type: 'conversation.new' });
+}

@@ -9,6 +9,7 @@ import type {
   ConversationTurn,
   PageSelection,
   PublicSettings,
+  StorageState,
   ToolCall,
   Usage,
   UserError,
@@ -85,6 +86,10 @@ export interface PanelState {
   models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: UserError } | null;
   /** The index of the user turn being edited in place ("Edit and resend"), or null. */
   editing: number | null;
+  /** The conversation shown (one per tab, from the background), null until it arrives. */
+  conversationId: string | null;
+  /** Where it is kept: a private window's and a full disk's stay in memory (the panel says so). */
+  storage: StorageState;
 }
 
 export const initialState: PanelState = {
@@ -98,6 +103,8 @@ export const initialState: PanelState = {
   connectionTest: null,
   models: null,
   editing: null,
+  conversationId: null,
+  storage: 'disk',
 };
 
 export type PanelAction =
@@ -235,6 +242,11 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
       const settingsOpen = !ready || (state.settings !== null && !becameReady && state.settingsOpen);
       return { ...state, settings: message.settings, settingsOpen };
     }
+    case 'conversation':
+      // Its turns come in through `restore` (use-panel maps them with fromStored).
+      return { ...state, conversationId: message.id, storage: message.storage };
+    case 'storage':
+      return message.id === state.conversationId ? { ...state, storage: message.storage } : state;
     case 'selection':
       return { ...state, selection: message.selection, notice: null };
     case 'notice':
@@ -455,7 +467,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'discard-selection':
       return { ...state, selection: null };
     case 'new-conversation':
-      return { ...state, turns: [], selection: null, notice: null, editing: null };
+      // The new conversation's id comes from the background; until then nothing is saved.
+      return { ...state, turns: [], selection: null, notice: null, editing: null, conversationId: null };
     case 'dismiss-notice':
       return { ...state, notice: null };
     case 'open-settings':

@@ -4,14 +4,14 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
-import { loadConversation, saveConversation } from '../storage/conversation.ts';
 import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadActions } from '../storage/actions.ts';
 import type { ActionList, TurnAction } from '../shared/actions.ts';
-import { connectToBackground, type BackgroundConnection } from './connection.ts';
+import { connectToBackground, newConversation, openConversation, type BackgroundConnection } from './connection.ts';
 import { actionAsk } from './actions/run-action.ts';
 import { useActions } from './actions/use-actions.ts';
+import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
 import {
   askProblem,
@@ -47,7 +47,10 @@ export interface PanelCommands {
   /** Must be called from a click: asks the browser for page access, then reads. */
   grantPageAccessAndRead(): void;
   discardSelection(): void;
+  /** A new chat in this tab (the old one stays in history). */
   newConversation(): void;
+  /** Load an old conversation (by its history id) into this tab and continue it. */
+  openConversation(id: string): void;
   dismissNotice(): void;
   openSettings(open: boolean): void;
   saveSettings(input: SettingsInput): void;
@@ -76,7 +79,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   };
   const connectionRef = useRef<BackgroundConnection | null>(null);
   const windowIdRef = useRef<number | undefined>(undefined);
-  const restoredRef = useRef(false);
+  const tabIdRef = useRef<number | undefined>(undefined);
   const actions = useActions();
   const actionsRef = useRef<ActionList>(actions);
   useEffect(() => {
@@ -84,6 +87,16 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   }, [actions]);
 
   const send = (message: PanelMessage): boolean => connectionRef.current?.send(message) ?? false;
+  /** The turns as they are now, to the background (which writes history). */
+  const saveTurns = () => {
+    const { conversationId } = stateRef.current;
+    if (conversationId !== null) send({ type: 'conversation.save', id: conversationId, turns: toStored(stateRef.current).turns });
+  };
+  /** Every ask goes after its turns: the background writes the answer into them. */
+  const sendAsk = (message: Extract<PanelMessage, { type: 'ask' }>) => {
+    saveTurns();
+    send(message);
+  };
 
   const commands = useMemo<PanelCommands>(() => {
     const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
@@ -94,7 +107,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
-      send({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+      sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
     };
     return {
       ask: (question) => ask(question),
@@ -120,7 +133,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         if (index < 0 || !current.connected) return;
         const newRequestId_ = newRequestId();
         dispatch({ type: 'retry', requestId, newRequestId: newRequestId_ });
-        send({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index) });
+        sendAsk({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index) });
       },
       continueAnswer(requestId) {
         const current = stateRef.current;
@@ -131,7 +144,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         const newRequestId_ = newRequestId();
         dispatch({ type: 'continue', requestId, newRequestId: newRequestId_ });
         // The turns up to and including the partial answer (now its trimmed prefix).
-        send({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(stateRef.current.turns, index + 1), continue: true });
+        sendAsk({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(stateRef.current.turns, index + 1), continue: true });
       },
       startEdit: (index) => dispatch({ type: 'edit-start', index }),
       cancelEdit: () => dispatch({ type: 'edit-cancel' }),
@@ -141,7 +154,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         const requestId = newRequestId();
         dispatch({ type: 'edit-resend', index, question, requestId });
         const { turns } = stateRef.current;
-        send({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+        sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
       },
       setDraft: (text) => dispatch({ type: 'draft', text }),
       readSelection: () => send({ type: 'read-selection', windowId: windowIdRef.current }),
@@ -155,7 +168,13 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
           .catch(() => {});
       },
       discardSelection: () => dispatch({ type: 'discard-selection' }),
-      newConversation: () => dispatch({ type: 'new-conversation' }),
+      newConversation() {
+        dispatch({ type: 'new-conversation' });
+        if (connectionRef.current) newConversation(connectionRef.current);
+      },
+      openConversation(id) {
+        if (!connectionRef.current || !openConversation(connectionRef.current, id)) notice(userError('reconnecting'));
+      },
       dismissNotice: () => dispatch({ type: 'dismiss-notice' }),
       openSettings: (open) => dispatch({ type: 'open-settings', open }),
       saveSettings: (input) => send({ type: 'save-settings', settings: input }),
@@ -174,18 +193,21 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
 
   useEffect(() => {
     let disposed = false;
+    let unfollow = () => {};
     const onMessage = (message: BackgroundMessage) => {
       dispatch({ type: 'background', message, at: Date.now() });
+      if (message.type === 'conversation') {
+        // This tab's conversation (or one opened from history): it replaces what is shown;
+        // answers still streaming in the background are re-attached to.
+        const { selection, draft } = stateRef.current;
+        dispatch({ type: 'restore', saved: { ...fromStored({ turns: message.turns, selection, draft }) } });
+        shapeRef.current = conversationShape(stateRef.current);
+        for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
+      }
       // An action from the context menu runs at once, once the state has the selection.
       if (message.type === 'selection' && message.action) commands.runAction(message.action);
     };
     const start = async () => {
-      const saved = await loadConversation();
-      if (disposed) return;
-      if (saved) dispatch({ type: 'restore', saved: fromStored(saved) });
-      // A stored conversation that could not be read was reset: say so rather than show nothing.
-      for (const problem of takeStorageProblems()) dispatch({ type: 'background', message: { type: 'notice', error: problem } });
-      restoredRef.current = true;
       // Before connecting: a selection handed over with an action runs that action.
       actionsRef.current = await loadActions();
       try {
@@ -193,55 +215,48 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       } catch {
         windowIdRef.current = undefined;
       }
+      const tab = await findPanelTab(browserPanelTabApi());
+      tabIdRef.current = tab.tabId;
       if (disposed) return;
+      for (const problem of takeStorageProblems()) dispatch({ type: 'background', message: { type: 'notice', error: problem } });
       connectionRef.current = connectToBackground(
         {
           onMessage,
-          onConnected: () => {
-            dispatch({ type: 'connected' });
-            // Answers cut off on this side may still be running in the background: ask
-            // for them (after this call returns, once the connection object exists).
-            queueMicrotask(() => {
-              for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
-            });
-          },
+          onConnected: () => dispatch({ type: 'connected' }),
           onDisconnected: () => dispatch({ type: 'disconnected' }),
         },
-        () => ({ type: 'hello', windowId: windowIdRef.current }),
+        () => ({
+          type: 'hello',
+          windowId: windowIdRef.current,
+          ...(tabIdRef.current !== undefined ? { tabId: tabIdRef.current } : {}),
+        }),
       );
+      // The side panel and the sidebar follow the active tab: its conversation comes in.
+      unfollow = tab.follow((tabId) => {
+        if (tabId === tabIdRef.current) return;
+        saveTurns();
+        tabIdRef.current = tabId;
+        send({ type: 'conversation.tab', tabId });
+      });
     };
     void start();
     return () => {
       disposed = true;
+      unfollow();
       connectionRef.current?.close();
     };
   }, [commands]);
 
-  // Save the conversation so a closed panel loses nothing: at once when its shape changes
-  // (a turn added, an answer's status), otherwise at most every 250 ms while text streams
-  // (a throttle: a debounce would never fire while deltas keep coming), and on pagehide.
-  const saveTimerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The turns go to the background when their shape changes (a turn added, an answer's
+  // status); the background itself writes answer text as it streams.
   const shapeRef = useRef('');
   useEffect(() => {
-    if (!restoredRef.current) return;
-    const save = () => {
-      if (saveTimerRef.current !== null) clearTimeout(saveTimerRef.current);
-      saveTimerRef.current = null;
-      void saveConversation(toStored(stateRef.current)).catch(() => {});
-    };
+    if (state.conversationId === null) return;
     const shape = conversationShape(state);
-    if (shape !== shapeRef.current) {
-      shapeRef.current = shape;
-      save();
-    } else if (saveTimerRef.current === null) {
-      saveTimerRef.current = setTimeout(save, 250);
-    }
-  }, [state.turns, state.selection, state.draft]);
-  useEffect(() => {
-    const flush = () => void saveConversation(toStored(stateRef.current)).catch(() => {});
-    addEventListener('pagehide', flush);
-    return () => removeEventListener('pagehide', flush);
-  }, []);
+    if (shape === shapeRef.current) return;
+    shapeRef.current = shape;
+    saveTurns();
+  }, [state.turns, state.conversationId]);
 
   return { state, commands, actions };
 }

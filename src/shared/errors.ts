@@ -139,6 +139,8 @@ export const ERROR_CODES = [
   'preview-failed',
   /** Stored data could not be read and was reset. params: item */
   'storage-reset',
+  /** conversation.open: no such conversation in history (deleted meanwhile). */
+  'conversation-not-found',
   /** An error saved by an earlier version of Aside; detail: what it said then. */
   'earlier-error',
 

@@ -84,8 +84,6 @@ export const TEST_CONNECTION_TIMEOUT_MS = 20_000;
 export const BATCH_INTERVAL_MS = 32;
 /** A selection nobody claimed for this long is stale (the user moved on). */
 export const PENDING_SELECTION_TTL_MS = 5 * 60_000;
-/** How long an unreceived finished answer is kept for a panel to come back for it. */
-export const ORPHAN_ANSWER_TTL_MS = 10 * 60_000;
 /** Chrome stops an idle worker after 30 s; an API call this often keeps it up while answers stream. */
 export const KEEPALIVE_INTERVAL_MS = 25_000;
 /** Raw SSE events kept per answer for the stream timeline (oldest dropped first). */

@@ -11,17 +11,10 @@
  * Version 2. Version 1 was the panel's state as it was (see migrateFromV1).
  */
 import * as v from 'valibot';
-import { TurnActionSchema } from '../shared/actions.ts';
-import { FIXES, UserErrorSchema, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
-import {
-  MAX_ERROR_DETAIL_CHARS,
-  MAX_PORT_TEXT_CHARS,
-  MAX_SHORT_TEXT_CHARS,
-  MAX_REQUEST_ID_CHARS,
-  MAX_TOOL_CALLS,
-  MAX_TURNS,
-} from '../shared/limits.ts';
-import { PageSelectionSchema, ToolCallSchema, UsageSchema, type PageSelection } from '../shared/schemas.ts';
+import { FIXES, type ErrorCode, type Fix, type UserError } from '../shared/errors.ts';
+import { MAX_ERROR_DETAIL_CHARS, MAX_PORT_TEXT_CHARS, MAX_TURNS } from '../shared/limits.ts';
+import { PageSelectionSchema, type PageSelection } from '../shared/schemas.ts';
+import { StoredTurnSchema } from '../shared/stored-turn.ts';
 import { defineVersionedItem } from './item.ts';
 
 const field = (max: number) => v.pipe(v.string(), v.maxLength(max));
@@ -31,39 +24,14 @@ const text = field(MAX_PORT_TEXT_CHARS);
 export const StoredSelectionSchema = PageSelectionSchema;
 export type StoredSelection = PageSelection;
 
-export const STORED_ANSWER_STATUSES = ['streaming', 'retrying', 'complete', 'stopped', 'truncated', 'failed', 'interrupted'] as const;
-export type StoredAnswerStatus = (typeof STORED_ANSWER_STATUSES)[number];
-
-const StoredUserTurnSchema = v.object({
-  role: v.literal('user'),
-  text,
-  selection: v.optional(StoredSelectionSchema),
-  /** Asked with a user action: its template, filled in by the background (src/shared/actions.ts). */
-  action: v.optional(TurnActionSchema),
-});
-
-const StoredAssistantTurnSchema = v.object({
-  role: v.literal('assistant'),
-  requestId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_REQUEST_ID_CHARS)),
-  text,
-  /** A continued answer: its text before the request now running (see the panel's AssistantTurn). */
-  prefix: v.optional(text),
-  /** The provider's stop reason (end_turn, max_tokens, ...), once it ended. */
-  stopReason: v.optional(field(MAX_SHORT_TEXT_CHARS)),
-  thinking: v.optional(text),
-  /** How long the model reasoned, in ms. */
-  thinkingMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  /** 'streaming' / 'retrying': the answer had not ended when this was saved. */
-  status: v.picklist(STORED_ANSWER_STATUSES),
-  error: v.optional(UserErrorSchema),
-  usage: v.optional(UsageSchema),
-  toolCalls: v.optional(v.pipe(v.array(ToolCallSchema), v.maxLength(MAX_TOOL_CALLS))),
-});
-
-export const StoredTurnSchema = v.variant('role', [StoredUserTurnSchema, StoredAssistantTurnSchema]);
-export type StoredUserTurn = v.InferOutput<typeof StoredUserTurnSchema>;
-export type StoredAssistantTurn = v.InferOutput<typeof StoredAssistantTurnSchema>;
-export type StoredTurn = v.InferOutput<typeof StoredTurnSchema>;
+export {
+  STORED_ANSWER_STATUSES,
+  StoredTurnSchema,
+  type StoredAnswerStatus,
+  type StoredAssistantTurn,
+  type StoredTurn,
+  type StoredUserTurn,
+} from '../shared/stored-turn.ts';
 
 export const StoredConversationSchema = v.object({
   turns: v.pipe(v.array(StoredTurnSchema), v.maxLength(MAX_TURNS)),
@@ -132,4 +100,9 @@ export async function loadConversation(): Promise<StoredConversation | null> {
 /** Throws when the conversation does not match the schema (a bug in the mapping) or storage fails. */
 export async function saveConversation(conversation: StoredConversation): Promise<void> {
   await conversationItem.setValue(conversation);
+}
+
+/** Removes the old single conversation (it has moved into history). */
+export async function removeConversation(): Promise<void> {
+  await conversationItem.removeValue();
 }

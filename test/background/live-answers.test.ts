@@ -91,10 +91,21 @@ describe('an answer outlives its panel', () => {
     expect(received(second).at(-1)).toMatchObject({ type: 'end', outcome: 'complete', seq: expect.any(Number) });
   });
 
-  it('a finished answer nobody received is kept for the panel that comes back', async () => {
+  it('a finished answer nobody received is in history for the panel that comes back to its tab', async () => {
     const stream = controlledBody();
     fetchMock.mockResolvedValue(new Response(stream.body, { status: 200 }));
     const first = connect();
+    first.postMessage({ type: 'hello', windowId: 1, tabId: 5 });
+    await vi.waitFor(() => expect(received(first).some((m) => m.type === 'conversation')).toBe(true));
+    const conversation = received(first).find((m) => m.type === 'conversation')!;
+    first.postMessage({
+      type: 'conversation.save',
+      id: conversation.id,
+      turns: [
+        { role: 'user', text: 'Count.' },
+        { role: 'assistant', requestId: 'a2', text: '', status: 'streaming' },
+      ],
+    });
     first.postMessage(ask('a2'));
     stream.push(head);
     await vi.waitFor(() => expect(received(first).some((m) => m.type === 'delta')).toBe(true));
@@ -106,13 +117,18 @@ describe('an answer outlives its panel', () => {
     await settle();
 
     const later = connect();
-    later.postMessage({ type: 'attach', requestId: 'a2' });
-    await vi.waitFor(() => expect(received(later).at(-1)?.type).toBe('snapshot'));
-    expect(received(later).at(-1)).toMatchObject({
-      type: 'snapshot',
-      text: 'One two three.',
-      final: { type: 'end', outcome: 'complete' },
+    later.postMessage({ type: 'hello', windowId: 1, tabId: 5 });
+    await vi.waitFor(() => expect(received(later).some((m) => m.type === 'conversation')).toBe(true));
+    expect(received(later).find((m) => m.type === 'conversation')).toMatchObject({
+      id: conversation.id,
+      turns: [
+        { role: 'user', text: 'Count.' },
+        { role: 'assistant', requestId: 'a2', text: 'One two three.', status: 'complete' },
+      ],
     });
+    // Nothing is running any more: history has it, there is nothing to attach to.
+    later.postMessage({ type: 'attach', requestId: 'a2' });
+    await vi.waitFor(() => expect(received(later).at(-1)).toEqual({ type: 'attach-failed', requestId: 'a2' }));
   });
 
   it('Stop works on a re-attached answer', async () => {

@@ -17,8 +17,9 @@ function connectPanel(): FakePort {
   return fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
 }
 
+/** What the panel received, but for the conversation messages (test/background/conversations.test.ts has those). */
 function messages(port: FakePort): BackgroundMessage[] {
-  return port.received as BackgroundMessage[];
+  return (port.received as BackgroundMessage[]).filter((message) => message.type !== 'conversation');
 }
 
 async function send(port: FakePort, message: PanelMessage) {
@@ -445,5 +446,25 @@ describe('model options', () => {
     const test = requestBody(1);
     expect(test.max_tokens).toBe(1);
     for (const field of ['thinking', 'temperature', 'top_k', 'system']) expect(test[field], field).toBeUndefined();
+  });
+});
+
+describe('conversation messages', () => {
+  it('hello sends the tab’s conversation; conversation.new starts another; conversation.open brings one back or says it is gone', async () => {
+    const port = connectPanel();
+    await send(port, { type: 'hello', windowId: 1, tabId: 3 });
+    const conversations = () => (port.received as BackgroundMessage[]).filter((m) => m.type === 'conversation');
+    const first = conversations()[0]!;
+    expect(first).toMatchObject({ type: 'conversation', turns: [], storage: 'disk' });
+    await send(port, { type: 'conversation.save', id: first.id, turns: [{ role: 'user', text: 'First chat' }] });
+    await send(port, { type: 'conversation.new' });
+    const second = conversations()[1]!;
+    expect(second.id).not.toBe(first.id);
+    expect(second.turns).toEqual([]);
+    await send(port, { type: 'conversation.open', id: first.id });
+    await vi.waitFor(() => expect(conversations()).toHaveLength(3));
+    expect(conversations()[2]).toMatchObject({ id: first.id, turns: [{ role: 'user', text: 'First chat' }] });
+    await send(port, { type: 'conversation.open', id: 'gone-0000' });
+    await vi.waitFor(() => expect(messages(port).at(-1)).toEqual({ type: 'notice', error: { code: 'conversation-not-found' } }));
   });
 });

@@ -116,7 +116,7 @@ describe('context menu hand-off', () => {
     pageReturns('stale');
     bg.menuClicked.fire({ menuItemId: 'aside-summarize' }, tab);
     await settle();
-    expect(await claimPendingSelection(1, Date.now() + PENDING_TTL_MS + 1000)).toBeNull();
+    expect(await claimPendingSelection(1, undefined, Date.now() + PENDING_TTL_MS + 1000)).toBeNull();
   });
 });
 
@@ -159,5 +159,44 @@ describe('reading the selection from the panel', () => {
     port.postMessage({ type: 'read-selection', windowId: active.windowId });
     await settle();
     expect(selectionMessages(port)).toMatchObject([{ type: 'notice', error: { code: 'no-page-access', fix: 'grant-page-access' } }]);
+  });
+});
+
+describe('per-tab routing of hand-offs', () => {
+  async function panelForTab(windowId: number, tabId: number): Promise<FakePort> {
+    const port = fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
+    port.postMessage({ type: 'hello', windowId, tabId });
+    await settle();
+    return port;
+  }
+
+  it('a hand-off goes only to the panel of the tab it came from, not to every panel of the window', async () => {
+    const other = await panelForTab(1, 8);
+    const own = await panelForTab(1, 7);
+    pageReturns('fox');
+    bg.menuClicked.fire({ menuItemId: 'aside-explain', selectionText: 'fox' }, tab);
+    await settle();
+    expect(selectionMessages(own)).toHaveLength(1);
+    expect(selectionMessages(own)[0]).toMatchObject({ type: 'selection', action: 'explain' });
+    expect(selectionMessages(other)).toEqual([]);
+  });
+
+  it('is kept for its tab when only another tab’s panel is open, and delivered when a panel switches to it', async () => {
+    const panel = await panelForTab(1, 8);
+    pageReturns('fox');
+    bg.menuClicked.fire({ menuItemId: 'aside-summarize', selectionText: 'fox' }, tab);
+    await settle();
+    expect(selectionMessages(panel)).toEqual([]);
+    panel.postMessage({ type: 'conversation.tab', tabId: 7 });
+    await settle();
+    expect(selectionMessages(panel)).toHaveLength(1);
+  });
+
+  it('a panel that does not know its tab still takes its window’s hand-offs', async () => {
+    const panel = await panelSaysHello(1);
+    pageReturns('fox');
+    bg.menuClicked.fire({ menuItemId: 'aside-summarize', selectionText: 'fox' }, tab);
+    await settle();
+    expect(selectionMessages(panel)).toHaveLength(1);
   });
 });

@@ -1,5 +1,8 @@
 /** Starts the real background on fakeBrowser, with ports and the APIs fakeBrowser lacks stubbed. */
+import 'fake-indexeddb/auto';
 import { vi } from 'vitest';
+import { resetConversationsForTests } from '../../src/background/conversations.ts';
+import { openHistory } from '../../src/storage/history/db.ts';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startBackground } from '../../src/background/index.ts';
 import { resetHandoffForTests } from '../../src/background/selection-handoff.ts';
@@ -33,6 +36,9 @@ export function startTestBackground(): BackgroundHarness {
   fakeBrowser.reset();
   resetHandoffForTests();
   resetLiveAnswersForTests();
+  // Each test its own history database (fake-indexeddb), and no conversation left from the last.
+  const historyName = `test-history-${Math.random()}`;
+  resetConversationsForTests({ openDisk: () => openHistory(historyName) });
   takeStorageProblems(); // a previous test's reset storage is not this test's notice
   const fresh = installFakePorts();
   Object.assign(ports, fresh);

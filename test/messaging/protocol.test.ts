@@ -30,7 +30,21 @@ const userError: UserError = { code: 'rate-limit', params: { status: 429 }, deta
 
 /** One valid example of every panel → background message type. */
 const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
-  hello: [{ type: 'hello', windowId: 7 }, { type: 'hello' }],
+  hello: [{ type: 'hello', windowId: 7 }, { type: 'hello' }, { type: 'hello', windowId: 7, tabId: 12 }],
+  'conversation.tab': [{ type: 'conversation.tab', tabId: 12 }],
+  'conversation.open': [{ type: 'conversation.open', id: 'lq0x1a2b3-abc123' }],
+  'conversation.new': [{ type: 'conversation.new' }],
+  'conversation.save': [
+    { type: 'conversation.save', id: 'c1', turns: [] },
+    {
+      type: 'conversation.save',
+      id: 'c1',
+      turns: [
+        { role: 'user', text: 'Hi', selection },
+        { role: 'assistant', requestId: 'r1', text: 'Hello', status: 'streaming' },
+      ],
+    },
+  ],
   'save-settings': [
     { type: 'save-settings', settings: settingsInput },
     { type: 'save-settings', settings: { ...settingsInput, apiKey: null } },
@@ -82,6 +96,20 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
 
 /** One valid example of every background → panel message type. */
 const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessage[]> = {
+  conversation: [
+    { type: 'conversation', id: 'c1', turns: [], storage: 'disk' },
+    {
+      type: 'conversation',
+      id: 'c2',
+      turns: [
+        { role: 'user', text: 'Hi' },
+        { role: 'assistant', requestId: 'r1', text: 'Hel', status: 'interrupted' },
+      ],
+      page: { title: 'Foxes', url: 'https://e.test/', favicon: 'data:image/png;base64,AA==' },
+      storage: 'private',
+    },
+  ],
+  storage: [{ type: 'storage', id: 'c1', storage: 'full' }],
   settings: [
     {
       type: 'settings',
@@ -292,6 +320,24 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ['model options with extra fields over 20,000 characters', save({ extraFields: ' '.repeat(20_001) })],
     ['model options with extra fields as an object, not text', save({ extraFields: { top_k: 5 } })],
     ['model options with a field missing', { type: 'save-settings', settings: { ...settingsInput, options: { temperature: 0.3 } } }],
+    ['a hello with a negative tab id', { type: 'hello', tabId: -1 }],
+    ['a conversation.tab without a tab', { type: 'conversation.tab' }],
+    ['a conversation.tab with a fractional tab', { type: 'conversation.tab', tabId: 1.5 }],
+    ['a conversation.open without an id', { type: 'conversation.open' }],
+    ['a conversation.open with an empty id', { type: 'conversation.open', id: '' }],
+    ['a conversation.open with an id over 100 characters', { type: 'conversation.open', id: 'x'.repeat(101) }],
+    [
+      'a conversation.save with an answer of unknown status',
+      {
+        type: 'conversation.save',
+        id: 'c1',
+        turns: [{ role: 'assistant', requestId: 'r', text: 'x', status: 'exploded' }],
+      },
+    ],
+    [
+      'a conversation.save over the turn limit',
+      { type: 'conversation.save', id: 'c1', turns: Array.from({ length: 501 }, () => ({ role: 'user', text: 'x' })) },
+    ],
   );
   it.each(cases)('rejects %s', (_name, input) => {
     expect(parsePanelMessage(input)).toBeNull();
@@ -569,6 +615,9 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['an end with a missing stopReason', { type: 'end', requestId: 'r1', seq: 0, outcome: 'complete' }],
     ['an end with a negative seq', { type: 'end', requestId: 'r1', seq: -3, stopReason: null, outcome: 'complete' }],
     ['a failed message without an error', { type: 'failed', requestId: 'r1', seq: 0 }],
+    ['a conversation with an unknown storage state', { type: 'conversation', id: 'c1', turns: [], storage: 'cloud' }],
+    ['a conversation without turns', { type: 'conversation', id: 'c1', storage: 'disk' }],
+    ['a storage message without an id', { type: 'storage', storage: 'full' }],
   ];
 
   it.each(cases)('rejects %s', (_name, input) => {

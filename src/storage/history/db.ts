@@ -11,7 +11,15 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import * as v from 'valibot';
 import { queryWords, searchWords } from './search-words.ts';
-import { HistoryConversationSchema, searchableText, summaryOf, type ConversationSummary, type HistoryConversation } from './schema.ts';
+import {
+  HISTORY_FORMAT_VERSION,
+  HistoryConversationSchema,
+  MAX_TITLE_CHARS,
+  searchableText,
+  summaryOf,
+  type ConversationSummary,
+  type HistoryConversation,
+} from './schema.ts';
 
 export const HISTORY_DB_NAME = 'aside-history';
 const DB_VERSION = 1;
@@ -49,7 +57,25 @@ export interface HistoryStore {
   /** Deletes it and returns what was deleted, for Undo (save it again). */
   remove(id: string): Promise<HistoryConversation | null>;
   count(): Promise<number>;
+  /** The user's own title; an empty one goes back to the first question. Null: no such conversation. */
+  rename(id: string, title: string): Promise<HistoryConversation | null>;
+  setPinned(id: string, pinned: boolean): Promise<HistoryConversation | null>;
+  /**
+   * The background's writer while an answer streams: replaces turns, updatedAt and page in one
+   * readwrite transaction, keeping the title and pin the user set. IndexedDB runs readwrite
+   * transactions over the same store one after another, so a rename during a stream is kept.
+   * Creates the conversation when it does not exist yet (`createdAt` from the patch).
+   */
+  saveTurns(id: string, patch: TurnsPatch): Promise<HistoryConversation>;
   close(): void;
+}
+
+export interface TurnsPatch {
+  turns: HistoryConversation['turns'];
+  updatedAt: number;
+  page?: HistoryConversation['page'];
+  /** Only used when the conversation is new; defaults to updatedAt. */
+  createdAt?: number;
 }
 
 const isUnspaced = (word: string) => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(word);
@@ -78,6 +104,22 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
       }
     },
   });
+
+  const summaryFor = (conversation: HistoryConversation) => summaryOf(conversation, searchWords(searchableText(conversation)));
+
+  /** Reads, changes and writes one conversation in a single readwrite transaction. */
+  async function update(id: string, change: (found: HistoryConversation) => HistoryConversation): Promise<HistoryConversation | null> {
+    const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+    const conversations = tx.objectStore('conversations');
+    const found = await conversations.get(id);
+    if (!found) {
+      await tx.done;
+      return null;
+    }
+    const next = v.parse(HistoryConversationSchema, change(found));
+    await Promise.all([conversations.put(next), tx.objectStore('summaries').put(summaryFor(next)), tx.done]);
+    return next;
+  }
 
   return {
     async save(conversation) {
@@ -146,6 +188,29 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     },
 
     count: () => db.count('summaries'),
+
+    rename: (id, title) =>
+      update(id, (found) => {
+        const { title: _old, ...rest } = found;
+        const trimmed = title.trim().slice(0, MAX_TITLE_CHARS);
+        return trimmed ? { ...rest, title: trimmed } : rest;
+      }),
+
+    setPinned: (id, pinned) => update(id, (found) => ({ ...found, pinned })),
+
+    async saveTurns(id, patch) {
+      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const conversations = tx.objectStore('conversations');
+      const found = await conversations.get(id);
+      const next: HistoryConversation = v.parse(HistoryConversationSchema, {
+        ...(found ?? { version: HISTORY_FORMAT_VERSION, id, createdAt: patch.createdAt ?? patch.updatedAt, pinned: false }),
+        turns: patch.turns,
+        updatedAt: patch.updatedAt,
+        ...(patch.page ? { page: patch.page } : found?.page ? { page: found.page } : {}),
+      });
+      await Promise.all([conversations.put(next), tx.objectStore('summaries').put(summaryFor(next)), tx.done]);
+      return next;
+    },
 
     close: () => db.close(),
   };

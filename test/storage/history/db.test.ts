@@ -112,3 +112,78 @@ describe('history store', () => {
     expect(await store.count()).toBe(1);
   });
 });
+
+describe('history store: rename, pin and the background turn writer', () => {
+  it('rename sets the user title, an empty one goes back to the first question, and search follows', async () => {
+    const c = conversation('What do herons eat?', 'Fish.');
+    await store.save(c);
+    expect((await store.rename(c.id, '  Wading birds  '))?.title).toBe('Wading birds');
+    expect((await store.list())[0]!.title).toBe('Wading birds');
+    expect((await store.search('wading')).map((hit) => hit.summary.id)).toEqual([c.id]);
+    const back = await store.rename(c.id, '   ');
+    expect(back && 'title' in back).toBe(false);
+    expect((await store.list())[0]!.title).toBe('What do herons eat?');
+    expect(await store.search('wading')).toEqual([]);
+    expect(await store.rename('missing', 'x')).toBeNull();
+  });
+
+  it('setPinned moves a conversation to the top and back', async () => {
+    const a = conversation('a', 'x');
+    const b = conversation('b', 'x');
+    await store.saveMany([a, b]);
+    expect((await store.list()).map((row) => row.title)).toEqual(['b', 'a']);
+    expect((await store.setPinned(a.id, true))?.pinned).toBe(true);
+    expect((await store.list()).map((row) => row.title)).toEqual(['a', 'b']);
+    await store.setPinned(a.id, false);
+    expect((await store.list()).map((row) => row.title)).toEqual(['b', 'a']);
+    expect(await store.setPinned('missing', true)).toBeNull();
+  });
+
+  it('saveTurns creates a conversation, then updates turns, time and page, keeping the title and pin', async () => {
+    const id = newConversationId(clock);
+    const page = { title: 'Herons', url: 'https://e.test/h' };
+    const created = await store.saveTurns(id, { turns: [{ role: 'user', text: 'First?' }], updatedAt: 5, createdAt: 4, page });
+    expect(created).toMatchObject({ id, createdAt: 4, updatedAt: 5, pinned: false, page });
+    await store.rename(id, 'Mine');
+    await store.setPinned(id, true);
+    const updated = await store.saveTurns(id, {
+      turns: [
+        { role: 'user', text: 'First?' },
+        { role: 'assistant', requestId: 'r1', text: 'Streaming egrets', status: 'streaming' },
+      ],
+      updatedAt: 9,
+    });
+    expect(updated).toMatchObject({ title: 'Mine', pinned: true, createdAt: 4, updatedAt: 9, page });
+    expect(await store.get(id)).toEqual(updated);
+    expect((await store.search('egrets')).map((hit) => hit.summary.id)).toEqual([id]);
+  });
+
+  it('a rename issued while turns are being written is not lost (transactions serialize)', async () => {
+    const id = newConversationId(clock);
+    await store.saveTurns(id, { turns: [{ role: 'user', text: 'q' }], updatedAt: 1 });
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < 10; i++) {
+      writes.push(
+        store.saveTurns(id, {
+          turns: [
+            { role: 'user', text: 'q' },
+            { role: 'assistant', requestId: 'r', text: 'x'.repeat(i), status: 'streaming' },
+          ],
+          updatedAt: 2 + i,
+        }),
+      );
+      if (i === 4) writes.push(store.rename(id, 'Renamed mid-stream'));
+    }
+    await Promise.all(writes);
+    const final = await store.get(id);
+    expect(final?.title).toBe('Renamed mid-stream');
+    expect(final?.updatedAt).toBe(11);
+  });
+
+  it('saveTurns refuses turns that would not read back and leaves the old record', async () => {
+    const c = conversation('q', 'a');
+    await store.save(c);
+    await expect(store.saveTurns(c.id, { turns: 'nope' as unknown as HistoryConversation['turns'], updatedAt: 1 })).rejects.toThrow();
+    expect(await store.get(c.id)).toEqual(c);
+  });
+});
