@@ -130,9 +130,12 @@ describe('Aside in Chromium', () => {
       const all = document.querySelectorAll('[data-testid="answer-text"]');
       return (all[all.length - 1]?.textContent ?? '').includes('w2 ');
     });
+    // The panel is a page in a tab here: reopened, it is that tab's panel again (?tab=), as a
+    // side panel reopened beside the same tab would be.
+    const tabId = await panel.evaluate<number>('chrome.tabs.getCurrent().then((tab) => tab.id)');
     await panel.close(); // mid-answer
     await new Promise((resolve) => setTimeout(resolve, 400));
-    panel = await browserExt.openExtensionPage('sidepanel.html');
+    panel = await browserExt.openExtensionPage(`sidepanel.html?tab=${tabId}`);
     await panel.setViewportSize({ width: 400, height: 640 });
     const reopened = panel.locator('[data-testid="answer"]').last();
     await panel.waitForFunction(

@@ -172,6 +172,11 @@ userActionTests('Chromium', async () => {
   const article: Page = await chrome.context.newPage();
   await article.goto(pages.url('/article.html'));
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
+  // The article tab's panel (as its side panel would be): a hand-off goes to its own tab's panel only.
+  const articleTabId = await panel.evaluate<number>(
+    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+  );
+  await panel.goto(panel.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${articleTabId}`));
   await panel.setViewportSize({ width: 400, height: 800 });
   const driver: Driver = {
     fill: (id, value) => panel.locator(testid(id)).last().fill(value),
@@ -202,7 +207,14 @@ userActionTests('Firefox', async () => {
   const pages = await startPageServer();
   const firefox: FirefoxExtension = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD);
   await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
+  const panelTab = firefox.context;
   const articleTab = await firefox.newTab(pages.url('/article.html'));
+  // The article tab's panel (as the sidebar beside it would be): a hand-off goes to its own tab's panel only.
+  firefox.use(panelTab);
+  const articleTabId = await firefox.evaluate<number>(
+    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+  );
+  await firefox.openExtensionPage(`sidepanel.html?tab=${articleTabId}`, { from: pages.url('/blank.html') });
   const driver: Driver = {
     fill: async (id, value) => {
       await firefox.evaluate(
