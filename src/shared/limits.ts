@@ -92,3 +92,11 @@ export const KEEPALIVE_INTERVAL_MS = 25_000;
 export const MAX_RAW_EVENTS = 2_000;
 /** Bytes of raw event data kept per answer for the stream timeline. */
 export const MAX_RAW_EVENT_BYTES = 2 * 1024 * 1024;
+
+// --- History export and import ------------------------------------------------------------
+/** An import file larger than this is refused before it is read (a 10,000-conversation export is far smaller). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Conversations in one import file; more is refused before any is checked, so a hostile file cannot hang the panel. */
+export const MAX_IMPORT_CONVERSATIONS = 20_000;
+/** Rejected conversations an import names one by one (the rest are counted). */
+export const MAX_IMPORT_REASONS = 20;
