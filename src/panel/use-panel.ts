@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messaging/protocol.ts';
-import { loadConversation, saveConversation } from '../storage/conversation.ts';
+import { loadConversation, saveConversation, type StoredTurn } from '../storage/conversation.ts';
 import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { connectToBackground, type BackgroundConnection } from './connection.ts';
@@ -43,6 +43,11 @@ export interface PanelCommands {
   grantPageAccessAndRead(): void;
   discardSelection(): void;
   newConversation(): void;
+  /**
+   * Shows a conversation from history in the panel, to read and continue (the history
+   * view's Open). It becomes the panel's current conversation.
+   */
+  showConversation(turns: readonly StoredTurn[]): void;
   dismissNotice(): void;
   openSettings(open: boolean): void;
   saveSettings(input: SettingsInput): void;
@@ -137,6 +142,10 @@ export function usePanel(): { state: PanelState; commands: PanelCommands } {
       },
       discardSelection: () => dispatch({ type: 'discard-selection' }),
       newConversation: () => dispatch({ type: 'new-conversation' }),
+      showConversation(turns) {
+        dispatch({ type: 'new-conversation' });
+        dispatch({ type: 'restore', saved: fromStored({ turns: [...turns], selection: null, draft: '' }) });
+      },
       dismissNotice: () => dispatch({ type: 'dismiss-notice' }),
       openSettings: (open) => dispatch({ type: 'open-settings', open }),
       saveSettings: (input) => send({ type: 'save-settings', settings: input }),
