@@ -44,8 +44,10 @@ export function HistoryRow({ row, query, snippet, busy, onOpen, onRename, onPin,
   const renameButton = useRef<HTMLButtonElement>(null);
   const wasRenaming = useRef(false);
   useEffect(() => {
-    if (renaming) input.current?.select();
-    else if (wasRenaming.current) renameButton.current?.focus();
+    if (renaming) {
+      input.current?.focus();
+      input.current?.select();
+    } else if (wasRenaming.current) renameButton.current?.focus();
     wasRenaming.current = renaming;
   }, [renaming]);
   const title = row.title;
