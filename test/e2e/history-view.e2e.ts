@@ -10,6 +10,7 @@
  * click is recorded instead of followed (no download dialog in either browser).
  */
 import './harness/node-browser-stub.ts';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
@@ -19,7 +20,7 @@ import { newConversationId, searchableText, summaryOf, type HistoryConversation 
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
-import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
 
 interface Driver {
   /** Sets an input's value as typing would (the last match of the selector). */
@@ -29,6 +30,21 @@ interface Driver {
   press(key: 'Enter' | 'Escape'): Promise<void>;
   evaluate<T>(expression: string): Promise<T>;
   waitFor(expression: string, what: string, timeoutMs?: number): Promise<void>;
+  screenshot(name: string): Promise<void>;
+  /** Sets the page's width (Chromium: the panel's widths are checked there). */
+  resize?(width: number): Promise<void>;
+}
+
+/** axe-core's serious and critical findings on the page, as "rule: target" lines. */
+async function seriousViolations(driver: Driver): Promise<string[]> {
+  if (!(await driver.evaluate<boolean>(`typeof window.axe === 'object'`)))
+    await driver.evaluate(`(() => { ${axe.source}\n; return true; })()`);
+  const json = await driver.evaluate<string>(
+    `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => JSON.stringify(r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => v.id + ': ' + n.target.join(' ')))))`,
+  );
+  return JSON.parse(json) as string[];
 }
 
 const testid = (id: string) => `[data-testid="${id}"]`;
@@ -174,8 +190,27 @@ function historyTests(name: string, setup: () => Promise<{ driver: Driver; mock:
       expect(await driver.evaluate(`document.querySelector('${testid('history-snippet')}').textContent`)).toContain(
         'An orchestra tunes',
       );
+      // Marks keep their contrast, and every control has a name: axe, on the results.
+      expect(await seriousViolations(driver)).toEqual([]);
+      await driver.screenshot('history-search');
       await driver.fill(testid('history-search'), '');
       await driver.waitFor(`${rowCount} === 3`, 'the whole list again');
+      expect(await seriousViolations(driver)).toEqual([]);
+    });
+
+    it('fits the panel at 320 and 700 px: nothing wider than the page', async () => {
+      if (!driver.resize) return;
+      for (const width of [320, 700]) {
+        await driver.resize(width);
+        await driver.waitFor(`innerWidth === ${width}`, `a ${width} px page`);
+        const overflow = await driver.evaluate<string[]>(
+          `[...document.querySelectorAll('.history-view *')].filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5).map((el) => el.className || el.tagName)`,
+        );
+        expect(overflow, `${width} px`).toEqual([]);
+        expect(await driver.evaluate(`document.documentElement.scrollWidth <= innerWidth`)).toBe(true);
+        await driver.screenshot(`history-${width}`);
+      }
+      await driver.resize(360);
     });
 
     it('rename, pin, delete and undo', async () => {
@@ -285,6 +320,10 @@ historyTests('Chromium', async () => {
     waitFor: async (expression, what, timeoutMs = 10_000) => {
       await waitFor(what, async () => ((await panel.evaluate(expression)) ? true : undefined), { timeoutMs });
     },
+    screenshot: async (name) => {
+      await panel.screenshot({ path: artifactPath(`${name}-chromium.png`) });
+    },
+    resize: (width) => panel.setViewportSize({ width, height: 800 }),
   };
   return {
     driver,
@@ -318,6 +357,9 @@ historyTests('Firefox', async () => {
     evaluate: (expression) => firefox.evaluate(expression),
     waitFor: async (expression, what, timeoutMs = 10_000) => {
       await firefox.waitFor(expression, { what, timeoutMs });
+    },
+    screenshot: async (name) => {
+      await firefox.screenshot(artifactPath(`${name}-firefox.png`));
     },
   };
   return {
