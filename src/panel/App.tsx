@@ -8,7 +8,7 @@ import { SettingsForm } from './components/SettingsForm.tsx';
 import { t } from './i18n/index.ts';
 import { useLanguage } from './i18n/use-language.ts';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { HistoryView } from './history/HistoryView.tsx';
+import { LazyHistoryView } from './history/LazyHistoryView.tsx';
 import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
@@ -107,7 +107,7 @@ export function App() {
         />
       )}
       {showHistory ? (
-        <HistoryView
+        <LazyHistoryView
           store={history.store}
           failed={history.failed}
           busy={answering}

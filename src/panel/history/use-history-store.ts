@@ -4,16 +4,19 @@
  * windows); the view says so rather than throw.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { openHistory, type HistoryStore } from '../../storage/history/db.ts';
+import type { HistoryStore } from '../../storage/history/db.ts';
 
 let shared: Promise<HistoryStore> | null = null;
 
 /** The panel's one connection to the history database. */
 export function historyStore(): Promise<HistoryStore> {
-  shared ??= openHistory().catch((error: unknown) => {
-    shared = null;
-    throw error;
-  });
+  // Loaded with the view: the database code is not part of the panel's first paint.
+  shared ??= import('../../storage/history/db.ts')
+    .then(({ openHistory }) => openHistory())
+    .catch((error: unknown) => {
+      shared = null;
+      throw error;
+    });
   return shared;
 }
 
