@@ -10,7 +10,9 @@ import { t } from './i18n/index.ts';
 import { useLanguage } from './i18n/use-language.ts';
 import { useActionKeys } from './actions/use-action-keys.ts';
 import { enabledEntries } from '../shared/actions.ts';
-import { useCallback, useEffect } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { LazyHistoryView } from './history/LazyHistoryView.tsx';
+import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
 
@@ -39,6 +41,20 @@ export function App() {
   );
   const lastQuestion = lastUserTurnIndex(state.turns);
   const openSettings = useCallback(() => commands.openSettings(true), [commands]);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const history = useHistoryStore(historyOpen);
+  const historyButton = useRef<HTMLButtonElement>(null);
+  const closeHistory = () => {
+    setHistoryOpen(false);
+    historyButton.current?.focus();
+  };
+  // Open: the background loads it into this tab's panel (conversation.open), so it is
+  // continued in place and later answers are written back to it.
+  const openFromHistory = (id: string) => {
+    commands.openConversation(id);
+    setHistoryOpen(false);
+  };
+  const showHistory = historyOpen && state.settings !== null;
   // Until the saved language is in place: nothing, rather than a flash of the other one.
   if (!ready) return null;
   return (
@@ -61,11 +77,25 @@ export function App() {
             {t('new_chat')}
           </button>
           <button
+            ref={historyButton}
+            type="button"
+            class="ghost"
+            data-testid="open-history"
+            aria-pressed={showHistory}
+            onClick={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}
+            title={t('history_title')}
+          >
+            {t('history')}
+          </button>
+          <button
             type="button"
             class="ghost"
             data-testid="open-settings"
-            aria-pressed={state.settingsOpen}
-            onClick={() => commands.openSettings(!state.settingsOpen)}
+            aria-pressed={state.settingsOpen && !showHistory}
+            onClick={() => {
+              setHistoryOpen(false);
+              commands.openSettings(!state.settingsOpen || showHistory);
+            }}
             title={t('settings')}
           >
             {t('settings')}
@@ -92,7 +122,19 @@ export function App() {
           }}
         />
       )}
-      {state.settingsOpen || state.settings === null ? (
+      {showHistory ? (
+        <LazyHistoryView
+          store={history.store}
+          failed={history.failed}
+          busy={answering}
+          onOpen={openFromHistory}
+          onNew={() => {
+            commands.newConversation();
+            setHistoryOpen(false);
+          }}
+          onClose={closeHistory}
+        />
+      ) : state.settingsOpen || state.settings === null ? (
         // The page's one main landmark, as the conversation is when it shows.
         <main class="settings-main">
           {state.settings === null ? (

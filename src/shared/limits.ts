@@ -104,3 +104,10 @@ export const MAX_ACTIONS_FILE_BYTES = 256 * 1024;
 export const MAX_LANGUAGE_NAME_CHARS = 100;
 /** Actions on number keys in the panel (1 to 9). */
 export const MAX_ACTION_KEYS = 9;
+// --- History export and import ------------------------------------------------------------
+/** An import file larger than this is refused before it is read (a 10,000-conversation export is far smaller). */
+export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+/** Conversations in one import file; more is refused before any is checked, so a hostile file cannot hang the panel. */
+export const MAX_IMPORT_CONVERSATIONS = 20_000;
+/** Rejected conversations an import names one by one (the rest are counted). */
+export const MAX_IMPORT_REASONS = 20;

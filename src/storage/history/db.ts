@@ -192,7 +192,8 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     rename: (id, title) =>
       update(id, (found) => {
         const { title: _old, ...rest } = found;
-        const trimmed = title.trim().slice(0, MAX_TITLE_CHARS);
+        // One line, and cut between characters (never inside a surrogate pair).
+        const trimmed = [...title.replace(/\s+/g, ' ').trim()].slice(0, MAX_TITLE_CHARS).join('');
         return trimmed ? { ...rest, title: trimmed } : rest;
       }),
 
