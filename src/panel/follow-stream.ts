@@ -29,22 +29,32 @@ export interface FollowState {
   following: boolean;
   /** Where the view was at the last scroll event seen, to tell up from down. */
   lastScrollTop: number;
+  /**
+   * The user asked to go up (wheel, keys) and the scroll it starts has not been seen yet
+   * (Firefox reports a wheel scroll later): being at the bottom meanwhile does not mean
+   * "follow again", or text arriving would pull the view back down under their hand.
+   */
+  upPending?: boolean;
 }
 
 export const initialFollowState: FollowState = { following: true, lastScrollTop: 0 };
 
 /**
- * After a scroll event. Content growth never moves scrollTop, and our own scrolls only go
- * down, so a move up is the user's (wheel, keys, scrollbar, a selection drag): stop
- * following, even while still near the bottom (a smooth wheel scroll starts with a few
- * pixels). Otherwise, being at the bottom, however it got there, means following again. A
- * move down that stops short (a smooth scroll under way) changes nothing.
+ * After a scroll event, or a check as the content grows. Content growth never moves
+ * scrollTop, and our own scrolls only go down, so a move up is the user's (wheel, keys,
+ * scrollbar, a selection drag): stop following, even while still near the bottom (a smooth
+ * wheel scroll starts with a few pixels). Otherwise, being at the bottom, however it got
+ * there, means following again, unless an asked-for move up is still on its way. A move
+ * down that stops short (a smooth scroll under way) changes nothing.
  */
 export function afterScroll(state: FollowState, metrics: ScrollMetrics): FollowState {
   const movedUp = metrics.scrollTop < state.lastScrollTop - 1;
-  const following = movedUp ? false : isAtBottom(metrics) ? true : state.following;
-  if (following === state.following && metrics.scrollTop === state.lastScrollTop) return state;
-  return { following, lastScrollTop: metrics.scrollTop };
+  const movedDown = metrics.scrollTop > state.lastScrollTop + 1;
+  const upPending = !movedUp && !movedDown && state.upPending === true;
+  const following = movedUp ? false : isAtBottom(metrics) && !upPending ? true : state.following;
+  if (following === state.following && metrics.scrollTop === state.lastScrollTop && upPending === (state.upPending === true))
+    return state;
+  return upPending ? { following, lastScrollTop: metrics.scrollTop, upPending } : { following, lastScrollTop: metrics.scrollTop };
 }
 
 /**
@@ -53,12 +63,12 @@ export function afterScroll(state: FollowState, metrics: ScrollMetrics): FollowS
  * the view back down under their hand.
  */
 export function userScrollsUp(state: FollowState): FollowState {
-  return state.following ? { ...state, following: false } : state;
+  return { ...state, following: false, upPending: true };
 }
 
 /** "Jump to latest", or a new question: follow again (the caller scrolls to the end). */
 export function resumeFollowing(state: FollowState): FollowState {
-  return state.following ? state : { ...state, following: true };
+  return state.following && !state.upPending ? state : { following: true, lastScrollTop: state.lastScrollTop };
 }
 
 export interface UserActivity {

@@ -47,9 +47,23 @@ describe('following', () => {
   });
 
   it('a wheel turned up or a scroll-up key stops following at once, before any scroll event', () => {
-    expect(userScrollsUp(following)).toEqual({ following: false, lastScrollTop: 1_500 });
-    const stopped = { following: false, lastScrollTop: 3 };
-    expect(userScrollsUp(stopped)).toBe(stopped);
+    expect(userScrollsUp(following)).toEqual({ following: false, lastScrollTop: 1_500, upPending: true });
+  });
+
+  it('text arriving between a wheel turned up and its scroll does not pull the view back (Firefox scrolls later)', () => {
+    const asked = userScrollsUp(following);
+    // The answer grew; the view is still at the bottom, the wheel's scroll not reported yet.
+    const grown = afterScroll(asked, at(1_500, 2_010));
+    expect(isAtBottom(at(1_500, 2_010))).toBe(true);
+    expect(grown.following).toBe(false);
+    expect(shouldScrollToEnd(grown, { pointerDown: false, selecting: false })).toBe(false);
+    // Then the scroll arrives: away, and Jump to latest is offered.
+    const away = afterScroll(grown, at(900, 2_010));
+    expect(away).toEqual({ following: false, lastScrollTop: 900 });
+    // Back down to the bottom by hand: following again.
+    expect(afterScroll(away, at(1_510, 2_010)).following).toBe(true);
+    // Jump to latest clears a move up that never came.
+    expect(resumeFollowing(asked)).toEqual({ following: true, lastScrollTop: 1_500 });
   });
 
   it('keeps following when the answer grows below the view (the view did not move up)', () => {
