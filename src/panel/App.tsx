@@ -1,11 +1,11 @@
-import { ActionsSettings } from './components/ActionsSettings.tsx';
+import { LazyActionsSettings } from './components/LazyActionsSettings.tsx';
 import { Composer } from './components/Composer.tsx';
 import { Conversation } from './components/Conversation.tsx';
 import { ConversationScroll } from './components/ConversationScroll.tsx';
 import { LiveAnnouncer } from './components/LiveAnnouncer.tsx';
 import { NoticeBanner } from './components/NoticeBanner.tsx';
 import { SelectionCard } from './components/SelectionCard.tsx';
-import { SettingsForm } from './components/SettingsForm.tsx';
+import { LazySettingsForm } from './components/LazySettingsForm.tsx';
 import { t } from './i18n/index.ts';
 import { useLanguage } from './i18n/use-language.ts';
 import { useActionKeys } from './actions/use-action-keys.ts';
@@ -141,7 +141,7 @@ export function App() {
             <p class="muted loading">{t('connecting')}</p>
           ) : (
             <>
-              <SettingsForm
+              <LazySettingsForm
                 settings={state.settings}
                 test={state.connectionTest}
                 models={state.models}
@@ -152,7 +152,7 @@ export function App() {
                 language={language}
                 onLanguage={choose}
               />
-              <ActionsSettings />
+              <LazyActionsSettings />
             </>
           )}
         </main>

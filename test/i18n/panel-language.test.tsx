@@ -45,7 +45,7 @@ describe('language override', () => {
   it('renders the panel in 中文 when zh_CN is saved, whatever the browser speaks', async () => {
     await saveLanguage('zh_CN');
     await act(async () => render(<App />, root));
-    await until(() => $('open-settings') !== null);
+    await until(() => $('open-settings') !== null && $('save-settings') !== null);
     expect($('open-settings')!.textContent).toBe('设置');
     expect($('save-settings')!.textContent).toBe('保存');
     expect((root.querySelector('[data-testid="provider"] option[value="anthropic"]') as HTMLElement).textContent).toBe(

@@ -75,7 +75,8 @@ afterEach(() => {
 describe('first use', () => {
   it('asks for the key, saves it, and goes to the conversation', async () => {
     await mount();
-    expect($('settings-form')).not.toBeNull();
+    // The form is loaded when settings first show.
+    await until(() => $('settings-form') !== null);
     await type('api-key', 'sk-ant-new');
     await click('save-settings');
     await until(() => $('composer') !== null);

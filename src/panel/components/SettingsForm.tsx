@@ -130,7 +130,7 @@ function Field(props: { label: string; hint?: string; children: preact.Component
   );
 }
 
-export function SettingsForm(props: {
+export interface SettingsFormProps {
   settings: PublicSettings;
   test: PanelState['connectionTest'];
   models: PanelState['models'];
@@ -140,7 +140,9 @@ export function SettingsForm(props: {
   onClose?: () => void;
   language: UiLanguage;
   onLanguage(language: UiLanguage): void;
-}) {
+}
+
+export function SettingsForm(props: SettingsFormProps) {
   const saved = props.settings;
   const [provider, setProvider] = useState<ProviderId>(saved.provider);
   const [apiKey, setApiKey] = useState('');

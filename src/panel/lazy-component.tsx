@@ -1,0 +1,33 @@
+/**
+ * A component loaded the first time it renders, so the panel's first paint does not carry
+ * it (settings, the actions editor: the conversation is what most opens show). `fallback`
+ * shows for the moment it takes to load from the extension's own files.
+ */
+import type { ComponentChild, ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+export function lazyComponent<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  fallback: () => ComponentChild = () => null,
+): ComponentType<P> {
+  let loading: Promise<ComponentType<P>> | null = null;
+  const loadOnce = () =>
+    (loading ??= load().catch((error: unknown) => {
+      loading = null; // a later render tries again
+      throw error;
+    }));
+  return function Lazy(props: P) {
+    const [Loaded, setLoaded] = useState<ComponentType<P> | null>(null);
+    useEffect(() => {
+      let live = true;
+      loadOnce().then(
+        (component) => live && setLoaded(() => component),
+        () => {},
+      );
+      return () => {
+        live = false;
+      };
+    }, []);
+    return Loaded ? <Loaded {...props} /> : fallback();
+  };
+}
