@@ -81,12 +81,20 @@ export async function restoreAppearance(): Promise<void> {
 /** The user's choice in settings: applied at once, then saved (a failed save keeps it for this session). */
 export function chooseAppearance(change: Partial<Appearance>): Promise<void> {
   applyAppearance({ ...current, ...change });
-  return savePreferences(change).catch(() => {});
+  savesInFlight++;
+  return savePreferences(change)
+    .catch(() => {})
+    .finally(() => savesInFlight--);
 }
+
+/** This panel's own choices not yet saved: what storage says meanwhile is older than what shows. */
+let savesInFlight = 0;
 
 /** Applies a theme or text size chosen in another open panel (another window's) as it is saved. */
 export function followSavedAppearance(): () => void {
   return watchPreferences((saved) => {
+    // Our own save under way (two quick choices): applying an older stored value would flicker back.
+    if (savesInFlight > 0) return;
     if (saved.theme !== current.theme || saved.fontSize !== current.fontSize) applyAppearance(saved);
   });
 }

@@ -92,6 +92,28 @@ describe('followSavedAppearance', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(html().dataset.theme).toBe('dark');
   });
+
+  it('never flips this panel back to an older saved value while its own quick choices are being saved', async () => {
+    const unwatch = followSavedAppearance();
+    // Three quick choices, applied at once; their saves follow one after another.
+    const saving = Promise.all([
+      chooseAppearance({ theme: 'light' }),
+      chooseAppearance({ theme: 'dark' }),
+      chooseAppearance({ fontSize: 'larger' }),
+    ]);
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => seen.push(`${html().dataset.theme}/${html().dataset.fontSize}`));
+    observer.observe(html(), { attributes: true, attributeFilter: ['data-theme', 'data-font-size'] });
+    await saving;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    observer.disconnect();
+    unwatch();
+    // Nothing flipped back to light or the default size while the saves went through.
+    expect(seen.filter((state) => state !== 'dark/larger')).toEqual([]);
+    expect(html().dataset).toMatchObject({ theme: 'dark', fontSize: 'larger' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(html().dataset.theme).toBe('dark');
+  });
 });
 
 describe('AppearanceSettings', () => {
