@@ -368,7 +368,18 @@ export async function launchFirefoxWithExtension(
   };
 
   const screenshot = async (file?: string, opts: { context?: string } = {}): Promise<Buffer> => {
-    const { data } = await client.send<{ data: string }>('browsingContext.captureScreenshot', { context: opts.context ?? current });
+    // Firefox now and then answers "Unable to capture screenshot" while a frame is being
+    // painted (seen under load): try again a few times before giving up.
+    let data: string;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        ({ data } = await client.send<{ data: string }>('browsingContext.captureScreenshot', { context: opts.context ?? current }));
+        break;
+      } catch (error) {
+        if (attempt >= 4 || !String(error).includes('Unable to capture screenshot')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
     const png = Buffer.from(data, 'base64');
     if (file) await writeFile(file, png);
     return png;
