@@ -26,7 +26,6 @@ import {
 } from '../shared/limits.ts';
 
 export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
-export type { QuickAction } from '../shared/ids.ts';
 export type { ModelOptions, ModelOptionsByProvider, ReasoningEffort } from '../shared/model-options.ts';
 export type { PageSelection, ToolCall, Usage } from '../shared/schemas.ts';
 export type { StoredTurn } from '../shared/stored-turn.ts';

@@ -26,9 +26,6 @@ export const ProviderIdSchema = v.picklist(PROVIDER_IDS);
 export const DIALECTS = ['anthropic', 'openai', 'custom'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-export const QUICK_ACTIONS = ['summarize', 'explain', 'ask'] as const;
-export type QuickAction = (typeof QUICK_ACTIONS)[number];
-
 /** Interface languages with a catalog in locales/ (the repository root); 'auto' follows the browser. */
 export const UI_LANGUAGES = ['auto', 'en', 'zh_CN'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];

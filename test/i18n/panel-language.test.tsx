@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { App } from '../../src/panel/App.tsx';
 import { NoticeBanner } from '../../src/panel/components/NoticeBanner.tsx';
-import { connectionTestText, errorText, providerName, quickActionQuestion, setLanguage, t } from '../../src/panel/i18n/index.ts';
+import { builtinQuestion } from '../../src/panel/actions/words.ts';
+import { connectionTestText, errorText, providerName, setLanguage, t } from '../../src/panel/i18n/index.ts';
 import { substitute } from '../../src/panel/i18n/format.ts';
 import { loadPreferences, saveLanguage } from '../../src/storage/preferences.ts';
 import { settle } from '../fake-port.ts';
@@ -125,11 +126,10 @@ describe('errors in English words', () => {
     expect($('notice-fix')!.textContent).toBe('Open settings');
   });
 
-  it('quick actions ask fixed questions; ask and none ask nothing', () => {
-    expect(quickActionQuestion('summarize')).toBe('Summarize this.');
-    expect(quickActionQuestion('explain')).toBe('Explain this in plain words.');
-    expect(quickActionQuestion('ask')).toBeNull();
-    expect(quickActionQuestion(null)).toBeNull();
+  it('built-in actions ask fixed questions; ask asks nothing', () => {
+    expect(builtinQuestion('summarize', '')).toBe('Summarize this.');
+    expect(builtinQuestion('explain', '')).toBe('Explain this in plain words.');
+    expect(builtinQuestion('ask', '')).toBeNull();
   });
 
   it('words vary by param where the old English did', () => {

@@ -16,7 +16,7 @@ import type { ComponentChild } from 'preact';
 import type { GeneratedI18nStructure } from '#i18n';
 import type { ConnectionTestResult } from '../../messaging/protocol.ts';
 import type { ErrorCode, UserError } from '../../shared/errors.ts';
-import { PROVIDER_IDS, type ProviderId, type QuickAction, type UiLanguage } from '../../shared/ids.ts';
+import { PROVIDER_IDS, type ProviderId, type UiLanguage } from '../../shared/ids.ts';
 import { MAX_PREVIEW_CHARS } from '../../shared/limits.ts';
 import { splitAtPlaceholders, substitute, type Params } from './format.ts';
 
@@ -207,11 +207,4 @@ export async function setLanguage(next: UiLanguage): Promise<void> {
 export function onLanguageChange(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-/** The question a quick action asks, in the interface language. `ask` has none: the user types it. */
-export function quickActionQuestion(action: QuickAction | null): string | null {
-  if (action === 'summarize') return t('question_summarize');
-  if (action === 'explain') return t('question_explain');
-  return null;
 }
