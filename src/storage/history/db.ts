@@ -14,9 +14,9 @@ import { queryWords, searchWords } from './search-words.ts';
 import {
   HISTORY_FORMAT_VERSION,
   HistoryConversationSchema,
-  MAX_TITLE_CHARS,
   searchableText,
   summaryOf,
+  userTitle,
   type ConversationSummary,
   type HistoryConversation,
 } from './schema.ts';
@@ -192,8 +192,7 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     rename: (id, title) =>
       update(id, (found) => {
         const { title: _old, ...rest } = found;
-        // One line, and cut between characters (never inside a surrogate pair).
-        const trimmed = [...title.replace(/\s+/g, ' ').trim()].slice(0, MAX_TITLE_CHARS).join('');
+        const trimmed = userTitle(title);
         return trimmed ? { ...rest, title: trimmed } : rest;
       }),
 

@@ -10,9 +10,9 @@ import { queryWords, searchWords } from './search-words.ts';
 import {
   HISTORY_FORMAT_VERSION,
   HistoryConversationSchema,
-  MAX_TITLE_CHARS,
   searchableText,
   summaryOf,
+  userTitle,
   type ConversationSummary,
   type HistoryConversation,
 } from './schema.ts';
@@ -71,7 +71,7 @@ export function createMemoryHistory(): MemoryHistoryStore {
     rename: (id, title) =>
       update(id, (found) => {
         const { title: _old, ...rest } = found;
-        const trimmed = title.trim().slice(0, MAX_TITLE_CHARS);
+        const trimmed = userTitle(title);
         return trimmed ? { ...rest, title: trimmed } : rest;
       }),
     setPinned: (id, pinned) => update(id, (found) => ({ ...found, pinned })),

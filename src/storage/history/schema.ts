@@ -117,3 +117,8 @@ export function summaryOf(conversation: HistoryConversation, words: string[]): C
     words,
   };
 }
+
+/** A title the user typed: one line, cut between characters (never inside a surrogate pair); "" gives the first question back. */
+export function userTitle(title: string): string {
+  return [...title.replace(/\s+/g, ' ').trim()].slice(0, MAX_TITLE_CHARS).join('');
+}
