@@ -50,7 +50,9 @@ describe('Chromium', () => {
 
   it('renders sidepanel.html in a tab and in the real side panel', async () => {
     const page = await chromium.openExtensionPage('sidepanel.html');
-    await page.waitForFunction(APP_RENDERED, undefined, { timeout: 10_000 });
+    // Polled with evaluate: waitForFunction with a string evaluates it again on each poll,
+    // which the panel's CSP forbids (it only passed when #app was already rendered).
+    await expect.poll(() => page.evaluate<boolean>(APP_RENDERED), { timeout: 10_000 }).toBe(true);
     const panel = await chromium.openSidePanel({ via: page });
     await expect.poll(() => panel.evaluate<boolean>(APP_RENDERED), { timeout: 10_000 }).toBe(true);
     await panel.screenshot(artifactPath('smoke-chromium-side-panel.png'));
