@@ -35,6 +35,8 @@ export const MAX_QUESTION_CHARS = 100_000;
 /** About 30k tokens: enough for a long article, far below any model's context. */
 export const MAX_SELECTION_CHARS = 120_000;
 export const MAX_PAGE_TITLE_CHARS = 300;
+/** Headings kept from a page for "pick sections by heading". */
+export const MAX_PAGE_HEADINGS = 500;
 /** Titles and URLs inside the prompt's selection tag. */
 export const MAX_PROMPT_ATTRIBUTE_CHARS = 500;
 

@@ -3,7 +3,7 @@
  * One schema each, so what the panel receives can always be stored, and the other way round.
  */
 import * as v from 'valibot';
-import { MAX_PORT_TEXT_CHARS, MAX_SHORT_TEXT_CHARS } from './limits.ts';
+import { MAX_PAGE_HEADINGS, MAX_PORT_TEXT_CHARS, MAX_SHORT_TEXT_CHARS } from './limits.ts';
 
 const text = v.pipe(v.string(), v.maxLength(MAX_PORT_TEXT_CHARS));
 const shortText = v.pipe(v.string(), v.maxLength(MAX_SHORT_TEXT_CHARS));
@@ -17,6 +17,17 @@ export const PageSelectionSchema = v.object({
   /** Characters in the selection before cleaning and capping. */
   originalLength: count,
   truncated: v.boolean(),
+  /** What the text is: what the user selected (the default), or the page's readable text. */
+  source: v.optional(v.picklist(['selection', 'page'])),
+  /** Characters of the page's readable text, for "this is N% of the page"; absent when unknown. */
+  pageChars: v.optional(count),
+  /** The page's headings with where each starts in `text` (UTF-16 offset), for "pick sections". */
+  headings: v.optional(
+    v.pipe(
+      v.array(v.object({ level: v.pipe(count, v.minValue(1), v.maxValue(6)), text: shortText, offset: count })),
+      v.maxLength(MAX_PAGE_HEADINGS),
+    ),
+  ),
 });
 export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
 
