@@ -259,6 +259,7 @@ function withSink(turn: StoredAssistantTurn, entry: Tracked): StoredAssistantTur
   if (snap.toolCalls.length > 0) next.toolCalls = snap.toolCalls;
   if (final?.type === 'end' && final.stopReason !== null) next.stopReason = final.stopReason.slice(0, MAX_SHORT_TEXT_CHARS);
   if (final?.type === 'failed') next.error = final.error;
+  if (final?.metrics) next.metrics = final.metrics;
   return next;
 }
 

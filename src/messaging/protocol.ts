@@ -9,6 +9,7 @@ import { UserErrorSchema } from '../shared/errors.ts';
 import { ActionIdSchema, TurnActionSchema } from '../shared/actions.ts';
 import { ProviderIdSchema } from '../shared/ids.ts';
 import { ModelOptionsByProviderSchema, ModelOptionsSchema } from '../shared/model-options.ts';
+import { AnswerMetricsSchema } from '../shared/answer-metrics.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import { StoredTurnSchema } from '../shared/stored-turn.ts';
 import {
@@ -161,8 +162,16 @@ const EndSchema = v.object({
   stopReason: v.nullable(v.string()),
   /** How the answer ended: finished normally, stopped by the user, or cut off upstream. */
   outcome: v.picklist(['complete', 'stopped', 'truncated']),
+  /** The answer's numbers (time to first token, gaps, model); absent when no request was made. */
+  metrics: v.optional(AnswerMetricsSchema),
 });
-const FailedSchema = v.object({ type: v.literal('failed'), requestId, seq, error: UserErrorSchema });
+const FailedSchema = v.object({
+  type: v.literal('failed'),
+  requestId,
+  seq,
+  error: UserErrorSchema,
+  metrics: v.optional(AnswerMetricsSchema),
+});
 
 /** A selection handed to the panel (context menu, keyboard command, or read-selection). */
 export const SelectionMessageSchema = v.object({

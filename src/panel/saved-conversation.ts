@@ -26,6 +26,7 @@ function answerToStored(turn: AssistantTurn): StoredAssistantTurn {
     ...(turn.error ? { error: turn.error } : {}),
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls.slice(0, MAX_TOOL_CALLS) } : {}),
+    ...(turn.metrics ? { metrics: turn.metrics } : {}),
   };
 }
 
@@ -61,6 +62,7 @@ function answerFromStored(turn: StoredAssistantTurn): AssistantTurn {
     ...(turn.thinkingMs !== undefined ? { thinkingMs: turn.thinkingMs } : {}),
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls } : {}),
+    ...(turn.metrics ? { metrics: turn.metrics } : {}),
     // Not ended when saved: nothing streams into a panel that just opened, but the
     // background may still have it (re-attach on connect; a snapshot carries it all).
     status: live ? 'interrupted' : turn.status,

@@ -16,6 +16,7 @@ import type {
 } from '../messaging/protocol.ts';
 import { presetFor } from '../providers/catalog.ts';
 import type { TurnAction } from '../shared/actions.ts';
+import type { AnswerMetrics } from '../shared/answer-metrics.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
 
@@ -53,6 +54,8 @@ export interface AssistantTurn {
   usage?: Usage;
   /** Tool calls the model made, by the provider's index; `json` is the input as streamed. */
   toolCalls?: ToolCall[];
+  /** The answer's numbers, from the background once it ended (absent before, or when no request was made). */
+  metrics?: AnswerMetrics;
   status: AnswerStatus;
   /** Highest stream sequence number applied; older or repeated messages are ignored. */
   lastSeq: number;
@@ -340,8 +343,16 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
           ...next,
           status: message.final.outcome,
           ...(message.final.stopReason ? { stopReason: message.final.stopReason } : {}),
+          ...(message.final.metrics ? { metrics: message.final.metrics } : {}),
         };
-      } else if (message.final?.type === 'failed') next = { ...next, status: 'failed', error: message.final.error };
+      } else if (message.final?.type === 'failed') {
+        next = {
+          ...next,
+          status: 'failed',
+          error: message.final.error,
+          ...(message.final.metrics ? { metrics: message.final.metrics } : {}),
+        };
+      }
       const turns = state.turns.slice();
       turns[index] = next;
       return { ...state, turns };
@@ -358,6 +369,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
         ...withThinkingTime(turn, at),
         status: message.outcome,
         ...(message.stopReason ? { stopReason: message.stopReason } : {}),
+        ...(message.metrics ? { metrics: message.metrics } : {}),
         retry: undefined,
       }));
     case 'failed':
@@ -365,6 +377,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
         ...withThinkingTime(turn, at),
         status: 'failed',
         error: message.error,
+        ...(message.metrics ? { metrics: message.metrics } : {}),
         retry: undefined,
       }));
   }

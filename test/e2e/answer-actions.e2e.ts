@@ -3,7 +3,8 @@
  * max_tokens is continued into the same answer (and the provider saw the partial answer as the
  * prefill), Copy puts its Markdown on the clipboard, Edit and resend replaces the tail of the
  * conversation, Up in the empty composer edits the last question and Esc cancels, Esc stops a
- * streaming answer (the mock sees the client hang up), and Regenerate asks again.
+ * streaming answer (the mock sees the client hang up), and Regenerate asks again; and the
+ * numbers line under an answer agrees with what the mock sent and how long it waited.
  *
  * The same steps run in both browsers through a small driver: Playwright in Chromium, raw
  * WebDriver BiDi in Firefox (real pointer clicks and key presses in both).
@@ -165,6 +166,29 @@ function answerActionTests(name: string, setup: () => Promise<{ driver: Driver; 
         30_000,
       );
       expect(lastChatBody(mock).messages.at(-1)).toEqual({ role: 'user', content: 'Go on for a while.' });
+    });
+
+    it('under the answer, one line of numbers: time to first token, speed, tokens as reported, cost, how it ended', async () => {
+      mock.enqueue({
+        text: Array.from({ length: 12 }, (_, i) => `part${i} `),
+        headersDelayMs: 300,
+        delayMs: 20,
+        usage: { inputTokens: 1200, outputTokens: 101, cacheReadTokens: 1000 },
+      });
+      await driver.fill('composer', 'Give me numbers.');
+      await driver.click('send');
+      const part = (id: string) => `[...document.querySelectorAll('${testid('answer')}')].at(-1).querySelector('${testid(id)}')`;
+      await driver.waitFor(`${lastAnswer('data-status')} === 'complete' && ${part('answer-numbers')} !== null`, 'the numbers', 30_000);
+      // The mock held its headers for 300 ms: the first token cannot have come sooner.
+      const ttft = Number(await driver.evaluate<string>(`${part('numbers-ttft')}.getAttribute('data-ms')`));
+      expect(ttft).toBeGreaterThanOrEqual(300);
+      expect(ttft).toBeLessThan(10_000);
+      expect(await driver.evaluate(`${part('numbers-tokens')}.textContent`)).toBe('1,200 in · 101 out');
+      expect(await driver.evaluate(`${part('numbers-cached')}.textContent`)).toBe('1,000 cached');
+      // claude-sonnet-5-5, the default model: 1200 × $2 + 101 × $10 + 1000 × $0.10 per million tokens
+      expect(await driver.evaluate(`${part('numbers-cost')}.textContent`)).toBe('≈$0.0035');
+      expect(await driver.evaluate(`${part('numbers-speed')}.textContent`)).toMatch(/^[\d,.]+ tokens\/s$/);
+      expect(await driver.evaluate(`${part('numbers-stop')}.textContent`)).toBe('finished');
     });
   });
 }

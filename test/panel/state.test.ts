@@ -711,3 +711,22 @@ describe('edit and resend', () => {
     expect(editProblem(two, 2, 'Better?')).toBeNull();
   });
 });
+
+describe('the numbers of an answer', () => {
+  const metrics = { provider: 'anthropic', model: 'claude-sonnet-5-5', ttftMs: 120, totalMs: 900, deltas: 2, gaps: null } as const;
+
+  it('come with the end, the failure or a snapshot, and are kept when stored', () => {
+    const ended = run(
+      asking,
+      delta('r1', 0, 'Hi'),
+      bg({ type: 'end', requestId: 'r1', seq: 1, stopReason: 'end_turn', outcome: 'complete', metrics }),
+    );
+    expect(answer(ended, 'r1').metrics).toEqual(metrics);
+    const failed = run(asking, bg({ type: 'failed', requestId: 'r1', seq: 0, error: { code: 'network' }, metrics }));
+    expect(answer(failed, 'r1').metrics).toEqual(metrics);
+    const [stored] = toStored(ended).turns.filter((turn) => turn.role === 'assistant');
+    expect(stored).toMatchObject({ metrics });
+    const back = fromStored(toStored(ended)).turns.find((turn) => turn.role === 'assistant');
+    expect(back).toMatchObject({ metrics });
+  });
+});

@@ -90,6 +90,11 @@ export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortS
     throw cause;
   }
   if (deps.canReach && !(await deps.canReach(call.request.url))) return sink.fail(noPermissionError(call.request.url));
+  sink.describe({
+    provider: job.settings.provider,
+    model: job.settings.model || presetFor(job.settings.provider).defaultModel,
+    promptText: [answerSystemPrompt(options.systemPrompt), ...messages.map((message) => message.content)].join('\n\n'),
+  });
   const idleTimeoutMs = deps.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const opened = await openWithRetries(provider, call, {
     signal,

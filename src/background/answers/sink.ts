@@ -18,6 +18,7 @@ import type { ChatDelta } from '../../providers/index.ts';
 import { MAX_RAW_EVENT_BYTES, MAX_RAW_EVENTS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../../shared/limits.ts';
 import type { SseEvent } from '../../sse/index.ts';
 import { createDeltaBatcher, systemClock, type Clock } from './delta-batcher.ts';
+import { createMetricsRecorder, type RequestInfo } from './metrics.ts';
 
 export type AnswerOutcome = 'complete' | 'stopped' | 'truncated';
 export type FinalMessage = Extract<StreamMessage, { type: 'end' | 'failed' }>;
@@ -71,6 +72,8 @@ export interface AnswerSink {
   push(delta: ChatDelta): void;
   raw(event: SseEvent): void;
   retrying(error: UserError, inSeconds: number): void;
+  /** What is being asked, and of which model: the end message's numbers name them. */
+  describe(info: RequestInfo): void;
   end(outcome: AnswerOutcome): void;
   fail(error: UserError): void;
   /** Whether a final message was sent. */
@@ -119,6 +122,7 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
   const ring: RawEventRecord[] = [];
   let ringBytes = 0;
   const listeners = new Map<keyof AnswerEvents, Set<(event: never) => void>>();
+  const metrics = createMetricsRecorder(clock, startedAt);
 
   function emit<K extends keyof AnswerEvents>(type: K, event: AnswerEvents[K]): void {
     const set = listeners.get(type);
@@ -154,7 +158,8 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
     if (final) return;
     flushText();
     if (final) return; // the flushed text itself could not be delivered
-    const numbered = { ...message, requestId, seq } as FinalMessage;
+    const numbers = metrics.summary(thinking + text, usage);
+    const numbered = { ...message, ...(numbers ? { metrics: numbers } : {}), requestId, seq } as FinalMessage;
     seq++;
     if (options.validate && !options.validate(numbered)) {
       final = { type: 'failed', requestId, seq: numbered.seq, error: { code: 'undeliverable' } };
@@ -174,6 +179,7 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         case 'text':
           if (delta.text === '') return;
           text += delta.text;
+          metrics.delta();
           // Reasoning comes before the answer it leads to.
           thinkingBatcher.flush();
           textBatcher.push(delta.text);
@@ -182,6 +188,7 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         case 'thinking':
           if (delta.text === '') return;
           thinking += delta.text;
+          metrics.delta();
           thinkingBatcher.push(delta.text);
           emit('thinking', { delta: delta.text, snapshot: thinking });
           return;
@@ -247,6 +254,9 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         ringBytes -= (ring.shift() as RawEventRecord).data.length;
       }
       emit('raw', record);
+    },
+    describe(info) {
+      metrics.describe(info);
     },
     retrying(error, inSeconds) {
       if (final) return;

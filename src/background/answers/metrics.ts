@@ -1,0 +1,61 @@
+/**
+ * Measures one answer as the provider delivers it: when the request started, when the first
+ * text or reasoning came, and the gap before each later delta. Fed by the sink before any
+ * batching for the port, so the numbers are the provider's, not the panel's.
+ */
+import { gapStats, type AnswerMetrics } from '../../shared/answer-metrics.ts';
+import type { ProviderId } from '../../shared/ids.ts';
+import { estimateTokens } from '../../shared/token-estimate.ts';
+import type { Clock } from './delta-batcher.ts';
+
+/** Gaps kept for the statistics: a 6-minute stream at 50 deltas a second fits; beyond, the latest are dropped. */
+export const MAX_GAP_SAMPLES = 20_000;
+
+export interface RequestInfo {
+  provider: ProviderId;
+  model: string;
+  /** What was sent, for an input estimate when the provider reports no usage. */
+  promptText: string;
+}
+
+export interface MetricsRecorder {
+  describe(info: RequestInfo): void;
+  /** A delta of text or reasoning arrived now. */
+  delta(): void;
+  /** The metrics at the end, or null when the request was never described (it did not start). */
+  summary(answerText: string, reported: { inputTokens?: number; outputTokens?: number }): AnswerMetrics | null;
+}
+
+export function createMetricsRecorder(clock: Clock, startedAt: number): MetricsRecorder {
+  let info: RequestInfo | null = null;
+  let firstAt: number | null = null;
+  let lastAt = 0;
+  let deltas = 0;
+  const gaps: number[] = [];
+  return {
+    describe(next) {
+      info = next;
+    },
+    delta() {
+      const now = clock.now();
+      if (firstAt === null) firstAt = now;
+      else if (gaps.length < MAX_GAP_SAMPLES) gaps.push(now - lastAt);
+      lastAt = now;
+      deltas++;
+    },
+    summary(answerText, reported) {
+      if (!info) return null;
+      const metrics: AnswerMetrics = {
+        provider: info.provider,
+        model: info.model,
+        ttftMs: firstAt === null ? null : Math.max(0, Math.round(firstAt - startedAt)),
+        totalMs: Math.max(0, Math.round(clock.now() - startedAt)),
+        deltas,
+        gaps: gapStats(gaps),
+      };
+      if (reported.inputTokens === undefined) metrics.estimatedInputTokens = estimateTokens(info.promptText);
+      if (reported.outputTokens === undefined) metrics.estimatedOutputTokens = estimateTokens(answerText);
+      return metrics;
+    },
+  };
+}
