@@ -4,7 +4,8 @@
  * a panel that opens again re-attaches and gets everything so far as one snapshot, then the
  * rest. A finished answer needs no keeping here: history has it.
  */
-import { parseBackgroundMessage, type SnapshotMessage } from '../messaging/protocol.ts';
+import { parseBackgroundMessage, type SnapshotMessage, type StreamDetails } from '../messaging/protocol.ts';
+import { MAX_KEPT_DETAILS, MAX_KEPT_DETAILS_BYTES } from '../shared/limits.ts';
 import { createAnswerSink, type AnswerSink, type Receiver, type SinkOptions } from './answers/sink.ts';
 import { sendToPanel, type PanelPort } from './panel-ports.ts';
 
@@ -16,6 +17,8 @@ interface LiveAnswer {
 }
 
 const live = new Map<string, LiveAnswer>();
+/** Finished answers' sinks, newest last, for their stream details (memory only: a restart forgets them). */
+const finished = new Map<string, AnswerSink>();
 
 function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {
   return (message) => {
@@ -53,7 +56,23 @@ export function startAnswer(
 
 /** The answer's stream has ended (its sink has its final message; history has been written). */
 export function finishAnswer(requestId: string): void {
+  const answer = live.get(requestId);
   live.delete(requestId);
+  if (!answer) return;
+  finished.delete(requestId);
+  finished.set(requestId, answer.sink);
+  let bytes = 0;
+  for (const sink of finished.values()) bytes += sink.retainedBytes;
+  for (const [id, sink] of finished) {
+    if (finished.size <= MAX_KEPT_DETAILS && bytes <= MAX_KEPT_DETAILS_BYTES) break;
+    bytes -= sink.retainedBytes;
+    finished.delete(id);
+  }
+}
+
+/** The stream details of an answer running or among the last MAX_KEPT_DETAILS; null when gone. */
+export function answerDetails(requestId: string): StreamDetails | null {
+  return (live.get(requestId)?.sink ?? finished.get(requestId))?.details() ?? null;
 }
 
 /** Stop: aborts the upstream request. */
@@ -88,4 +107,5 @@ export function attachPanel(panel: PanelPort, requestId: string): SnapshotMessag
 export function resetLiveAnswersForTests(): void {
   for (const answer of live.values()) answer.controller.abort();
   live.clear();
+  finished.clear();
 }

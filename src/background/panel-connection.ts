@@ -24,7 +24,7 @@ import {
   trackAnswer,
   type TabConversation,
 } from './conversations.ts';
-import { attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
+import { answerDetails, attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { listModels, testConnection } from './provider-checks.ts';
@@ -227,6 +227,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     }
     case 'stop':
       stopAnswer(message.requestId);
+      return;
+    case 'stream-details':
+      postToPanel(panel, { type: 'stream-details', requestId: message.requestId, details: answerDetails(message.requestId) });
       return;
     case 'attach': {
       const snapshot = attachPanel(panel, message.requestId);

@@ -44,6 +44,8 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
       return { type: 'models', requestId: message.requestId, models: [], error };
     case 'snapshot':
       return { type: 'attach-failed', requestId: message.requestId };
+    case 'stream-details':
+      return { type: 'stream-details', requestId: message.requestId, details: null };
     case 'settings':
     case 'conversation':
     case 'storage':

@@ -13,12 +13,14 @@ import { AnswerMetricsSchema } from '../shared/answer-metrics.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import { StoredTurnSchema } from '../shared/stored-turn.ts';
 import {
+  MAX_GAP_POINTS,
   MAX_KEY_CHARS,
   MAX_MODEL_CHARS,
   MAX_MODEL_ID_CHARS,
   MAX_MODELS,
   MAX_PORT_TEXT_CHARS,
   MAX_PREVIEW_CHARS,
+  MAX_RAW_EVENTS,
   MAX_REQUEST_ID_CHARS,
   MAX_SHORT_TEXT_CHARS,
   MAX_TOOL_CALLS,
@@ -98,6 +100,30 @@ export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
 
 const ModelInfoSchema = v.object({ id: field(MAX_MODEL_ID_CHARS), label: field(MAX_MODEL_ID_CHARS) });
 
+/** The request as sent, with the key masked: for the details view and "Copy as cURL". */
+const SentRequestSchema = v.object({
+  url: field(MAX_URL_CHARS),
+  method: shortText,
+  headers: v.pipe(v.array(v.tuple([shortText, shortText])), v.maxLength(100)),
+  body: text,
+});
+
+/** One answer's stream, for the details view: the raw events, the body as received, the gaps. */
+export const StreamDetailsSchema = v.object({
+  request: v.nullable(SentRequestSchema),
+  events: v.pipe(v.array(v.object({ atMs: count, event: shortText, data: text, id: shortText })), v.maxLength(MAX_RAW_EVENTS)),
+  /** Older events left out of `events` (the ring keeps the newest). */
+  eventsDropped: count,
+  /** The body as received, decoded as UTF-8 once (so multi-byte characters split across chunks are whole). */
+  sse: text,
+  /** Bytes received beyond what `sse` keeps. */
+  sseBytesDropped: count,
+  /** Gaps between deltas in ms, in order (thinned evenly when there are many). */
+  gaps: v.pipe(v.array(count), v.maxLength(MAX_GAP_POINTS)),
+});
+export type StreamDetails = v.InferOutput<typeof StreamDetailsSchema>;
+export type SentRequest = v.InferOutput<typeof SentRequestSchema>;
+
 /** What "Test connection" found: the model answered, a custom stream's extracted text, or why not. */
 const ConnectionTestResultSchema = v.variant('kind', [
   v.object({ kind: v.literal('connected'), model: field(MAX_MODEL_ID_CHARS) }),
@@ -144,6 +170,8 @@ export const PanelMessageSchema = v.variant('type', [
     continue: v.optional(v.boolean()),
   }),
   v.object({ type: v.literal('stop'), requestId }),
+  /** The stream details of an answer (one of the last MAX_KEPT_DETAILS this background ran). */
+  v.object({ type: v.literal('stream-details'), requestId }),
   /** Re-attach to an answer this panel was showing before it closed or lost its port. */
   v.object({ type: v.literal('attach'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
@@ -224,6 +252,8 @@ export const BackgroundMessageSchema = v.variant('type', [
     error: v.optional(UserErrorSchema),
   }),
   v.object({ type: v.literal('connection-test'), requestId, result: ConnectionTestResultSchema }),
+  /** The answer's stream details; null when this background no longer has them (restarted, or too old). */
+  v.object({ type: v.literal('stream-details'), requestId, details: v.nullable(StreamDetailsSchema) }),
   // Stream messages: each carries its request id and a per-request sequence number
   // starting at 0, so a panel can drop duplicates and re-attach to a stream in flight.
   v.object({ type: v.literal('delta'), requestId, seq, text }),

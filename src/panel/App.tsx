@@ -12,6 +12,7 @@ import { useActionKeys } from './actions/use-action-keys.ts';
 import { enabledEntries } from '../shared/actions.ts';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { LazyHistoryView } from './history/LazyHistoryView.tsx';
+import { LazyStreamDetails } from './details/LazyStreamDetails.tsx';
 import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
@@ -134,6 +135,20 @@ export function App() {
           }}
           onClose={closeHistory}
         />
+      ) : state.streamDetails && !state.settingsOpen ? (
+        <main class="details-main">
+          <LazyStreamDetails
+            turn={
+              state.turns.find(
+                (turn): turn is Extract<typeof turn, { role: 'assistant' }> =>
+                  turn.role === 'assistant' && turn.requestId === state.streamDetails?.requestId,
+              ) ?? null
+            }
+            status={state.streamDetails.status}
+            details={state.streamDetails.details}
+            onClose={commands.closeDetails}
+          />
+        </main>
       ) : state.settingsOpen || state.settings === null ? (
         // The page's one main landmark, as the conversation is when it shows.
         <main class="settings-main">
@@ -170,6 +185,7 @@ export function App() {
               onRetry={commands.retry}
               onContinue={commands.continueAnswer}
               onOpenSettings={openSettings}
+              onDetails={commands.openDetails}
             />
             {state.turns.length === 0 && !state.selection && (
               <p class="muted empty-hint">

@@ -10,6 +10,7 @@ import type {
   PageSelection,
   PublicSettings,
   StorageState,
+  StreamDetails,
   ToolCall,
   Usage,
   UserError,
@@ -93,6 +94,8 @@ export interface PanelState {
   conversationId: string | null;
   /** Where it is kept: a private window's and a full disk's stay in memory (the panel says so). */
   storage: StorageState;
+  /** The stream details view: which answer, and its details once the background sent them (null: it has them no more). */
+  streamDetails: { requestId: string; status: 'loading' | 'ready'; details: StreamDetails | null } | null;
 }
 
 export const initialState: PanelState = {
@@ -108,6 +111,7 @@ export const initialState: PanelState = {
   editing: null,
   conversationId: null,
   storage: 'disk',
+  streamDetails: null,
 };
 
 export type PanelAction =
@@ -133,7 +137,9 @@ export type PanelAction =
   | { type: 'dismiss-notice' }
   | { type: 'open-settings'; open: boolean }
   | { type: 'test-connection'; requestId: string }
-  | { type: 'list-models'; requestId: string };
+  | { type: 'list-models'; requestId: string }
+  | { type: 'open-details'; requestId: string }
+  | { type: 'close-details' };
 
 /** Settings that can answer: a key, or a provider that needs none (a local server). */
 export function isReady(settings: PublicSettings): boolean {
@@ -254,6 +260,9 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
       return { ...state, selection: message.selection, notice: null };
     case 'notice':
       return { ...state, notice: message.error };
+    case 'stream-details':
+      if (state.streamDetails?.requestId !== message.requestId) return state;
+      return { ...state, streamDetails: { requestId: message.requestId, status: 'ready', details: message.details } };
     case 'models':
       if (state.models?.requestId !== message.requestId) return state;
       return {
@@ -490,5 +499,9 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return { ...state, connectionTest: { requestId: action.requestId, status: 'running' } };
     case 'list-models':
       return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
+    case 'open-details':
+      return { ...state, streamDetails: { requestId: action.requestId, status: 'loading', details: null } };
+    case 'close-details':
+      return { ...state, streamDetails: null };
   }
 }

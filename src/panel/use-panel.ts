@@ -56,6 +56,9 @@ export interface PanelCommands {
   saveSettings(input: SettingsInput): void;
   testConnection(input: SettingsInput): void;
   listModels(input: SettingsInput): void;
+  /** Opens the stream details of an answer (asks the background for them). */
+  openDetails(requestId: string): void;
+  closeDetails(): void;
 }
 
 /** What must be saved at once when it changes: the turns and how each answer stands. */
@@ -183,6 +186,11 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         dispatch({ type: 'test-connection', requestId });
         send({ type: 'test-connection', requestId, settings: input });
       },
+      openDetails(requestId) {
+        dispatch({ type: 'open-details', requestId });
+        send({ type: 'stream-details', requestId });
+      },
+      closeDetails: () => dispatch({ type: 'close-details' }),
       listModels(input) {
         const requestId = newRequestId();
         dispatch({ type: 'list-models', requestId });

@@ -21,11 +21,22 @@ export const MALFORMED_STREAM_ERROR = { type: 'malformed_stream', message: 'data
 export async function* readDeltaBatches(
   mapper: EventMapper,
   body: ReadableStream<Uint8Array>,
-  options: Pick<StreamOptions, 'onRawEvent'> & { signal?: AbortSignal } = {},
+  options: Pick<StreamOptions, 'onRawEvent' | 'onBytes'> & { signal?: AbortSignal } = {},
 ): AsyncGenerator<ChatDelta[], void, undefined> {
-  const { onRawEvent, signal } = options;
+  const { onRawEvent, onBytes, signal } = options;
   const fastText = mapper.fastText;
-  const batches = readSseBatches(body, signal ? { signal } : undefined);
+  // A pass-through that shows each chunk as received; cancelling it cancels the body.
+  const source = onBytes
+    ? body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            onBytes(chunk);
+            controller.enqueue(chunk);
+          },
+        }),
+      )
+    : body;
+  const batches = readSseBatches(source, signal ? { signal } : undefined);
   for await (const events of batches) {
     const out: ChatDelta[] = [];
     let ended = false;

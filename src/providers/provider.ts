@@ -102,6 +102,8 @@ export interface StreamOptions {
   fetch?: typeof fetch;
   /** Sees every raw SSE event as it is parsed (the stream timeline). */
   onRawEvent?: (event: SseEvent) => void;
+  /** Sees the body's bytes exactly as they arrive, before parsing (Download .sse). */
+  onBytes?: (chunk: Uint8Array) => void;
 }
 
 /** Maps one stream's SSE events to deltas; stateful, so one per stream. */

@@ -92,6 +92,14 @@ export const KEEPALIVE_INTERVAL_MS = 25_000;
 export const MAX_RAW_EVENTS = 2_000;
 /** Bytes of raw event data kept per answer for the stream timeline. */
 export const MAX_RAW_EVENT_BYTES = 2 * 1024 * 1024;
+/** Bytes of the body as received kept per answer, for "Download .sse" (beyond: marked cut). */
+export const MAX_RAW_SSE_BYTES = 2 * 1024 * 1024;
+/** Finished answers whose stream details the background keeps (in memory; the oldest go first). */
+export const MAX_KEPT_DETAILS = 50;
+/** ... and at most about this much memory for them all (raw events, bodies and answer text). */
+export const MAX_KEPT_DETAILS_BYTES = 32 * 1024 * 1024;
+/** Inter-token gaps sent for the details view's sparkline (more are thinned evenly). */
+export const MAX_GAP_POINTS = 1_000;
 
 // --- Actions (built in and the user's own) ------------------------------------------------
 /** Entries in the action list, built-in ones included. */

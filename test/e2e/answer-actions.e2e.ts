@@ -190,6 +190,41 @@ function answerActionTests(name: string, setup: () => Promise<{ driver: Driver; 
       expect(await driver.evaluate(`${part('numbers-speed')}.textContent`)).toMatch(/^[\d,.]+ tokens\/s$/);
       expect(await driver.evaluate(`${part('numbers-stop')}.textContent`)).toBe('finished');
     });
+
+    it('Details shows the raw events as the mock sent them, the request with the key masked, and the .sse byte for byte', async () => {
+      mock.enqueue({ text: ['Détails ', 'für ', '中文 ', 'answer.'], delayMs: 15, chunking: { bytes: 1 } });
+      await driver.fill('composer', 'Show me the stream.');
+      await driver.click('send');
+      await driver.waitFor(`${lastAnswer('data-status')} === 'complete'`, 'the answer', 30_000);
+      const request = mock.requests.filter((r) => r.chat).at(-1)!;
+      await driver.evaluate(`[...document.querySelectorAll('${testid('stream-details')}')].at(-1).click(), true`);
+      await driver.waitFor(`document.querySelector('${testid('details-event-count')}') !== null`, 'the details view', 15_000);
+      // Every SSE event the mock wrote is on the timeline.
+      const sentText = request.sent!.toString('utf8');
+      const sentEvents = sentText.split('\n\n').filter((block) => block.trim() !== '').length;
+      expect(Number(await driver.evaluate(`document.querySelector('${testid('details-event-count')}').dataset.total`))).toBe(
+        sentEvents,
+      );
+      // The .sse download is the body exactly as the server sent it (one byte per chunk: split characters included).
+      const downloaded = await driver.evaluate<string>(
+        `fetch(document.querySelector('${testid('download-sse')}').href).then((r) => r.arrayBuffer()).then((b) => [...new Uint8Array(b)].join(','))`,
+      );
+      expect(downloaded).toBe([...request.sent!].join(','));
+      const requestText = await driver.evaluate<string>(`document.querySelector('${testid('details-request')}').textContent`);
+      expect(requestText).toContain('$ASIDE_API_KEY');
+      expect(requestText).not.toContain('sk-ant-e2e-actions');
+      expect(await driver.evaluate(`document.querySelector('${testid('details-merged-text')}').textContent`)).toBe(
+        'Détails für 中文 answer.',
+      );
+      // Filter to the text deltas: four of them, one run.
+      await driver.evaluate(
+        `(() => { const s = document.querySelector('${testid('details-filter')}'); s.value = 'content_block_delta'; s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()`,
+      );
+      await driver.waitFor(`document.querySelector('${testid('details-event-count')}').dataset.count === '4'`, 'the filtered events');
+      expect(await driver.evaluate(`document.querySelectorAll('${testid('details-run')}').length`)).toBe(1);
+      await driver.click('details-close');
+      await driver.waitFor(`document.querySelector('${testid('composer')}') !== null`, 'the conversation again');
+    });
   });
 }
 

@@ -34,6 +34,7 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
   'conversation.tab': [{ type: 'conversation.tab', tabId: 12 }],
   'conversation.open': [{ type: 'conversation.open', id: 'lq0x1a2b3-abc123' }],
   'conversation.new': [{ type: 'conversation.new' }],
+  'stream-details': [{ type: 'stream-details', requestId: 'r1' }],
   'conversation.save': [
     { type: 'conversation.save', id: 'c1', turns: [] },
     {
@@ -110,6 +111,26 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
     },
   ],
   storage: [{ type: 'storage', id: 'c1', storage: 'full' }],
+  'stream-details': [
+    { type: 'stream-details', requestId: 'r1', details: null },
+    {
+      type: 'stream-details',
+      requestId: 'r1',
+      details: {
+        request: {
+          url: 'https://api.anthropic.com/v1/messages',
+          method: 'POST',
+          headers: [['x-api-key', '$ASIDE_API_KEY']],
+          body: '{}',
+        },
+        events: [{ atMs: 12, event: 'message_start', data: '{}', id: '' }],
+        eventsDropped: 0,
+        sse: 'event: message_start\ndata: {}\n\n',
+        sseBytesDropped: 0,
+        gaps: [3, 4],
+      },
+    },
+  ],
   settings: [
     {
       type: 'settings',

@@ -150,6 +150,8 @@ export interface RecordedRequest {
   dialect: 'anthropic' | 'openai' | null;
   /** True for POST /v1/messages and POST /v1/chat/completions (these consume scenarios). */
   chat: boolean;
+  /** A streamed answer's body bytes as handed to the socket, once the stream is over. */
+  sent?: Buffer;
 }
 
 /** An SSE event as planned by a dialect, before chunking. */

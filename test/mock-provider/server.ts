@@ -343,7 +343,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     headers: Record<string, string>,
     planned: PlannedEvent[],
     dialect: 'anthropic' | 'openai',
-  ): Promise<{ deltas: number; bytes: number }> => {
+  ): Promise<{ deltas: number; bytes: number; sent?: Buffer }> => {
     await wait(scenario.headersDelayMs ?? 0, res);
     if (res.destroyed || closing) return { deltas: 0, bytes: 0 };
     res.writeHead(200, headers);
@@ -394,7 +394,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       written = available;
     }
     const deltas = events.filter((e) => e.kind === 'delta').length;
-    if (res.destroyed || closing) return { deltas, bytes: written };
+    if (res.destroyed || closing) return { deltas, bytes: written, sent: body.subarray(0, written) };
     state.serverEnded = true;
     if (finish === 'end') {
       res.end();
@@ -405,7 +405,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       if (finish === 'reset' && socket) socket.resetAndDestroy();
       else socket?.destroy();
     }
-    return { deltas, bytes: written };
+    return { deltas, bytes: written, sent: body.subarray(0, written) };
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
@@ -536,6 +536,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           const streamHeaders =
             chatDialect === 'anthropic' ? anthropicStreamHeaders(anthropicRequestId()) : openaiStreamHeaders(openaiRequestId());
           const r = await stream(res, state, scenario, { ...streamHeaders, ...extra }, planned, chatDialect);
+          if (r.sent) record.sent = r.sent;
           summary = scenario.hangAfterHeaders ? '200 stream (hung after headers)' : `200 stream, ${r.deltas} deltas, ${r.bytes} bytes`;
         } else {
           await wait(scenario.headersDelayMs ?? 0, res);

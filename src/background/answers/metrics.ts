@@ -3,6 +3,7 @@
  * text or reasoning came, and the gap before each later delta. Fed by the sink before any
  * batching for the port, so the numbers are the provider's, not the panel's.
  */
+import type { SentRequest } from '../../messaging/protocol.ts';
 import { gapStats, type AnswerMetrics } from '../../shared/answer-metrics.ts';
 import type { ProviderId } from '../../shared/ids.ts';
 import { estimateTokens } from '../../shared/token-estimate.ts';
@@ -16,6 +17,8 @@ export interface RequestInfo {
   model: string;
   /** What was sent, for an input estimate when the provider reports no usage. */
   promptText: string;
+  /** The request as sent, key masked (the details view). */
+  request?: SentRequest;
 }
 
 export interface MetricsRecorder {
@@ -24,6 +27,9 @@ export interface MetricsRecorder {
   delta(): void;
   /** The metrics at the end, or null when the request was never described (it did not start). */
   summary(answerText: string, reported: { inputTokens?: number; outputTokens?: number }): AnswerMetrics | null;
+  /** The gaps between deltas in order, thinned evenly to at most `points`. */
+  gaps(points: number): number[];
+  readonly request: SentRequest | null;
 }
 
 export function createMetricsRecorder(clock: Clock, startedAt: number): MetricsRecorder {
@@ -56,6 +62,14 @@ export function createMetricsRecorder(clock: Clock, startedAt: number): MetricsR
       if (reported.inputTokens === undefined) metrics.estimatedInputTokens = estimateTokens(info.promptText);
       if (reported.outputTokens === undefined) metrics.estimatedOutputTokens = estimateTokens(answerText);
       return metrics;
+    },
+    gaps(points) {
+      if (gaps.length <= points) return gaps.map(Math.round);
+      const step = gaps.length / points;
+      return Array.from({ length: points }, (_, i) => Math.round(gaps[Math.floor(i * step)] as number));
+    },
+    get request() {
+      return info?.request ?? null;
     },
   };
 }

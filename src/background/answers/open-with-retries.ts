@@ -61,6 +61,7 @@ export async function openWithRetries(provider: Provider, call: ProviderCall, co
       signal: watchdog.signal,
       ...(context.fetch ? { fetch: context.fetch } : {}),
       onRawEvent: (event) => sink.raw(event),
+      onBytes: (chunk) => sink.bytes(chunk),
     });
     let error: UserError;
     let delay: number | null;

@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './delta-batcher.ts';
 import { noPermissionError } from './errors.ts';
 import { openWithRetries } from './open-with-retries.ts';
 import { pump } from './pump.ts';
+import { sentRequest } from './sent-request.ts';
 import type { AnswerSink } from './sink.ts';
 
 export interface AnswerJob {
@@ -94,6 +95,7 @@ export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortS
     provider: job.settings.provider,
     model: job.settings.model || presetFor(job.settings.provider).defaultModel,
     promptText: [answerSystemPrompt(options.systemPrompt), ...messages.map((message) => message.content)].join('\n\n'),
+    request: sentRequest(call.request, job.apiKey),
   });
   const idleTimeoutMs = deps.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const opened = await openWithRetries(provider, call, {

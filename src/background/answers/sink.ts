@@ -13,9 +13,16 @@
  * subscribes to `final` (to stop the upstream of an answer that ended early); the planned
  * metrics line and stream timeline will subscribe here rather than to the port.
  */
-import type { SnapshotMessage, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
+import type { SnapshotMessage, StreamDetails, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
 import type { ChatDelta } from '../../providers/index.ts';
-import { MAX_RAW_EVENT_BYTES, MAX_RAW_EVENTS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS } from '../../shared/limits.ts';
+import {
+  MAX_GAP_POINTS,
+  MAX_RAW_EVENT_BYTES,
+  MAX_RAW_EVENTS,
+  MAX_RAW_SSE_BYTES,
+  MAX_SHORT_TEXT_CHARS,
+  MAX_TOOL_CALLS,
+} from '../../shared/limits.ts';
 import type { SseEvent } from '../../sse/index.ts';
 import { createDeltaBatcher, systemClock, type Clock } from './delta-batcher.ts';
 import { createMetricsRecorder, type RequestInfo } from './metrics.ts';
@@ -71,6 +78,12 @@ export interface AnswerSink {
   readonly requestId: string;
   push(delta: ChatDelta): void;
   raw(event: SseEvent): void;
+  /** The body's bytes as they arrived (kept up to MAX_RAW_SSE_BYTES, for Download .sse). */
+  bytes(chunk: Uint8Array): void;
+  /** Everything the details view shows that the panel does not already have. */
+  details(): StreamDetails;
+  /** About how much memory the sink holds (text as 2 bytes a character), for bounding kept details. */
+  readonly retainedBytes: number;
   retrying(error: UserError, inSeconds: number): void;
   /** What is being asked, and of which model: the end message's numbers name them. */
   describe(info: RequestInfo): void;
@@ -121,6 +134,10 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
   let final: FinalMessage | null = null;
   const ring: RawEventRecord[] = [];
   let ringBytes = 0;
+  let ringDropped = 0;
+  const body: Uint8Array[] = [];
+  let bodyBytes = 0;
+  let bodyDropped = 0;
   const listeners = new Map<keyof AnswerEvents, Set<(event: never) => void>>();
   const metrics = createMetricsRecorder(clock, startedAt);
 
@@ -252,11 +269,44 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
       ringBytes += record.data.length;
       while (ring.length > MAX_RAW_EVENTS || (ringBytes > MAX_RAW_EVENT_BYTES && ring.length > 1)) {
         ringBytes -= (ring.shift() as RawEventRecord).data.length;
+        ringDropped++;
       }
       emit('raw', record);
     },
     describe(info) {
       metrics.describe(info);
+    },
+    bytes(chunk) {
+      const room = MAX_RAW_SSE_BYTES - bodyBytes;
+      if (room >= chunk.byteLength) {
+        // Copied: a reader may reuse its buffer.
+        body.push(chunk.slice());
+        bodyBytes += chunk.byteLength;
+      } else {
+        if (room > 0) body.push(chunk.slice(0, room));
+        bodyBytes += Math.max(0, room);
+        bodyDropped += chunk.byteLength - Math.max(0, room);
+      }
+    },
+    details() {
+      const all = new Uint8Array(bodyBytes);
+      let at = 0;
+      for (const part of body) {
+        all.set(part, at);
+        at += part.byteLength;
+      }
+      return {
+        request: metrics.request,
+        events: ring.map((record) => ({
+          ...record,
+          event: record.event.slice(0, MAX_SHORT_TEXT_CHARS),
+          id: record.id.slice(0, MAX_SHORT_TEXT_CHARS),
+        })),
+        eventsDropped: ringDropped,
+        sse: new TextDecoder().decode(all),
+        sseBytesDropped: bodyDropped,
+        gaps: metrics.gaps(MAX_GAP_POINTS),
+      };
     },
     retrying(error, inSeconds) {
       if (final) return;
@@ -272,6 +322,9 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
     },
     get finished() {
       return final !== null;
+    },
+    get retainedBytes() {
+      return 2 * (ringBytes + text.length + thinking.length) + bodyBytes;
     },
     snapshot() {
       return {

@@ -27,6 +27,8 @@ export interface AnswerHandlers {
   onRetry(requestId: string): void;
   onContinue(requestId: string): void;
   onOpenSettings(): void;
+  /** Opens the answer's stream details. */
+  onDetails(requestId: string): void;
 }
 
 /** Copy, and for the last answer Continue and Regenerate (or Retry, when it did not finish). */
@@ -53,6 +55,17 @@ function AnswerActions(props: { turn: AssistantTurn; isLast: boolean } & AnswerH
             text={() => markdownToPlainText(turn.text)}
           />
         </>
+      )}
+      {turn.metrics && (
+        <button
+          type="button"
+          class="ghost small-button"
+          data-testid="stream-details"
+          title={t('details_open_title')}
+          onClick={() => props.onDetails(turn.requestId)}
+        >
+          {t('details_open')}
+        </button>
       )}
       {props.isLast && canContinue(turn) && (
         <button
@@ -180,6 +193,7 @@ export function Conversation(
             onRetry={props.onRetry}
             onContinue={props.onContinue}
             onOpenSettings={props.onOpenSettings}
+            onDetails={props.onDetails}
           />
         ),
       )}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/background/answers/delta-batcher.ts';
 import { createAnswerSink } from '../../../src/background/answers/sink.ts';
 import { parseBackgroundMessage, type StreamMessage } from '../../../src/messaging/protocol.ts';
+import { MAX_RAW_SSE_BYTES } from '../../../src/shared/limits.ts';
 
 function setup() {
   let now = 1_000;
@@ -77,5 +78,34 @@ describe('answer metrics', () => {
     const failed = sent.at(-1);
     expect(failed?.type).toBe('failed');
     expect(failed && 'metrics' in failed).toBe(false);
+  });
+});
+
+describe('stream details', () => {
+  it('keep the body as received, decoded once (a character split across chunks is whole), and the gaps', () => {
+    const { sink, advance } = setup();
+    sink.describe({ ...INFO, request: { url: 'https://x.test', method: 'POST', headers: [], body: '{}' } });
+    const bytes = new TextEncoder().encode('data: {"t":"中"}\n\n');
+    sink.bytes(bytes.slice(0, 11)); // ends inside 中
+    sink.bytes(bytes.slice(11));
+    sink.raw({ event: '', data: '{"t":"中"}', id: '' });
+    sink.push({ type: 'text', text: 'a' });
+    advance(7);
+    sink.push({ type: 'text', text: 'b' });
+    const details = sink.details();
+    expect(details.sse).toBe('data: {"t":"中"}\n\n');
+    expect(details.sseBytesDropped).toBe(0);
+    expect(details.events).toEqual([{ atMs: 0, event: '', data: '{"t":"中"}', id: '' }]);
+    expect(details.gaps).toEqual([7]);
+    expect(details.request?.url).toBe('https://x.test');
+  });
+
+  it('keep at most MAX_RAW_SSE_BYTES of the body and say how much more came', () => {
+    const { sink } = setup();
+    sink.bytes(new Uint8Array(MAX_RAW_SSE_BYTES - 10).fill(0x61));
+    sink.bytes(new Uint8Array(30).fill(0x62));
+    const details = sink.details();
+    expect(details.sse.length).toBe(MAX_RAW_SSE_BYTES);
+    expect(details.sseBytesDropped).toBe(20);
   });
 });
