@@ -84,7 +84,12 @@ async function previewStream(
     for await (const batch of provider.stream(call, transport)) for (const delta of batch) accumulator.apply(delta);
   } catch (cause) {
     if (cause instanceof NoBodyError) return failed(userError('no-body', { fix: 'retry' }));
-    if (cause instanceof HttpFailure || cause instanceof RedirectRefused || cause instanceof TypeError || (cause instanceof DOMException && cause.name !== 'SyntaxError')) {
+    if (
+      cause instanceof HttpFailure ||
+      cause instanceof RedirectRefused ||
+      cause instanceof TypeError ||
+      (cause instanceof DOMException && cause.name !== 'SyntaxError')
+    ) {
       return failed(callError(provider, cause, call.request.url, model));
     }
     return failed(userError('preview-failed', { detail: cause instanceof Error ? cause.message : String(cause) }));

@@ -78,10 +78,21 @@ function anthropicRaw(deltas: string[], lineEnds: string[], options: { badJsonAt
     'message_start',
     JSON.stringify({
       type: 'message_start',
-      message: { id: 'msg_f', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, usage: { input_tokens: 1, output_tokens: 0 } },
+      message: {
+        id: 'msg_f',
+        type: 'message',
+        role: 'assistant',
+        model: 'm',
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: 1, output_tokens: 0 },
+      },
     }),
   );
-  out += event('content_block_start', JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
+  out += event(
+    'content_block_start',
+    JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+  );
   deltas.forEach((text, i) => {
     const data =
       i === options.badJsonAt
@@ -90,7 +101,10 @@ function anthropicRaw(deltas: string[], lineEnds: string[], options: { badJsonAt
     out += event('content_block_delta', data);
   });
   out += event('content_block_stop', JSON.stringify({ type: 'content_block_stop', index: 0 }));
-  out += event('message_delta', JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: deltas.length } }));
+  out += event(
+    'message_delta',
+    JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: deltas.length } }),
+  );
   out += event('message_stop', JSON.stringify({ type: 'message_stop' }));
   return out;
 }
@@ -126,12 +140,20 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
       },
       { timeoutMs: 30_000 },
     );
-    return { view, requests: mock.requests.filter((r) => r.chat).length - mock.requests.slice(0, first).filter((r) => r.chat).length, first };
+    return {
+      view,
+      requests: mock.requests.filter((r) => r.chat).length - mock.requests.slice(0, first).filter((r) => r.chat).length,
+      first,
+    };
   }
 
   it('a connection reset mid-stream: failed, what arrived kept (a prefix), one request', async () => {
     const words = Array.from({ length: 12 }, (_, i) => `r${i} `);
-    const { view, requests } = await ask('Reset me', { text: words, delayMs: 40, end: { kind: 'destroy', afterDeltas: 6, reset: true } });
+    const { view, requests } = await ask('Reset me', {
+      text: words,
+      delayMs: 40,
+      end: { kind: 'destroy', afterDeltas: 6, reset: true },
+    });
     expect(view.status).toBe('failed');
     expect(view.code).toBe('connection-dropped');
     expect(words.join('').startsWith(view.text)).toBe(true);
@@ -151,15 +173,29 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
   });
 
   it('headers, then silence: given up after the idle timeout, saying nothing arrived', async () => {
+    // Chromium's fetch resolves at the headers, so the answer has started and is given up as
+    // stalled. Firefox's resolves only with the first body byte, so it is a provider that
+    // never answered: retried (at most twice, like any connection error before the first byte).
     const started = Date.now();
-    const { view, requests, first } = await ask('Say nothing', { hangAfterHeaders: true });
+    const { view, requests, first } = await ask(
+      'Say nothing',
+      { hangAfterHeaders: true },
+      { hangAfterHeaders: true },
+      { hangAfterHeaders: true },
+    );
     expect(view.status).toBe('failed');
-    expect(view.code).toBe('stalled');
-    expect(view.error).toContain('Nothing of the answer arrived');
+    expect(['stalled', 'no-response']).toContain(view.code);
+    if (view.code === 'stalled') {
+      expect(view.error).toContain('Nothing of the answer arrived');
+      expect(requests).toBe(1);
+    } else {
+      expect(view.error).toContain('did not answer');
+      expect(requests).toBe(3);
+    }
     expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS);
-    expect(requests).toBe(1);
     // Aside hung up on the silent server.
     expect((await mock.responseFinished(first, 5_000)).clientClosed).toBe(true);
+    mock.reset(); // hangs left queued (Chromium) must not answer the next case
   });
 
   it('one byte per read, with CR, CRLF and split multi-byte characters: the text exactly', async () => {
@@ -172,7 +208,11 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
   });
 
   it('429 with retry-after, then success: two requests, the answer complete', async () => {
-    const { view, requests } = await ask('Rate limited', { httpError: { status: 429, retryAfter: 1 } }, { text: ['After ', 'the wait.'] });
+    const { view, requests } = await ask(
+      'Rate limited',
+      { httpError: { status: 429, retryAfter: 1 } },
+      { text: ['After ', 'the wait.'] },
+    );
     expect(view.status).toBe('complete');
     expect(view.text).toBe('After the wait.');
     expect(requests).toBe(2);
@@ -188,14 +228,23 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
   });
 
   it('529 twice, then success: three requests', async () => {
-    const { view, requests } = await ask('Overloaded', { httpError: { status: 529 } }, { httpError: { status: 529 } }, { text: ['Third ', 'time.'] });
+    const { view, requests } = await ask(
+      'Overloaded',
+      { httpError: { status: 529 } },
+      { httpError: { status: 529 } },
+      { text: ['Third ', 'time.'] },
+    );
     expect(view.status).toBe('complete');
     expect(view.text).toBe('Third time.');
     expect(requests).toBe(3);
   });
 
   it('a mid-stream event: error: failed, the part kept, no automatic retry', async () => {
-    const { view, requests } = await ask('Error mid-way', { text: ['One ', 'two ', 'three '], delayMs: 20, end: { kind: 'error', afterDeltas: 2 } });
+    const { view, requests } = await ask('Error mid-way', {
+      text: ['One ', 'two ', 'three '],
+      delayMs: 20,
+      end: { kind: 'error', afterDeltas: 2 },
+    });
     expect(view.status).toBe('failed');
     expect(view.code).toBe('stream-overloaded');
     expect(view.text).toBe('One two ');
@@ -209,15 +258,6 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
     expect(view.status).toBe('failed');
     expect(view.code).toBe('malformed-stream');
     expect(view.text).toBe('Good ');
-    expect(requests).toBe(1);
-  });
-
-  it('a 10 MB delta: a clear "answer too long" keeping exactly the first 4,000,000 characters', async () => {
-    const { view, requests } = await ask('Huge', { text: ['x'.repeat(10 * 1024 * 1024)] });
-    expect(view.status).toBe('failed');
-    expect(view.code).toBe('answer-too-long');
-    expect(view.textLength).toBe(ANSWER_CAP);
-    expect(await panel().evaluate<boolean>(lastAnswerEquals({ char: 'x', length: ANSWER_CAP }))).toBe(true);
     expect(requests).toBe(1);
   });
 
@@ -239,7 +279,13 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
       const first = mock.requests.length;
       await panel().evaluate(setValue('composer', 'Keep going while I close'));
       await panel().click('[data-testid="send"]');
-      await waitFor('some text', async () => ((await panel().evaluate<AnswerView | null>(LAST_ANSWER))?.text.includes('p2 ') ? true : undefined));
+      await waitFor(
+        'some text',
+        async () => ((await panel().evaluate<AnswerView | null>(LAST_ANSWER))?.text.includes('p2 ') ? true : undefined),
+        {
+          timeoutMs: 20_000,
+        },
+      );
       await reopen();
       const view = await waitFor(
         'the reopened panel’s answer to complete',
@@ -253,6 +299,16 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
       expect((await mock.responseFinished(first)).clientClosed).toBe(false);
     });
   }
+
+  // Last: a 4 MB answer on screen makes the panel slow for whatever would come after it.
+  it('a 10 MB delta: a clear "answer too long" keeping exactly the first 4,000,000 characters', async () => {
+    const { view, requests } = await ask('Huge', { text: ['x'.repeat(10 * 1024 * 1024)] });
+    expect(view.status).toBe('failed');
+    expect(view.code).toBe('answer-too-long');
+    expect(view.textLength).toBe(ANSWER_CAP);
+    expect(await panel().evaluate<boolean>(lastAnswerEquals({ char: 'x', length: ANSWER_CAP }))).toBe(true);
+    expect(requests).toBe(1);
+  });
 }
 
 describe('faults in Chromium', () => {

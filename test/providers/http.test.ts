@@ -182,7 +182,13 @@ describe('every provider sends through it', () => {
     const signal = new AbortController().signal;
     await provider.listModels!(settings, 'sk-SECRET', { signal, fetch: asFetch(fetch) });
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0]![1]).toMatchObject({ redirect: 'manual', credentials: 'omit', cache: 'no-store', method: 'GET', signal });
+    expect(fetch.mock.calls[0]![1]).toMatchObject({
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      method: 'GET',
+      signal,
+    });
   });
 });
 

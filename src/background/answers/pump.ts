@@ -43,7 +43,9 @@ export async function pump(
   } catch (cause) {
     if (context.signal.aborted) return sink.end('stopped');
     if (watchdog.idled) {
-      return sink.fail(withPartial(userError('stalled', { params: { seconds: Math.round(context.idleTimeoutMs / 1000) }, fix: 'retry' })));
+      return sink.fail(
+        withPartial(userError('stalled', { params: { seconds: Math.round(context.idleTimeoutMs / 1000) }, fix: 'retry' })),
+      );
     }
     return sink.fail(
       withPartial(userError('connection-dropped', { detail: cause instanceof Error ? cause.message : String(cause), fix: 'retry' })),

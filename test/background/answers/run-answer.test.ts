@@ -197,17 +197,21 @@ describe('faults before and after the first byte', () => {
   }
 
   it('a redirect is refused once, never retried, never called a network error, with the target host when known', async () => {
-    const fetch = vi.fn(async () => new Response('moved', { status: 307, headers: { location: 'https://elsewhere.example/v1/messages' } }));
-    const sent = await messagesFor(fetch as unknown as typeof globalThis.fetch);
+    const fetch = vi.fn(
+      async () => new Response('moved', { status: 307, headers: { location: 'https://elsewhere.example/v1/messages' } }),
+    );
+    const sent = await messagesFor(fetch);
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(sent.map((m) => m.type)).toEqual(['failed']);
-    expect(sent[0]).toMatchObject({ error: { code: 'redirected', params: { host: 'api.anthropic.com' }, detail: '→ elsewhere.example' } });
+    expect(sent[0]).toMatchObject({
+      error: { code: 'redirected', params: { host: 'api.anthropic.com' }, detail: '→ elsewhere.example' },
+    });
   });
 
   it('a browser opaque redirect (no location to be had) is refused the same way', async () => {
     const opaque = { type: 'opaqueredirect', status: 0, ok: false, headers: new Headers(), body: null } as unknown as Response;
     const fetch = vi.fn(async () => opaque);
-    const sent = await messagesFor(fetch as unknown as typeof globalThis.fetch);
+    const sent = await messagesFor(fetch);
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(sent[0]).toMatchObject({ type: 'failed', error: { code: 'redirected' } });
     expect((sent[0] as { error: { detail?: string } }).error.detail).toBeUndefined();
@@ -217,7 +221,7 @@ describe('faults before and after the first byte', () => {
     const key = 'sk-ant-echo-$&-$1';
     const body = JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${key}` } });
     const fetch = vi.fn(async () => new Response(body, { status: 401, headers: { 'content-type': 'application/json' } }));
-    const sent = await messagesFor(fetch as unknown as typeof globalThis.fetch, key);
+    const sent = await messagesFor(fetch, key);
     expect(sent[0]).toMatchObject({ type: 'failed', error: { code: 'auth' } });
     expect(JSON.stringify(sent)).not.toContain('sk-ant-echo');
   });
@@ -235,9 +239,9 @@ describe('faults before and after the first byte', () => {
         });
         return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
       });
-    const empty = await messagesFor(dropping(anthropicSse([]).split('event: message_stop')[0]!) as unknown as typeof globalThis.fetch);
+    const empty = await messagesFor(dropping(anthropicSse([]).split('event: message_stop')[0]!));
     expect(empty.at(-1)).toMatchObject({ type: 'failed', error: { code: 'connection-dropped', params: { partial: 'none' } } });
-    const some = await messagesFor(dropping(anthropicSse(['Hello']).split('event: message_stop')[0]!) as unknown as typeof globalThis.fetch);
+    const some = await messagesFor(dropping(anthropicSse(['Hello']).split('event: message_stop')[0]!));
     expect(some.at(-1)).toMatchObject({ type: 'failed', error: { code: 'connection-dropped' } });
     expect((some.at(-1) as { error: { params?: object } }).error.params).toBeUndefined();
   });
