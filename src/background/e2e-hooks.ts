@@ -5,6 +5,7 @@
  * very handler a click calls. Only the extension's own pages can send runtime messages.
  */
 import * as v from 'valibot';
+import { setAnswerIdleTimeoutMs } from './answer-timing.ts';
 import { createdMenuEntries } from './context-menu.ts';
 import { onMenuClick } from './selection-commands.ts';
 
@@ -12,10 +13,16 @@ const E2eMessageSchema = v.variant('type', [
   v.object({ type: v.literal('aside-e2e:menu-entries') }),
   /** Clicks the entry on the tab showing `url` (its selection is read as a click's would be). */
   v.object({ type: v.literal('aside-e2e:menu-click'), menuItemId: v.string(), url: v.string() }),
+  /** Shortens the answers' idle timeout (null: the default), so a silent provider is given up in seconds. */
+  v.object({ type: v.literal('aside-e2e:idle-timeout'), ms: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(100))) }),
 ]);
 
 async function handle(message: v.InferOutput<typeof E2eMessageSchema>): Promise<unknown> {
   if (message.type === 'aside-e2e:menu-entries') return createdMenuEntries();
+  if (message.type === 'aside-e2e:idle-timeout') {
+    setAnswerIdleTimeoutMs(message.ms);
+    return { ms: message.ms };
+  }
   // Every tab, compared in full: a match pattern cannot name a port in Firefox.
   const tab = (await browser.tabs.query({})).find((candidate) => candidate.url === message.url);
   if (!tab) return { clicked: false, reason: `no tab shows ${message.url}` };

@@ -8,7 +8,22 @@ import { installE2eHooks } from './e2e-hooks.ts';
 import { connectedPanels, postToPanel } from './panel-ports.ts';
 import { onCommand, onMenuClick } from './selection-commands.ts';
 
+/**
+ * Content scripts may not read storage.local (the API keys) where the browser allows saying
+ * so (Chromium). Firefox has no equivalent for storage.local; Aside runs no content scripts.
+ */
+function restrictStorageToExtensionPages(): void {
+  const local = browser.storage.local as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> };
+  if (typeof local.setAccessLevel !== 'function') return;
+  try {
+    void local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => {});
+  } catch {
+    // Not offered here (a test double throws): storage stays as it was.
+  }
+}
+
 export function startBackground(): void {
+  restrictStorageToExtensionPages();
   browser.runtime.onConnect.addListener(handlePanelConnect);
   browser.contextMenus.onClicked.addListener((info, tab) => onMenuClick(info, tab));
   browser.commands.onCommand.addListener((command, tab) => onCommand(command, tab));

@@ -11,6 +11,7 @@ import { takeStorageProblems } from '../storage/item.ts';
 import { loadApiKey, saveApiKey } from '../storage/keys.ts';
 import { loadSettings, loadSettingsToUpdate, modelOptionsOf, saveSettings, type StoredSettings } from '../storage/settings.ts';
 import { internalError } from './answers/errors.ts';
+import { answerIdleTimeoutMs } from './answer-timing.ts';
 import { runAnswer } from './answers/run-answer.ts';
 import { holdKeepalive } from './keepalive.ts';
 import {
@@ -214,6 +215,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
         const options = modelOptionsOf(settings.modelOptions, settings.provider);
         await runAnswer({ turns: message.turns, settings, apiKey, options, continue: message.continue ?? false }, sink, signal, {
           canReach,
+          idleTimeoutMs: answerIdleTimeoutMs(),
         });
       } catch (cause) {
         // Settings that cannot be read, or a bug: still the answer's own failure.

@@ -6,11 +6,11 @@
 import type { ConnectionTestResult } from '../messaging/protocol.ts';
 import { effectiveBaseUrl, presetFor } from '../providers/catalog.ts';
 import { createChatAccumulator } from '../providers/chat-stream.ts';
-import { fetchOk, HttpFailure, NoBodyError, readBoundedText } from '../providers/http.ts';
+import { fetchOk, HttpFailure, NoBodyError, readBoundedText, RedirectRefused } from '../providers/http.ts';
 import { ModelListInvalidError } from '../providers/models.ts';
 import { ProviderSetupError, type ModelInfo, type Provider, type ProviderCall, type ProviderSettings } from '../providers/provider.ts';
 import { providerForSettings } from '../providers/registry.ts';
-import { userError, type UserError } from '../shared/errors.ts';
+import { maskSecret, userError, type UserError } from '../shared/errors.ts';
 import { MAX_MODEL_ID_CHARS, MAX_PREVIEW_CHARS, MODELS_TIMEOUT_MS, TEST_CONNECTION_TIMEOUT_MS } from '../shared/limits.ts';
 import { failureError, networkError, noPermissionError, streamError } from './answers/errors.ts';
 import { missingKey, setupError } from './answers/run-answer.ts';
@@ -36,7 +36,7 @@ function callError(provider: Provider, cause: unknown, url: string, model: strin
  * endpoint gets a short streamed question, and the text extracted from its events is
  * shown (the live preview of the stream format).
  */
-export async function testConnection(settings: ProviderSettings, apiKey: string, deps: CheckDeps = {}): Promise<ConnectionTestResult> {
+async function runConnectionTest(settings: ProviderSettings, apiKey: string, deps: CheckDeps): Promise<ConnectionTestResult> {
   const noKey = missingKey(settings, apiKey);
   if (noKey) return failed(noKey);
   const provider = providerForSettings(settings);
@@ -84,7 +84,12 @@ async function previewStream(
     for await (const batch of provider.stream(call, transport)) for (const delta of batch) accumulator.apply(delta);
   } catch (cause) {
     if (cause instanceof NoBodyError) return failed(userError('no-body', { fix: 'retry' }));
-    if (cause instanceof HttpFailure || cause instanceof TypeError || (cause instanceof DOMException && cause.name !== 'SyntaxError')) {
+    if (
+      cause instanceof HttpFailure ||
+      cause instanceof RedirectRefused ||
+      cause instanceof TypeError ||
+      (cause instanceof DOMException && cause.name !== 'SyntaxError')
+    ) {
       return failed(callError(provider, cause, call.request.url, model));
     }
     return failed(userError('preview-failed', { detail: cause instanceof Error ? cause.message : String(cause) }));
@@ -96,11 +101,26 @@ async function previewStream(
   return { kind: 'preview', text, complete: result.complete };
 }
 
-/** The provider's models for the picker; the model field still accepts a typed name. */
+/** The connection test, with the key masked in any error (a provider's body may echo it). */
+export async function testConnection(settings: ProviderSettings, apiKey: string, deps: CheckDeps = {}): Promise<ConnectionTestResult> {
+  const result = await runConnectionTest(settings, apiKey, deps);
+  return result.kind === 'failed' ? failed(maskSecret(result.error, apiKey)) : result;
+}
+
+/** The provider's models for the picker; the model field still accepts a typed name. The key is masked in any error. */
 export async function listModels(
   settings: ProviderSettings,
   apiKey: string,
   deps: CheckDeps = {},
+): Promise<{ models: ModelInfo[]; error?: UserError }> {
+  const result = await loadModelList(settings, apiKey, deps);
+  return result.error ? { ...result, error: maskSecret(result.error, apiKey) } : result;
+}
+
+async function loadModelList(
+  settings: ProviderSettings,
+  apiKey: string,
+  deps: CheckDeps,
 ): Promise<{ models: ModelInfo[]; error?: UserError }> {
   const provider = providerForSettings(settings);
   if (!provider.listModels || !presetFor(settings.provider).listsModels) {

@@ -10,7 +10,31 @@ import { readDeltaBatches } from './chat-stream.ts';
 import type { EventMapper, HttpRequest, ProviderCall, StreamOptions } from './provider.ts';
 import type { ChatDelta } from './types.ts';
 
-const KEY_SAFETY: RequestInit = { redirect: 'error', credentials: 'omit', cache: 'no-store' };
+// `manual`, not `error`: both keep the key from following a redirect, but `error` rejects
+// like a dead network (Aside would retry it and blame the user's connection), while
+// `manual` hands back a response that says it was a redirect.
+const KEY_SAFETY: RequestInit = { redirect: 'manual', credentials: 'omit', cache: 'no-store' };
+
+/**
+ * The provider answered with a redirect, which Aside does not follow (the key would go
+ * along). Browsers hide where it pointed (an `opaqueredirect` response has no headers), so
+ * `location` is known only outside them (Node's fetch, the unit tests).
+ */
+export class RedirectRefused extends Error {
+  readonly url: string;
+  readonly location: string | null;
+
+  constructor(url: string, location: string | null) {
+    super(location ? `Redirected to ${location}` : 'Redirected to another address');
+    this.name = 'RedirectRefused';
+    this.url = url;
+    this.location = location;
+  }
+}
+
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
 
 /** The request went out and the server answered with an error status. */
 export class HttpFailure extends Error {
@@ -77,6 +101,10 @@ export async function readBoundedText(response: Response, maxBytes = MAX_ERROR_B
 /** Sends the request; a non-2xx answer throws HttpFailure with the start of its body. */
 export async function fetchOk(request: HttpRequest, options: Omit<StreamOptions, 'onRawEvent'>): Promise<Response> {
   const response = await sendRequest(request, options.signal, options.fetch);
+  if (isRedirect(response)) {
+    response.body?.cancel().catch(() => {});
+    throw new RedirectRefused(request.url, response.headers.get('location'));
+  }
   if (!response.ok) {
     // Cut short (Stop, the idle watchdog) while the body is read, the status still says
     // what happened; the caller checks its own Stop.

@@ -41,10 +41,16 @@ export const ERROR_CODES = [
   'http-status',
 
   // The connection and the stream
-  /** fetch() failed: offline, DNS, TLS, refused, a blocked redirect. params: host */
+  /** fetch() failed: offline, DNS, TLS, refused. params: host */
   'network',
+  /** The provider redirected; refused so the key cannot follow. params: host; detail: the target, when known */
+  'redirected',
   /** No byte for the idle timeout before the answer started. params: host, seconds */
   'no-response',
+  /**
+   * stalled, connection-dropped, stream-error, stream-overloaded: params.partial is 'none'
+   * when no text had arrived (the panel then does not speak of "the part above").
+   */
   /** No byte for the idle timeout in the middle of the answer (partial kept). params: seconds */
   'stalled',
   /** The connection dropped in the middle of the answer (partial kept). */
@@ -57,6 +63,8 @@ export const ERROR_CODES = [
   'malformed-stream',
   /** A cumulative custom stream rewrote text it had already sent (partial kept). */
   'text-rewritten',
+  /** The answer passed MAX_ANSWER_CHARS: it ends there, the text so far kept. params: max */
+  'answer-too-long',
   /** A 200 without a body. */
   'no-body',
   /** Aside has no host permission for the address. params: host */
@@ -191,4 +199,25 @@ export function hostOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** What stands for a secret in an error shown to the user. */
+export const MASKED_SECRET = '••••';
+
+/**
+ * The error with every literal occurrence of `secret` masked, in its detail and its
+ * params: a provider's 401 body may echo the key it refused, and the panel (and history)
+ * must never hold the key.
+ */
+export function maskSecret(error: UserError, secret: string): UserError {
+  if (secret.length < 4) return error;
+  const mask = (text: string) => (text.includes(secret) ? text.split(secret).join(MASKED_SECRET) : text);
+  const out: UserError = { ...error };
+  if (out.detail !== undefined) out.detail = mask(out.detail);
+  if (out.params) {
+    out.params = Object.fromEntries(
+      Object.entries(out.params).map(([name, value]) => [name, typeof value === 'string' ? mask(value) : value]),
+    );
+  }
+  return out;
 }

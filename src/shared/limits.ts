@@ -7,6 +7,14 @@
 // --- The port -----------------------------------------------------------------------------
 /** Sanity bound on any text crossing the port (the panel enforces tighter caps). */
 export const MAX_PORT_TEXT_CHARS = 4_000_000;
+/** Text in one port message: a longer delta is split into several (never replaced). */
+export const MAX_DELTA_MESSAGE_CHARS = 1_000_000;
+/**
+ * The longest answer (and reasoning) Aside keeps: 8 MB of UTF-16. Past it the answer ends
+ * as "answer too long", the text so far kept. It equals the port's and the store's text cap,
+ * so a re-attaching panel's snapshot and the saved turn always hold all of it.
+ */
+export const MAX_ANSWER_CHARS = MAX_PORT_TEXT_CHARS;
 /** URLs, titles and other short fields on the port. */
 export const MAX_SHORT_TEXT_CHARS = 2_000;
 export const MAX_REQUEST_ID_CHARS = 100;
@@ -82,8 +90,8 @@ export const MAX_MODEL_LIST_BYTES = 4 * 1024 * 1024;
 export const TEST_CONNECTION_TIMEOUT_MS = 20_000;
 
 // --- The background -----------------------------------------------------------------------
-/** Port messages carrying answer text are sent at most this often. */
-export const BATCH_INTERVAL_MS = 32;
+/** Port messages carrying answer text are sent at most this often: one animation frame. */
+export const BATCH_INTERVAL_MS = 16;
 /** A selection nobody claimed for this long is stale (the user moved on). */
 export const PENDING_SELECTION_TTL_MS = 5 * 60_000;
 /** Chrome stops an idle worker after 30 s; an API call this often keeps it up while answers stream. */

@@ -153,7 +153,7 @@ describe('streaming an answer', () => {
     expect(headers['x-api-key']).toBe(KEY);
     expect(headers['anthropic-version']).toBe('2023-06-01');
     expect(headers['anthropic-dangerous-direct-browser-access']).toBe('true');
-    expect(init.redirect).toBe('error');
+    expect(init.redirect).toBe('manual');
     const body = JSON.parse(init.body as string);
     expect(body).toMatchObject({ model: 'claude-sonnet-5-5', stream: true, max_tokens: 4096 });
     expect(body.system).toContain('untrusted');

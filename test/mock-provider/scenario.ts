@@ -12,6 +12,7 @@
  *   { text: ['x', 'y', 'z'], end: { kind: 'error', afterDeltas: 2 } },       // event: error overloaded_error
  *   { httpError: { status: 429, retryAfter: 7 } },                           // real 429 body + headers
  *   { hangAfterHeaders: true },                                              // 200 + headers, then silence
+ *   { redirect: { status: 307, location: 'http://127.0.0.1:9/v1/messages' } }, // a redirect to another origin
  * );
  * ```
  */
@@ -59,6 +60,8 @@ export interface Scenario {
 
   /** Answer with an HTTP error instead of a stream: the real JSON body and headers for the dialect. */
   httpError?: HttpErrorSpec;
+  /** Answer with a redirect instead of a stream (e.g. a 307 to another origin, which a client must not follow with the key). */
+  redirect?: { status?: 301 | 302 | 303 | 307 | 308; location: string };
   /** 401 unless the request's key (`x-api-key` / `Authorization: Bearer`) is exactly this. Also settable for the whole server. */
   requireApiKey?: string;
   /** Extra response headers (also applied to HTTP errors), e.g. `{ 'x-should-retry': 'false' }`. */

@@ -464,6 +464,13 @@ describe('validation and HTTP errors (Anthropic)', () => {
     expect(res.headers.get('content-type')).toBe('text/html');
     expect(await res.text()).toContain('413');
   });
+
+  it('redirect: a 307 with the location, never followed here', async () => {
+    mock.enqueue({ redirect: { location: 'http://127.0.0.1:9/v1/messages' } });
+    const res = await postAnthropic({}, { redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe('http://127.0.0.1:9/v1/messages');
+  });
 });
 
 describe('OpenAI dialect', () => {

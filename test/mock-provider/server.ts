@@ -518,6 +518,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         if (err) {
           sendError(res, err, extra);
           summary = `${err.status} (validation: ${JSON.parse(err.body)?.error?.message ?? ''})`;
+        } else if (scenario.redirect) {
+          await wait(scenario.headersDelayMs ?? 0, res);
+          const status = scenario.redirect.status ?? 307;
+          res.writeHead(status, { location: scenario.redirect.location, 'content-type': 'text/plain', ...extra });
+          res.end(`Redirecting to ${scenario.redirect.location}`);
+          summary = `${status} redirect to ${scenario.redirect.location}`;
         } else if (scenario.httpError) {
           await wait(scenario.headersDelayMs ?? 0, res);
           const e =

@@ -70,7 +70,7 @@ describe('sendRequest', () => {
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe('https://api.example.test/v1/chat');
     expect(init).toEqual({
-      redirect: 'error',
+      redirect: 'manual',
       credentials: 'omit',
       cache: 'no-store',
       method: 'POST',
@@ -91,7 +91,7 @@ describe('sendRequest', () => {
     );
     const init = fetch.mock.calls[0]![1];
     expect(init).toEqual({
-      redirect: 'error',
+      redirect: 'manual',
       credentials: 'omit',
       cache: 'no-store',
       method: 'GET',
@@ -106,7 +106,7 @@ describe('sendRequest', () => {
     const sneaky = { ...REQUEST, redirect: 'follow', credentials: 'include', cache: 'default', mode: 'no-cors' } as HttpRequest;
     await sendRequest(sneaky, new AbortController().signal, asFetch(fetch));
     const init = fetch.mock.calls[0]![1];
-    expect(init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store' });
+    expect(init).toMatchObject({ redirect: 'manual', credentials: 'omit', cache: 'no-store' });
     expect(init).not.toHaveProperty('mode');
   });
 
@@ -115,7 +115,7 @@ describe('sendRequest', () => {
     const signal = new AbortController().signal;
     await sendRequest(REQUEST, signal);
     expect(global).toHaveBeenCalledTimes(1);
-    expect(global.mock.calls[0]![1]).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', signal });
+    expect(global.mock.calls[0]![1]).toMatchObject({ redirect: 'manual', credentials: 'omit', cache: 'no-store', signal });
   });
 
   it('passes a network failure through as it is (the caller may retry it)', async () => {
@@ -166,7 +166,7 @@ describe('every provider sends through it', () => {
       const [url, init] = fetch.mock.calls[0]!;
       expect(url).toBe(built.request.url);
       expect(init).toEqual({
-        redirect: 'error',
+        redirect: 'manual',
         credentials: 'omit',
         cache: 'no-store',
         method: built.request.method,
@@ -182,7 +182,13 @@ describe('every provider sends through it', () => {
     const signal = new AbortController().signal;
     await provider.listModels!(settings, 'sk-SECRET', { signal, fetch: asFetch(fetch) });
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0]![1]).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store', method: 'GET', signal });
+    expect(fetch.mock.calls[0]![1]).toMatchObject({
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      method: 'GET',
+      signal,
+    });
   });
 });
 

@@ -74,7 +74,7 @@ describe('fetchModelList and Provider.listModels', () => {
     expect(seen[0]!.init).toEqual({
       method: 'GET',
       headers: { accept: 'application/json', authorization: 'Bearer sk-KEY' },
-      redirect: 'error',
+      redirect: 'manual',
       credentials: 'omit',
       cache: 'no-store',
       signal,

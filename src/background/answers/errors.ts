@@ -2,6 +2,7 @@
  * From what went wrong to a UserError: a code, its params, the provider's own words as
  * detail, and the one fix that helps. No sentences here; the panel words each code.
  */
+import { RedirectRefused } from '../../providers/http.ts';
 import type { Failure } from '../../providers/provider.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../../providers/catalog.ts';
 import { hostOf, userError, type Fix, type UserError } from '../../shared/errors.ts';
@@ -34,9 +35,23 @@ function causeText(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** fetch() itself failed: offline, DNS, TLS, refused connection, or a blocked redirect. */
+/** fetch() itself failed (offline, DNS, TLS, refused connection), or the provider redirected. */
 export function networkError(url: string, cause: unknown): UserError {
+  if (cause instanceof RedirectRefused) return redirectedError(cause);
   return userError('network', { params: { host: hostOf(url) }, detail: causeText(cause), fix: 'retry' });
+}
+
+/**
+ * A redirect, refused so the key cannot follow it: not a network error, and never retried.
+ * The target host is named when it is known (browsers hide it).
+ */
+export function redirectedError(cause: RedirectRefused): UserError {
+  const target = cause.location ? hostOf(new URL(cause.location, cause.url).href) : '';
+  return userError('redirected', {
+    params: { host: hostOf(cause.url) },
+    ...(target ? { detail: `→ ${target}` } : {}),
+    fix: 'settings',
+  });
 }
 
 /** An error reported inside the stream, after a 200: the partial answer is kept. */

@@ -5,12 +5,12 @@
  * watchdog on every attempt. Returns the open stream, or why there is none.
  */
 import { isQuotaError, parseErrorBody } from '../../providers/failures.ts';
-import { HttpFailure, NoBodyError } from '../../providers/http.ts';
+import { HttpFailure, NoBodyError, RedirectRefused } from '../../providers/http.ts';
 import type { Provider, ProviderCall } from '../../providers/provider.ts';
 import type { ChatDelta } from '../../providers/index.ts';
 import { hostOf, userError, type UserError } from '../../shared/errors.ts';
 import type { Clock } from './delta-batcher.ts';
-import { failureError, networkError } from './errors.ts';
+import { failureError, networkError, redirectedError } from './errors.ts';
 import { retryDelayMs } from './retry-policy.ts';
 import type { AnswerSink } from './sink.ts';
 import { createWatchdog, type Watchdog } from './watchdog.ts';
@@ -77,6 +77,8 @@ export async function openWithRetries(provider: Provider, call: ProviderCall, co
         // Out of credit is never retried, whatever status a provider puts on it.
         const isQuota = failure.kind === 'quota' || isQuotaError(parseErrorBody(cause.bodyText));
         delay = retryDelayMs({ retryIndex, status: cause.status, headers: cause.headers, isQuota });
+      } else if (cause instanceof RedirectRefused) {
+        return { kind: 'failed', error: redirectedError(cause) };
       } else if (cause instanceof NoBodyError) {
         return { kind: 'failed', error: userError('no-body', { fix: 'retry' }) };
       } else {

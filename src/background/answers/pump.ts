@@ -4,7 +4,7 @@
  * Stop, failed on a stream error, a silence, or a dropped connection (the text so far is
  * kept in every case). Nothing here is retried: the answer has started.
  */
-import { userError } from '../../shared/errors.ts';
+import { userError, type UserError } from '../../shared/errors.ts';
 import type { ChatDelta } from '../../providers/index.ts';
 import { streamError } from './errors.ts';
 import type { Opened } from './open-with-retries.ts';
@@ -25,6 +25,13 @@ export async function pump(
       sink.push(delta);
     }
   };
+  /** Whether any of the answer reached the sink: a reset can lose every byte inside the browser. */
+  const nothingArrived = () => {
+    const snap = sink.snapshot();
+    return snap.text === '' && snap.thinking === '' && snap.toolCalls.length === 0;
+  };
+  const withPartial = (error: UserError): UserError =>
+    nothingArrived() ? { ...error, params: { ...error.params, partial: 'none' } } : error;
   try {
     apply(opened.first);
     for (;;) {
@@ -36,14 +43,18 @@ export async function pump(
   } catch (cause) {
     if (context.signal.aborted) return sink.end('stopped');
     if (watchdog.idled) {
-      return sink.fail(userError('stalled', { params: { seconds: Math.round(context.idleTimeoutMs / 1000) }, fix: 'retry' }));
+      return sink.fail(
+        withPartial(userError('stalled', { params: { seconds: Math.round(context.idleTimeoutMs / 1000) }, fix: 'retry' })),
+      );
     }
-    return sink.fail(userError('connection-dropped', { detail: cause instanceof Error ? cause.message : String(cause), fix: 'retry' }));
+    return sink.fail(
+      withPartial(userError('connection-dropped', { detail: cause instanceof Error ? cause.message : String(cause), fix: 'retry' })),
+    );
   } finally {
     watchdog.dispose();
     void stream.return(undefined).catch(() => {});
   }
   if (context.signal.aborted) return sink.end('stopped');
-  if (error) return sink.fail(streamError(error));
+  if (error) return sink.fail(withPartial(streamError(error)));
   return sink.end(complete ? 'complete' : 'truncated');
 }

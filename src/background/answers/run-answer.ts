@@ -72,6 +72,8 @@ export function continuationMode(provider: Provider, options: ModelOptions): Con
 }
 
 export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortSignal, deps: AnswerDeps = {}): Promise<void> {
+  // A provider's error body may echo the key (a 401 quoting what it refused).
+  sink.maskSecret(job.apiKey);
   const noKey = missingKey(job.settings, job.apiKey);
   if (noKey) return sink.fail(noKey);
   const provider = providerForSettings(job.settings);

@@ -15,7 +15,10 @@
  */
 import type { SnapshotMessage, StreamDetails, StreamMessage, Usage, UserError } from '../../messaging/protocol.ts';
 import type { ChatDelta } from '../../providers/index.ts';
+import { maskSecret, userError } from '../../shared/errors.ts';
 import {
+  MAX_ANSWER_CHARS,
+  MAX_DELTA_MESSAGE_CHARS,
   MAX_GAP_POINTS,
   MAX_RAW_EVENT_BYTES,
   MAX_RAW_EVENTS,
@@ -89,6 +92,8 @@ export interface AnswerSink {
   describe(info: RequestInfo): void;
   end(outcome: AnswerOutcome): void;
   fail(error: UserError): void;
+  /** From now on, this secret (the API key) is masked in every error the sink sends. */
+  maskSecret(secret: string): void;
   /** Whether a final message was sent. */
   readonly finished: boolean;
   snapshot(): AnswerSnapshot;
@@ -110,6 +115,26 @@ export interface SinkOptions {
 }
 
 type Unnumbered<M> = M extends StreamMessage ? Omit<M, 'seq' | 'requestId'> : never;
+
+/** Where to cut `text` at most `max` code units in, without splitting a surrogate pair. */
+function cutAt(text: string, max: number): number {
+  if (text.length <= max) return text.length;
+  const code = text.charCodeAt(max - 1);
+  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+}
+
+/** `text` in pieces of at most `max` code units (pairs kept whole). */
+export function splitText(text: string, max = MAX_DELTA_MESSAGE_CHARS): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const at = cutAt(rest, max);
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at);
+  }
+  if (rest !== '') pieces.push(rest);
+  return pieces;
+}
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
@@ -163,8 +188,27 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
   }
 
   const interval = options.batchIntervalMs;
-  const thinkingBatcher = createDeltaBatcher((chunk) => send({ type: 'thinking', text: chunk }), interval, clock);
-  const textBatcher = createDeltaBatcher((chunk) => send({ type: 'delta', text: chunk }), interval, clock);
+  // A batch longer than one port message may carry goes out as several, in order: never
+  // replaced, or later deltas and the end would mark a gutted answer complete.
+  const thinkingBatcher = createDeltaBatcher(
+    (chunk) => {
+      for (const piece of splitText(chunk)) send({ type: 'thinking', text: piece });
+    },
+    interval,
+    clock,
+  );
+  const textBatcher = createDeltaBatcher(
+    (chunk) => {
+      for (const piece of splitText(chunk)) send({ type: 'delta', text: piece });
+    },
+    interval,
+    clock,
+  );
+  let secrets: string[] = [];
+  const masked = (error: UserError) => secrets.reduce((out, secret) => maskSecret(out, secret), error);
+  /** The part of `delta` that fits under the answer cap after `sofar` (pairs kept whole). */
+  const fitting = (sofar: string, delta: string) => delta.slice(0, cutAt(delta, Math.max(0, MAX_ANSWER_CHARS - sofar.length)));
+  const tooLong = () => finish({ type: 'failed', error: userError('answer-too-long', { params: { max: MAX_ANSWER_CHARS } }) });
   /** Text waiting in a batcher must leave before any other message, to keep the order. */
   const flushText = () => {
     thinkingBatcher.flush();
@@ -193,22 +237,32 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
     push(delta) {
       if (final) return;
       switch (delta.type) {
-        case 'text':
+        case 'text': {
           if (delta.text === '') return;
-          text += delta.text;
-          metrics.delta();
-          // Reasoning comes before the answer it leads to.
-          thinkingBatcher.flush();
-          textBatcher.push(delta.text);
-          emit('text', { delta: delta.text, snapshot: text });
+          const part = fitting(text, delta.text);
+          if (part !== '') {
+            text += part;
+            metrics.delta();
+            // Reasoning comes before the answer it leads to.
+            thinkingBatcher.flush();
+            textBatcher.push(part);
+            emit('text', { delta: part, snapshot: text });
+          }
+          if (part.length < delta.text.length) tooLong();
           return;
-        case 'thinking':
+        }
+        case 'thinking': {
           if (delta.text === '') return;
-          thinking += delta.text;
-          metrics.delta();
-          thinkingBatcher.push(delta.text);
-          emit('thinking', { delta: delta.text, snapshot: thinking });
+          const part = fitting(thinking, delta.text);
+          if (part !== '') {
+            thinking += part;
+            metrics.delta();
+            thinkingBatcher.push(part);
+            emit('thinking', { delta: part, snapshot: thinking });
+          }
+          if (part.length < delta.text.length) tooLong();
           return;
+        }
         case 'thinking-signature':
           return;
         case 'tool-start': {
@@ -311,14 +365,18 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
     retrying(error, inSeconds) {
       if (final) return;
       flushText();
-      send({ type: 'retrying', error, inSeconds });
-      emit('retrying', { error, inSeconds });
+      const shown = masked(error);
+      send({ type: 'retrying', error: shown, inSeconds });
+      emit('retrying', { error: shown, inSeconds });
     },
     end(outcome) {
       finish({ type: 'end', stopReason: outcome === 'complete' || outcome === 'truncated' ? stopReason : null, outcome });
     },
     fail(error) {
-      finish({ type: 'failed', error });
+      finish({ type: 'failed', error: masked(error) });
+    },
+    maskSecret(secret) {
+      if (secret !== '') secrets = [...secrets, secret];
     },
     get finished() {
       return final !== null;

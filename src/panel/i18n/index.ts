@@ -96,6 +96,10 @@ const VARIES_BY: Partial<Record<ErrorCode, string>> = {
   'url-scheme': 'field',
   'url-needs-https': 'field',
   'url-credentials': 'field',
+  stalled: 'partial',
+  'connection-dropped': 'partial',
+  'stream-error': 'partial',
+  'stream-overloaded': 'partial',
 };
 
 /** Number params shown as amounts (digit grouping); the rest (statuses, lines, limits in URLs) as typed. */
@@ -105,6 +109,7 @@ const AMOUNTS: Partial<Record<ErrorCode, readonly string[]>> = {
   'system-prompt-too-long': ['max'],
   'thinking-budget-range': ['min', 'maxTokens'],
   'extra-fields-too-long': ['max'],
+  'answer-too-long': ['max'],
 };
 
 export function errorKey(error: Pick<UserError, 'code' | 'params'>): string {

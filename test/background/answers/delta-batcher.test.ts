@@ -177,15 +177,18 @@ describe('createDeltaBatcher', () => {
     expect(sent.every((s) => s.text !== '')).toBe(true);
   });
 
-  it('uses a 32 ms interval by default', () => {
+  it('uses one animation frame (16 ms) by default, and sends at once after a frame of quiet', () => {
     const clock = new FakeClock();
     const sent: string[] = [];
     const batcher = createDeltaBatcher((t) => sent.push(t), undefined, clock);
     batcher.push('a');
     batcher.push('b');
-    clock.advance(31);
+    clock.advance(15);
     expect(sent).toEqual(['a']);
     clock.advance(1);
     expect(sent).toEqual(['a', 'b']);
+    clock.advance(17);
+    batcher.push('c');
+    expect(sent).toEqual(['a', 'b', 'c']);
   });
 });

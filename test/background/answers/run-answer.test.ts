@@ -188,3 +188,61 @@ describe('Continue in an answer', () => {
     expect(continuationMode(providerFor('custom'), DEFAULT_MODEL_OPTIONS)).toBe('instruction');
   });
 });
+
+describe('faults before and after the first byte', () => {
+  async function messagesFor(fetch: typeof globalThis.fetch, apiKey = 'sk-ant-x') {
+    const sent: StreamMessage[] = [];
+    await streamAnswer({ ...job, apiKey }, (m) => sent.push(m), new AbortController().signal, { fetch });
+    return sent;
+  }
+
+  it('a redirect is refused once, never retried, never called a network error, with the target host when known', async () => {
+    const fetch = vi.fn(
+      async () => new Response('moved', { status: 307, headers: { location: 'https://elsewhere.example/v1/messages' } }),
+    );
+    const sent = await messagesFor(fetch);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(sent.map((m) => m.type)).toEqual(['failed']);
+    expect(sent[0]).toMatchObject({
+      error: { code: 'redirected', params: { host: 'api.anthropic.com' }, detail: '→ elsewhere.example' },
+    });
+  });
+
+  it('a browser opaque redirect (no location to be had) is refused the same way', async () => {
+    const opaque = { type: 'opaqueredirect', status: 0, ok: false, headers: new Headers(), body: null } as unknown as Response;
+    const fetch = vi.fn(async () => opaque);
+    const sent = await messagesFor(fetch);
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(sent[0]).toMatchObject({ type: 'failed', error: { code: 'redirected' } });
+    expect((sent[0] as { error: { detail?: string } }).error.detail).toBeUndefined();
+  });
+
+  it('a 401 body echoing the key reaches the panel with the key masked', async () => {
+    const key = 'sk-ant-echo-$&-$1';
+    const body = JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${key}` } });
+    const fetch = vi.fn(async () => new Response(body, { status: 401, headers: { 'content-type': 'application/json' } }));
+    const sent = await messagesFor(fetch, key);
+    expect(sent[0]).toMatchObject({ type: 'failed', error: { code: 'auth' } });
+    expect(JSON.stringify(sent)).not.toContain('sk-ant-echo');
+  });
+
+  it('a connection that drops before any text says nothing arrived; after some text, that the part is kept', async () => {
+    const dropping = (text: string) =>
+      vi.fn(async () => {
+        const encoder = new TextEncoder();
+        let pulls = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (pulls++ === 0) controller.enqueue(encoder.encode(text));
+            else controller.error(new TypeError('network error'));
+          },
+        });
+        return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+      });
+    const empty = await messagesFor(dropping(anthropicSse([]).split('event: message_stop')[0]!));
+    expect(empty.at(-1)).toMatchObject({ type: 'failed', error: { code: 'connection-dropped', params: { partial: 'none' } } });
+    const some = await messagesFor(dropping(anthropicSse(['Hello']).split('event: message_stop')[0]!));
+    expect(some.at(-1)).toMatchObject({ type: 'failed', error: { code: 'connection-dropped' } });
+    expect((some.at(-1) as { error: { params?: object } }).error.params).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/background/answers/delta-batcher.ts';
 import { createAnswerSink, type AnswerEvents } from '../../../src/background/answers/sink.ts';
 import { parseBackgroundMessage, type StreamMessage } from '../../../src/messaging/protocol.ts';
-import { MAX_RAW_EVENTS } from '../../../src/shared/limits.ts';
+import { MAX_ANSWER_CHARS, MAX_DELTA_MESSAGE_CHARS, MAX_RAW_EVENTS } from '../../../src/shared/limits.ts';
 
 /** A clock the test moves by hand; timers fire when it passes them. */
 function manualClock() {
@@ -227,5 +227,47 @@ describe('the answer sink', () => {
       ['stream-error', { type: 'overloaded_error', message: 'Overloaded' }],
       ['final', 'failed'],
     ]);
+  });
+
+  it('splits a delta longer than one port message into several, in order, never replacing it', () => {
+    const { sent, receiver } = collecting();
+    const sink = createAnswerSink('r', { receiver, validate: (m) => parseBackgroundMessage(m) !== null });
+    // A surrogate pair straddles the first cut: it stays whole.
+    const huge = 'a'.repeat(MAX_DELTA_MESSAGE_CHARS - 1) + '😀' + 'b'.repeat(1_500_000);
+    sink.push({ type: 'text', text: huge });
+    sink.end('complete');
+    const deltas = sent.filter((m): m is Extract<StreamMessage, { type: 'delta' }> => m.type === 'delta');
+    expect(deltas.length).toBe(3);
+    expect(deltas.every((m) => m.text.length <= MAX_DELTA_MESSAGE_CHARS)).toBe(true);
+    expect(deltas.map((m) => m.text).join('')).toBe(huge);
+    expect(deltas[0]!.text.endsWith('a')).toBe(true);
+    expect(sent.at(-1)).toMatchObject({ type: 'end', outcome: 'complete' });
+    expect(sent.map((m) => m.seq)).toEqual(sent.map((_, i) => i));
+  });
+
+  it('ends an answer over the cap as "answer too long", keeping exactly the text up to the cap', () => {
+    const { sent, receiver } = collecting();
+    const sink = createAnswerSink('r', { receiver, validate: (m) => parseBackgroundMessage(m) !== null });
+    const finals: string[] = [];
+    sink.on('final', (m) => finals.push(m.type));
+    sink.push({ type: 'text', text: 'x'.repeat(MAX_ANSWER_CHARS - 10) });
+    sink.push({ type: 'text', text: 'y'.repeat(100) });
+    sink.push({ type: 'text', text: 'after' });
+    sink.end('complete');
+    expect(sink.snapshot().text).toBe('x'.repeat(MAX_ANSWER_CHARS - 10) + 'y'.repeat(10));
+    expect(sent.at(-1)).toMatchObject({ type: 'failed', error: { code: 'answer-too-long', params: { max: MAX_ANSWER_CHARS } } });
+    expect(finals).toEqual(['failed']);
+    const text = sent.flatMap((m) => (m.type === 'delta' ? [m.text] : [])).join('');
+    expect(text).toBe(sink.snapshot().text);
+  });
+
+  it('masks the key in every error it sends (a 401 body echoing it, a retry notice)', () => {
+    const { sent, receiver } = collecting();
+    const sink = createAnswerSink('r', { receiver });
+    sink.maskSecret('sk-secret-$&-key');
+    sink.retrying({ code: 'rate-limit', detail: 'key sk-secret-$&-key is slow' }, 1);
+    sink.fail({ code: 'auth', detail: 'Invalid key: sk-secret-$&-key (sk-secret-$&-key)', params: { host: 'sk-secret-$&-key' } });
+    expect(JSON.stringify(sent)).not.toContain('sk-secret');
+    expect(sent.at(-1)).toMatchObject({ error: { detail: 'Invalid key: •••• (••••)', params: { host: '••••' } } });
   });
 });
