@@ -147,6 +147,8 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('attach'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
   v.object({ type: v.literal('read-selection'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
+  /** Read the whole page's readable text ("Ask about this page"); answered with a selection whose source is 'page'. */
+  v.object({ type: v.literal('read-page'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
 ]);
 /** What a panel sends (fields with defaults may be left out). */
 export type PanelMessage = v.InferInput<typeof PanelMessageSchema>;

@@ -44,6 +44,8 @@ export interface PanelCommands {
   resendEdit(index: number, question: string): void;
   setDraft(text: string): void;
   readSelection(): void;
+  /** "Ask about this page": the background reads the page's readable text and stages it. */
+  readPage(): void;
   /** Must be called from a click: asks the browser for page access, then reads. */
   grantPageAccessAndRead(): void;
   discardSelection(): void;
@@ -79,6 +81,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   };
   const connectionRef = useRef<BackgroundConnection | null>(null);
   const windowIdRef = useRef<number | undefined>(undefined);
+  /** What the last page read asked for, so granting access retries that same read. */
+  const lastReadRef = useRef<'read-selection' | 'read-page'>('read-selection');
   const tabIdRef = useRef<number | undefined>(undefined);
   const actions = useActions();
   const actionsRef = useRef<ActionList>(actions);
@@ -157,13 +161,24 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
       },
       setDraft: (text) => dispatch({ type: 'draft', text }),
-      readSelection: () => send({ type: 'read-selection', windowId: windowIdRef.current }),
+      readSelection() {
+        lastReadRef.current = 'read-selection';
+        send({ type: 'read-selection', windowId: windowIdRef.current });
+      },
+      readPage() {
+        lastReadRef.current = 'read-page';
+        send({ type: 'read-page', windowId: windowIdRef.current });
+      },
       grantPageAccessAndRead() {
+        // Only the page's own origin when the background named it; every page otherwise.
+        const origin = stateRef.current.notice?.params?.origin;
+        const origins = typeof origin === 'string' ? [origin] : PAGE_ACCESS_ORIGINS;
+        const type = lastReadRef.current;
         // No await before request(): the browser allows it only inside the click.
         void browser.permissions
-          .request({ origins: PAGE_ACCESS_ORIGINS })
+          .request({ origins })
           .then((granted) => {
-            if (granted) send({ type: 'read-selection', windowId: windowIdRef.current });
+            if (granted) send({ type, windowId: windowIdRef.current });
           })
           .catch(() => {});
       },
