@@ -26,6 +26,7 @@ import {
 } from './conversations.ts';
 import { attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
+import { pageForActions } from './page-text/page-for-actions.ts';
 import { readPageFromTab } from './page-text/read-page.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { listModels, testConnection } from './provider-checks.ts';
@@ -243,9 +244,11 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
         : await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
       const read = message.type === 'read-page' ? readPageFromTab : readSelectionFromTab;
       const result = tab ? await read(tab) : { ok: false as const, error: userError('no-tab') };
+      // The panel's click is this read's gesture: the page for {{page}} actions is read now too.
+      const page = result.ok && tab ? await pageForActions(tab, null, result.selection) : {};
       postToPanel(
         panel,
-        result.ok ? { type: 'selection', selection: result.selection, action: null } : { type: 'notice', error: result.error },
+        result.ok ? { type: 'selection', selection: result.selection, action: null, ...page } : { type: 'notice', error: result.error },
       );
       return;
     }

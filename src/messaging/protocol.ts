@@ -172,6 +172,10 @@ export const SelectionMessageSchema = v.object({
   selection: PageSelectionSchema,
   /** The action to run on it (a built-in one's or a user's id); null: none, the user asks. */
   action: v.nullable(ActionIdSchema),
+  /** The whole page's readable text, read with the selection for an action that uses {{page}}. */
+  page: v.optional(PageSelectionSchema),
+  /** Why the page could not be read with the selection ({{page}} then falls back to the selection). */
+  pageError: v.optional(UserErrorSchema),
 });
 
 /** An error outside any answer stream (a selection that could not be read, bad settings). */

@@ -9,7 +9,7 @@ import { takeStorageProblems } from '../storage/item.ts';
 import { loadActions } from '../storage/actions.ts';
 import type { ActionList, TurnAction } from '../shared/actions.ts';
 import { connectToBackground, newConversation, openConversation, type BackgroundConnection } from './connection.ts';
-import { actionAsk } from './actions/run-action.ts';
+import { actionAsk, pageFallsBack, withPage } from './actions/run-action.ts';
 import { useActions } from './actions/use-actions.ts';
 import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
@@ -104,17 +104,22 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
 
   const commands = useMemo<PanelCommands>(() => {
     const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
-    const ask = (question: string, prompt?: TurnAction) => {
+    /** Sends a question (false: it could not be, and a notice says why). */
+    const ask = (question: string, prompt?: TurnAction): boolean => {
       const current = stateRef.current;
       const problem = askProblem(current, question);
-      if (problem) return notice(problem);
+      if (problem) {
+        notice(problem);
+        return false;
+      }
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
       sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+      return true;
     };
     return {
-      ask: (question) => ask(question),
+      ask: (question) => void ask(question),
       runAction(id) {
         const run = actionAsk(actionsRef.current, id);
         if (!run) return;
@@ -122,7 +127,10 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
           document.querySelector<HTMLElement>('[data-testid="composer"]')?.focus();
           return;
         }
-        ask(run.question, run.prompt);
+        const staged = stateRef.current;
+        const sent = ask(run.question, run.prompt && withPage(run.prompt, staged));
+        // {{page}} got the selection: say so (after the ask, which clears notices).
+        if (sent && run.prompt && pageFallsBack(run.prompt, staged)) notice(userError('page-fallback'));
       },
       stop() {
         for (const turn of stateRef.current.turns) {
