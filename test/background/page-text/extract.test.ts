@@ -36,10 +36,7 @@ function articlePage(): string {
 }
 
 function load(html: string): Document {
-  document.open();
-  document.write(html);
-  document.close();
-  return document;
+  return new DOMParser().parseFromString(html, 'text/html');
 }
 
 function read(html: string) {
