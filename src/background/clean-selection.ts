@@ -20,31 +20,38 @@ export function withoutInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
 }
 
-export function cleanSelection(raw: string, page: { url?: string; title?: string } = {}): PageSelection {
-  const originalLength = raw.length;
-  let text = withoutInvisible(raw.replace(/\r\n?/g, '\n'));
+/** Page text without invisible characters, trailing spaces or runs of blank lines. */
+export function cleanText(raw: string): string {
   // Per line, not with /[ \t]+\n/: that regex backtracks quadratically over a long run
   // of spaces with no newline after it (a 5 MB table-like selection froze the worker).
-  text = text
+  return withoutInvisible(raw.replace(/\r\n?/g, '\n'))
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  let truncated = false;
-  if (text.length > MAX_SELECTION_CHARS) {
-    let cut = MAX_SELECTION_CHARS;
-    // Never split a surrogate pair.
-    const code = text.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    text = text.slice(0, cut);
-    truncated = true;
-  }
+}
+
+/** Where to cut text to at most `max` characters, never between the halves of a surrogate pair. */
+export function cutPoint(text: string, max: number): number {
+  if (text.length <= max) return text.length;
+  const code = text.charCodeAt(max - 1);
+  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+}
+
+/** The page's URL and title as the prompt may carry them. */
+export function pageFields(page: { url?: string; title?: string }): { url: string; title: string } {
   return {
-    text,
     url: withoutInvisible(page.url ?? '').slice(0, MAX_SHORT_TEXT_CHARS),
     title: withoutInvisible(page.title ?? '').slice(0, MAX_PAGE_TITLE_CHARS),
-    originalLength,
-    truncated,
   };
+}
+
+export function cleanSelection(raw: string, page: { url?: string; title?: string } = {}): PageSelection {
+  const originalLength = raw.length;
+  let text = cleanText(raw);
+  const cut = cutPoint(text, MAX_SELECTION_CHARS);
+  const truncated = cut < text.length;
+  text = text.slice(0, cut);
+  return { text, ...pageFields(page), originalLength, truncated };
 }

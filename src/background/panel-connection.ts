@@ -27,6 +27,8 @@ import {
 } from './conversations.ts';
 import { answerDetails, attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
+import { pageForActions } from './page-text/page-for-actions.ts';
+import { readPageFromTab } from './page-text/read-page.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { listModels, testConnection } from './provider-checks.ts';
 import { loadPublicSettings } from './public-settings.ts';
@@ -238,16 +240,20 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       postToPanel(panel, snapshot ?? { type: 'attach-failed', requestId: message.requestId });
       return;
     }
-    case 'read-selection': {
+    case 'read-selection':
+    case 'read-page': {
       // A panel bound to another tab (sidepanel.html?tab=ID) reads that tab.
       const bound = panel.conversationTabId !== undefined && panel.conversationTabId !== panel.tabId;
       const tab = bound
         ? await browser.tabs.get(panel.conversationTabId!).catch(() => undefined)
         : await findReadingTab(message.windowId ?? panel.windowId, panel.tabId);
-      const result = tab ? await readSelectionFromTab(tab) : { ok: false as const, error: userError('no-tab') };
+      const read = message.type === 'read-page' ? readPageFromTab : readSelectionFromTab;
+      const result = tab ? await read(tab) : { ok: false as const, error: userError('no-tab') };
+      // The panel's click is this read's gesture: the page for {{page}} actions is read now too.
+      const page = result.ok && tab ? await pageForActions(tab, null, result.selection) : {};
       postToPanel(
         panel,
-        result.ok ? { type: 'selection', selection: result.selection, action: null } : { type: 'notice', error: result.error },
+        result.ok ? { type: 'selection', selection: result.selection, action: null, ...page } : { type: 'notice', error: result.error },
       );
       return;
     }

@@ -31,7 +31,12 @@ export const CONTINUE_INSTRUCTION =
 /** A question as sent: a user action's filled template, else the fenced selection and then the question. */
 function userContent(turn: Extract<ConversationTurn, { role: 'user' }>, fence: string): string {
   if (turn.action)
-    return renderActionPrompt(turn.action.template, { selection: turn.selection, language: turn.action.language, fence });
+    return renderActionPrompt(turn.action.template, {
+      selection: turn.selection,
+      ...(turn.action.page ? { page: turn.action.page } : {}),
+      language: turn.action.language,
+      fence,
+    });
   return turn.selection ? `${formatSelection(turn.selection, fence)}\n\n${turn.text}` : turn.text;
 }
 

@@ -8,6 +8,7 @@ import type { ActionId } from '../shared/actions.ts';
 import { actionForMenuItem } from './context-menu.ts';
 import { openPanelFromGesture } from './open-panel.ts';
 import { readSelectionFromTab } from './page-selection.ts';
+import { pageForActions } from './page-text/page-for-actions.ts';
 import { handOffSelection } from './selection-handoff.ts';
 
 export const ASK_COMMAND = 'ask-about-selection';
@@ -16,10 +17,11 @@ type Tab = Pick<Browser.tabs.Tab, 'id' | 'windowId' | 'url' | 'title'>;
 
 async function deliver(tab: Tab, action: ActionId | null, menuText: string): Promise<void> {
   const result = await readSelectionFromTab(tab, menuText);
+  const page = result.ok ? await pageForActions(tab, action, result.selection) : {};
   // An unreadable or empty selection still reaches the panel, as a notice saying why,
   // so the user is never left with a silent click.
   handOffSelection({
-    message: result.ok ? { type: 'selection', selection: result.selection, action } : { type: 'notice', error: result.error },
+    message: result.ok ? { type: 'selection', selection: result.selection, action, ...page } : { type: 'notice', error: result.error },
     windowId: tab.windowId,
     ...(tab.id !== undefined ? { tabId: tab.id } : {}),
     createdAt: Date.now(),

@@ -176,6 +176,8 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('attach'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
   v.object({ type: v.literal('read-selection'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
+  /** Read the whole page's readable text ("Ask about this page"); answered with a selection whose source is 'page'. */
+  v.object({ type: v.literal('read-page'), windowId: v.optional(v.pipe(v.number(), v.integer())) }),
 ]);
 /** What a panel sends (fields with defaults may be left out). */
 export type PanelMessage = v.InferInput<typeof PanelMessageSchema>;
@@ -207,6 +209,10 @@ export const SelectionMessageSchema = v.object({
   selection: PageSelectionSchema,
   /** The action to run on it (a built-in one's or a user's id); null: none, the user asks. */
   action: v.nullable(ActionIdSchema),
+  /** The whole page's readable text, read with the selection for an action that uses {{page}}. */
+  page: v.optional(PageSelectionSchema),
+  /** Why the page could not be read with the selection ({{page}} then falls back to the selection). */
+  pageError: v.optional(UserErrorSchema),
 });
 
 /** An error outside any answer stream (a selection that could not be read, bad settings). */

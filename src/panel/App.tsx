@@ -211,6 +211,7 @@ export function App() {
               onSend={() => commands.ask(state.draft)}
               onStop={commands.stop}
               onUseSelection={commands.readSelection}
+              onUsePage={commands.readPage}
               onEditLast={lastQuestion >= 0 && !answering ? () => commands.startEdit(lastQuestion) : undefined}
             />
           </footer>

@@ -81,6 +81,8 @@ export interface PanelState {
   turns: Turn[];
   /** The selection shown above the composer, not yet asked about. */
   selection: PageSelection | null;
+  /** The whole page, read with the staged selection for actions that use {{page}} (null: not read). */
+  selectionPage: PageSelection | null;
   draft: string;
   notice: UserError | null;
   connected: boolean;
@@ -103,6 +105,7 @@ export const initialState: PanelState = {
   settingsOpen: false,
   turns: [],
   selection: null,
+  selectionPage: null,
   draft: '',
   notice: null,
   connected: false,
@@ -257,7 +260,7 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
     case 'storage':
       return message.id === state.conversationId ? { ...state, storage: message.storage } : state;
     case 'selection':
-      return { ...state, selection: message.selection, notice: null };
+      return { ...state, selection: message.selection, selectionPage: message.page ?? null, notice: null };
     case 'notice':
       return { ...state, notice: message.error };
     case 'stream-details':
@@ -435,6 +438,7 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
         ...state,
         turns: [...state.turns, user, newAnswer(action.requestId)],
         selection: null,
+        selectionPage: null,
         // The draft is cleared only when it is what was sent (a quick action keeps it).
         draft: !action.prompt && question === state.draft.trim() ? '' : state.draft,
         notice: null,
@@ -487,10 +491,10 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       };
     }
     case 'discard-selection':
-      return { ...state, selection: null };
+      return { ...state, selection: null, selectionPage: null };
     case 'new-conversation':
       // The new conversation's id comes from the background; until then nothing is saved.
-      return { ...state, turns: [], selection: null, notice: null, editing: null, conversationId: null };
+      return { ...state, turns: [], selection: null, selectionPage: null, notice: null, editing: null, conversationId: null };
     case 'dismiss-notice':
       return { ...state, notice: null };
     case 'open-settings':

@@ -9,7 +9,7 @@ import { takeStorageProblems } from '../storage/item.ts';
 import { loadActions } from '../storage/actions.ts';
 import type { ActionList, TurnAction } from '../shared/actions.ts';
 import { connectToBackground, newConversation, openConversation, type BackgroundConnection } from './connection.ts';
-import { actionAsk } from './actions/run-action.ts';
+import { actionAsk, pageFallsBack, withPage } from './actions/run-action.ts';
 import { useActions } from './actions/use-actions.ts';
 import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
@@ -44,6 +44,8 @@ export interface PanelCommands {
   resendEdit(index: number, question: string): void;
   setDraft(text: string): void;
   readSelection(): void;
+  /** "Ask about this page": the background reads the page's readable text and stages it. */
+  readPage(): void;
   /** Must be called from a click: asks the browser for page access, then reads. */
   grantPageAccessAndRead(): void;
   discardSelection(): void;
@@ -82,6 +84,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   };
   const connectionRef = useRef<BackgroundConnection | null>(null);
   const windowIdRef = useRef<number | undefined>(undefined);
+  /** What the last page read asked for, so granting access retries that same read. */
+  const lastReadRef = useRef<'read-selection' | 'read-page'>('read-selection');
   const tabIdRef = useRef<number | undefined>(undefined);
   const actions = useActions();
   const actionsRef = useRef<ActionList>(actions);
@@ -103,17 +107,22 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
 
   const commands = useMemo<PanelCommands>(() => {
     const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
-    const ask = (question: string, prompt?: TurnAction) => {
+    /** Sends a question (false: it could not be, and a notice says why). */
+    const ask = (question: string, prompt?: TurnAction): boolean => {
       const current = stateRef.current;
       const problem = askProblem(current, question);
-      if (problem) return notice(problem);
+      if (problem) {
+        notice(problem);
+        return false;
+      }
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
       sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+      return true;
     };
     return {
-      ask: (question) => ask(question),
+      ask: (question) => void ask(question),
       runAction(id) {
         const run = actionAsk(actionsRef.current, id);
         if (!run) return;
@@ -121,7 +130,10 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
           document.querySelector<HTMLElement>('[data-testid="composer"]')?.focus();
           return;
         }
-        ask(run.question, run.prompt);
+        const staged = stateRef.current;
+        const sent = ask(run.question, run.prompt && withPage(run.prompt, staged));
+        // {{page}} got the selection: say so (after the ask, which clears notices).
+        if (sent && run.prompt && pageFallsBack(run.prompt, staged)) notice(userError('page-fallback'));
       },
       stop() {
         for (const turn of stateRef.current.turns) {
@@ -160,13 +172,24 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
       },
       setDraft: (text) => dispatch({ type: 'draft', text }),
-      readSelection: () => send({ type: 'read-selection', windowId: windowIdRef.current }),
+      readSelection() {
+        lastReadRef.current = 'read-selection';
+        send({ type: 'read-selection', windowId: windowIdRef.current });
+      },
+      readPage() {
+        lastReadRef.current = 'read-page';
+        send({ type: 'read-page', windowId: windowIdRef.current });
+      },
       grantPageAccessAndRead() {
+        // Only the page's own origin when the background named it; every page otherwise.
+        const origin = stateRef.current.notice?.params?.origin;
+        const origins = typeof origin === 'string' ? [origin] : PAGE_ACCESS_ORIGINS;
+        const type = lastReadRef.current;
         // No await before request(): the browser allows it only inside the click.
         void browser.permissions
-          .request({ origins: PAGE_ACCESS_ORIGINS })
+          .request({ origins })
           .then((granted) => {
-            if (granted) send({ type: 'read-selection', windowId: windowIdRef.current });
+            if (granted) send({ type, windowId: windowIdRef.current });
           })
           .catch(() => {});
       },

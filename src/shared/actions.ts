@@ -19,7 +19,7 @@ import {
   MAX_LANGUAGE_NAME_CHARS,
   MAX_MODEL_CHARS,
 } from './limits.ts';
-import type { PageSelection } from './schemas.ts';
+import { PageSelectionSchema, type PageSelection } from './schemas.ts';
 
 export const PLACEHOLDERS = ['selection', 'page', 'title', 'url', 'language'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -111,6 +111,11 @@ export function expandTemplate(template: string, values: Readonly<Record<Placeho
     .join('');
 }
 
+/** Whether a template asks for the whole page ({{page}}), so the page must be read with a selection. */
+export function usesPage(template: string): boolean {
+  return placeholdersIn(template).has('page');
+}
+
 /** The placeholders a template uses. */
 export function placeholdersIn(template: string): Set<Placeholder> {
   const used = new Set<Placeholder>();
@@ -120,6 +125,8 @@ export function placeholdersIn(template: string): Set<Placeholder> {
 
 export interface PromptContext {
   selection?: PageSelection;
+  /** The whole page's readable text, when it was read along with a selection; {{page}} is the selection otherwise. */
+  page?: PageSelection;
   /** The language {{language}} names, e.g. "French" (see languageName). */
   language: string;
   /** The random part of this request's page-text tags (newFence). */
@@ -129,14 +136,15 @@ export interface PromptContext {
 /**
  * The prompt an action sends: its template with the selection fenced as data, the page's
  * title and URL made safe to sit in a sentence, and the language. {{page}} is the page's
- * text as far as Aside has it: today the selection (reading the whole page is not built yet).
+ * readable text, fenced the same way: the page read with the selection, or the staged text
+ * itself when that is the whole page (or when the page could not be read).
  */
 export function renderActionPrompt(template: string, context: PromptContext): string {
   const { selection } = context;
   const fenced = selection ? formatSelection(selection, context.fence) : '';
   return expandTemplate(template, {
     selection: fenced,
-    page: fenced,
+    page: context.page ? formatSelection(context.page, context.fence) : fenced,
     title: selection ? attribute(selection.title) : '',
     url: selection ? attribute(selection.url) : '',
     language: attribute(context.language),
@@ -342,5 +350,7 @@ export const TurnActionSchema = v.object({
   language: v.pipe(v.string(), v.maxLength(MAX_LANGUAGE_NAME_CHARS)),
   provider: v.optional(ProviderIdSchema),
   model: v.optional(v.pipe(v.string(), v.maxLength(MAX_MODEL_CHARS))),
+  /** The whole page's text for {{page}}, read with the selection (absent: {{page}} is the selection). */
+  page: v.optional(PageSelectionSchema),
 });
 export type TurnAction = v.InferOutput<typeof TurnActionSchema>;

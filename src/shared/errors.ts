@@ -124,6 +124,12 @@ export const ERROR_CODES = [
   'no-tab',
   /** detail: the browser's words */
   'page-unreadable',
+  /** "Ask about this page" found no readable text (an empty page, only scripts or images). */
+  'empty-page',
+  /** "Ask about this page" on a PDF in the browser's viewer, which extensions cannot read. detail: the browser's words */
+  'pdf-page',
+  /** A user action's {{page}} got the selection: the page could not be read with it. */
+  'page-fallback',
 
   // Conversations and the panel
   /** Nothing to send: no question and no selection. */

@@ -35,8 +35,7 @@ export function formatSelection(selection: PageSelection, fence: string): string
     selection.url ? ` source="${attribute(selection.url)}"` : '',
     selection.title ? ` title="${attribute(selection.title)}"` : '',
   ].join('');
-  const note = selection.truncated
-    ? `\n[The selection was ${selection.originalLength} characters; only the beginning is included.]`
-    : '';
+  const what = selection.source === 'page' ? "The page's text" : 'The selection';
+  const note = selection.truncated ? `\n[${what} was ${selection.originalLength} characters; only the beginning is included.]` : '';
   return `<selected_text-${fence}${attrs}>\n${escapeDelimiter(selection.text)}\n</selected_text-${fence}>${note}`;
 }

@@ -43,6 +43,13 @@ export const MAX_QUESTION_CHARS = 100_000;
 /** About 30k tokens: enough for a long article, far below any model's context. */
 export const MAX_SELECTION_CHARS = 120_000;
 export const MAX_PAGE_TITLE_CHARS = 300;
+/**
+ * A whole page's readable text ("Ask about this page"), about 250k tokens: above the
+ * 200k-token window of most models, so the token budget can show a page that does not fit
+ * and offer its choices, yet a book-length page stays a few MB in the port messages and in
+ * history (each copy is UTF-16). Longer pages are cut, with `truncated` saying so.
+ */
+export const MAX_PAGE_CHARS = 1_000_000;
 /** Headings kept from a page for "pick sections by heading". */
 export const MAX_PAGE_HEADINGS = 500;
 /** Titles and URLs inside the prompt's selection tag. */

@@ -93,6 +93,7 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
   stop: [{ type: 'stop', requestId: 'r1' }],
   attach: [{ type: 'attach', requestId: 'r1' }],
   'read-selection': [{ type: 'read-selection', windowId: 3 }, { type: 'read-selection' }],
+  'read-page': [{ type: 'read-page', windowId: 3 }, { type: 'read-page' }],
 };
 
 /** One valid example of every background → panel message type. */
@@ -275,6 +276,8 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ['hello with a non-integer windowId', { type: 'hello', windowId: 1.5 }],
     ['hello with a string windowId', { type: 'hello', windowId: '1' }],
     ['read-selection with a non-integer windowId', { type: 'read-selection', windowId: 2.25 }],
+    ['read-page with a non-integer windowId', { type: 'read-page', windowId: 2.25 }],
+    ['read-page with a string windowId', { type: 'read-page', windowId: '3' }],
     ['save-settings without settings', { type: 'save-settings' }],
     ['save-settings missing the model', { type: 'save-settings', settings: { apiKey: null, baseUrl: '' } }],
     ['save-settings with a numeric apiKey', { type: 'save-settings', settings: { ...settingsInput, apiKey: 42 } }],

@@ -121,6 +121,27 @@ describe('renderActionPrompt', () => {
     expect(out).toBe('T: a &lt;b&gt; x ');
   });
 
+  it('{{page}} is the page read with the selection, {{selection}} the selection, in one pass', () => {
+    const page = selection({ text: 'Whole page {{selection}} {{url}}', source: 'page', pageChars: 31 });
+    const out = renderActionPrompt('S={{selection}} P={{page}}', { selection: selection(), page, language: 'English', fence: 'f1' });
+    expect(out).toBe(
+      'S=<selected_text-f1 source="https://example.com/a" title="Foxes">\nThe fox.\n</selected_text-f1> ' +
+        'P=<selected_text-f1 source="https://example.com/a" title="Foxes">\nWhole page {{selection}} {{url}}\n</selected_text-f1>',
+    );
+  });
+
+  it('{{page}} falls back to the staged text when no page was read with it', () => {
+    const out = renderActionPrompt('{{page}}', { selection: selection(), language: 'English', fence: 'f1' });
+    expect(out).toContain('\nThe fox.\n');
+  });
+
+  it('a cut page says the page was cut, not the selection', () => {
+    const page = selection({ source: 'page', truncated: true, originalLength: 2_000_000 });
+    expect(renderActionPrompt('{{page}}', { selection: page, language: 'English', fence: 'f1' })).toContain(
+      "[The page's text was 2000000 characters; only the beginning is included.]",
+    );
+  });
+
   it('fills empty text when there is no selection', () => {
     expect(renderActionPrompt('[{{selection}}][{{url}}] {{language}}', { language: 'German', fence: 'f1' })).toBe('[][] German');
   });

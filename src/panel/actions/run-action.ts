@@ -3,7 +3,8 @@
  * user action's name with its template (the background fills the template in, so what
  * is sent is built where every other prompt is).
  */
-import { findEntry, languageName, targetLanguageTag, type ActionList, type TurnAction } from '../../shared/actions.ts';
+import { findEntry, languageName, targetLanguageTag, usesPage, type ActionList, type TurnAction } from '../../shared/actions.ts';
+import type { PageSelection } from '../../shared/schemas.ts';
 import { actionName, browserLanguage, builtinQuestion } from './words.ts';
 
 export type ActionAsk = { question: string; prompt?: TurnAction } | { focusComposer: true };
@@ -29,4 +30,21 @@ export function actionAsk(list: ActionList, id: string): ActionAsk | null {
     ...(entry.model ? { model: entry.model } : {}),
   };
   return { question: actionName(entry), prompt };
+}
+
+/** What is staged: the selection, and the whole page when it was read with it. */
+interface Staged {
+  selection: PageSelection | null;
+  selectionPage: PageSelection | null;
+}
+
+/** The action's prompt with the page read alongside the selection, when its template uses {{page}}. */
+export function withPage(prompt: TurnAction, staged: Staged): TurnAction {
+  if (!usesPage(prompt.template) || staged.selection?.source === 'page' || !staged.selectionPage) return prompt;
+  return { ...prompt, page: staged.selectionPage };
+}
+
+/** {{page}} will be the selection, because the page could not be read with it. */
+export function pageFallsBack(prompt: TurnAction, staged: Staged): boolean {
+  return usesPage(prompt.template) && staged.selection !== null && staged.selection.source !== 'page' && !staged.selectionPage;
 }

@@ -11,6 +11,8 @@ export function Composer(props: {
   onSend(): void;
   onStop(): void;
   onUseSelection(): void;
+  /** "Ask about this page": stage the whole page's readable text. */
+  onUsePage(): void;
   /** Up in an empty composer: edit the last question (absent: there is none to edit). */
   onEditLast?: () => void;
 }) {
@@ -49,6 +51,11 @@ export function Composer(props: {
         <button type="button" class="ghost" data-testid="use-selection" onClick={props.onUseSelection}>
           {t('use_selection')}
         </button>
+        {!props.hasSelection && (
+          <button type="button" class="ghost" data-testid="use-page" title={t('use_page_title')} onClick={props.onUsePage}>
+            {t('use_page')}
+          </button>
+        )}
         <span class="spacer" />
         {props.answering ? (
           <button type="button" class="stop" data-testid="stop" title={t('stop_title')} onClick={props.onStop}>

@@ -29,7 +29,7 @@ export function NoticeBanner(props: { error: UserError; onDismiss(): void; onFix
             {FIX_LABELS[fix]()}
           </button>
         )}
-        <button type="button" class="ghost" onClick={props.onDismiss}>
+        <button type="button" class="ghost" data-testid="notice-dismiss" onClick={props.onDismiss}>
           {t('dismiss')}
         </button>
       </div>

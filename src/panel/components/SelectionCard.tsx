@@ -10,10 +10,13 @@ export function formatLength(chars: number): string {
 
 /** Exactly what will be sent about the page: shown, collapsible, with its size. */
 export function SelectionPreview({ selection, open = false }: { selection: PageSelection; open?: boolean }) {
+  const isPage = selection.source === 'page';
   return (
     <details class="selection" open={open} data-testid="selection">
       <summary>
-        <span class="selection-label">{t('selected_text')}</span>
+        <span class="selection-label" data-testid="selection-label">
+          {t(isPage ? 'whole_page' : 'selected_text')}
+        </span>
         <span class="muted"> · {formatLength(selection.text.length)}</span>
         {selection.title && <span class="selection-source muted"> · {selection.title}</span>}
       </summary>
@@ -22,7 +25,7 @@ export function SelectionPreview({ selection, open = false }: { selection: PageS
       </blockquote>
       {selection.truncated && (
         <p class="muted small" data-testid="selection-truncated">
-          {t('selection_truncated', {
+          {t(isPage ? 'page_truncated' : 'selection_truncated', {
             original: formatLength(selection.originalLength),
             sent: formatLength(selection.text.length),
           })}
@@ -41,7 +44,11 @@ export function SelectionCard(props: {
   onDiscard(): void;
 }) {
   return (
-    <section class="selection-card" data-testid="selection-card" aria-label={t('selection_card_label')}>
+    <section
+      class="selection-card"
+      data-testid="selection-card"
+      aria-label={t(props.selection.source === 'page' ? 'page_card_label' : 'selection_card_label')}
+    >
       <SelectionPreview selection={props.selection} open />
       <div class="row action-buttons">
         {props.actions.map((entry, index) => {

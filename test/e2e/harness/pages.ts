@@ -53,7 +53,9 @@ export async function startPageServer(pages: Record<string, string> = {}): Promi
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    // A .pdf path is served as a PDF (the browsers then show it in their built-in viewers).
+    const type = path.endsWith('.pdf') ? 'application/pdf' : 'text/html; charset=utf-8';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : html);
   });
   server.on('connection', (s) => {
