@@ -3,6 +3,7 @@
  * To add one, write `bench/<name>.ts` exporting `name` and `run()`, and list it below.
  */
 import * as bundleSize from './bundle-size.ts';
+import * as history from './history.ts';
 import * as providers from './providers.ts';
 import * as render from './render.ts';
 import * as sse from './sse.ts';
@@ -12,7 +13,7 @@ interface BenchModule {
   run(): Promise<unknown>;
 }
 
-const benches: BenchModule[] = [sse, providers, render, bundleSize];
+const benches: BenchModule[] = [sse, providers, render, history, bundleSize];
 
 for (const bench of benches) {
   const t0 = performance.now();

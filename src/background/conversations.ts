@@ -142,11 +142,21 @@ async function writeNow(id: string): Promise<void> {
   try {
     await store.saveTurns(id, patch);
     if (store === memory) await privateItem.setValue(memory.snapshot()).catch(() => {});
+    else if (conversation.full) {
+      // The disk took it again (the user cleared old conversations): back on disk, out of memory.
+      conversation.full = false;
+      await memory.remove(id).catch(() => {});
+      await privateItem.setValue(memory.snapshot()).catch(() => {});
+      for (const listener of stateListeners) listener(id, 'disk');
+    }
   } catch (cause) {
-    if (!isQuotaError(cause) || conversation.full) return;
-    // Disk full: the conversation (and its answer in flight) stays here, in memory.
-    conversation.full = true;
+    if (!isQuotaError(cause)) return;
+    // Disk full: the conversation (and its answer in flight) is kept in memory and storage.session,
+    // on every write while the disk refuses (each write still tries the disk first).
     await memory.saveTurns(id, patch).catch(() => {});
+    await privateItem.setValue(memory.snapshot()).catch(() => {});
+    if (conversation.full) return;
+    conversation.full = true;
     for (const listener of stateListeners) listener(id, 'full');
   }
 }
@@ -192,9 +202,12 @@ async function load(id: string, tabId: number | undefined): Promise<TabConversat
   if (cached) return cached;
   const tab = tabId === undefined ? undefined : await deps.getTab(tabId);
   const incognito = tab?.incognito ?? false;
-  const found = (await (await storeFor({ incognito })).get(id)) ?? (await memory.get(id));
+  // Memory first: a conversation the full disk refused is newer there than on disk.
+  const kept = await memory.get(id);
+  const found = kept ?? (await (await storeFor({ incognito })).get(id));
   if (!found) return null;
-  return { id, createdAt: found.createdAt, turns: found.turns, ...(found.page ? { page: found.page } : {}), incognito, full: false };
+  const full = kept !== null && !incognito && (await disk()) !== null;
+  return { id, createdAt: found.createdAt, turns: found.turns, ...(found.page ? { page: found.page } : {}), incognito, full };
 }
 
 let restored: Promise<void> | null = null;

@@ -127,6 +127,7 @@ export function App() {
         <LazyHistoryView
           store={history.store}
           failed={history.failed}
+          inMemory={state.storage === 'private' || state.storage === 'memory' || browser.extension?.inIncognitoContext === true}
           busy={answering}
           onOpen={openFromHistory}
           onNew={() => {

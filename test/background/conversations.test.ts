@@ -262,4 +262,50 @@ describe('private windows and a full disk', () => {
     expect((await describeConversation(c)).turns[1]).toMatchObject({ text: 'Kept in memory.', status: 'complete' });
     real.close();
   });
+
+  it('a full disk keeps every later write of the answer in flight in memory and storage.session, and goes back to disk once it has room', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] }); // IndexedDB's own timers stay real
+    const real = await openHistory(`${dbName}-full`);
+    let room = false;
+    const full: HistoryStore = {
+      ...real,
+      saveTurns: (id, patch) => (room ? real.saveTurns(id, patch) : Promise.reject(new DOMException('full', 'QuotaExceededError'))),
+    };
+    reset({ openDisk: () => Promise.resolve(full) });
+    const states: string[] = [];
+    onStorageState((_id, state) => states.push(state));
+    const c = await conversationForTab(1);
+    await saveFromPanel(c.id, 1, [question, streaming('r1')]);
+    const sink = fakeSink();
+    trackAnswer(c.id, 'r1', sink);
+    const kept = async () => {
+      const session: { privateConversations?: { id: string; turns: { text: string }[] }[] } =
+        await fakeBrowser.storage.session.get('privateConversations');
+      return session.privateConversations?.find((x) => x.id === c.id)?.turns[1]?.text;
+    };
+    sink.text = 'First part';
+    await vi.advanceTimersByTimeAsync(STREAM_WRITE_INTERVAL_MS);
+    await vi.waitFor(async () => expect(await kept()).toBe('First part'));
+    // A later write, while the disk still refuses: the memory copy follows the stream (not only the first write).
+    sink.text = 'First part, and the second.';
+    await vi.advanceTimersByTimeAsync(STREAM_WRITE_INTERVAL_MS);
+    await vi.waitFor(async () => expect(await kept()).toBe('First part, and the second.'));
+    expect(states).toEqual(['full']);
+    // A restarted worker finds the newest text (memory comes before the disk's older copy) and knows it is not on disk.
+    reset({ openDisk: () => Promise.resolve(full) });
+    const reopened = await openInTab(2, c.id);
+    expect(reopened?.turns[1]).toMatchObject({ text: 'First part, and the second.' });
+    expect((await describeConversation(reopened!)).storage).toBe('full');
+    // Room again (old conversations cleared): the next write goes to disk, the panel hears 'disk'.
+    reset({ openDisk: () => Promise.resolve(full) });
+    onStorageState((_id, state) => states.push(state));
+    room = true;
+    const back = await openInTab(2, c.id);
+    await saveFromPanel(c.id, 2, back!.turns);
+    expect(states).toEqual(['full', 'disk']);
+    expect((await real.get(c.id))?.turns[1]).toMatchObject({ text: 'First part, and the second.' });
+    expect(await kept()).toBeUndefined();
+    expect((await describeConversation(back!)).storage).toBe('disk');
+    real.close();
+  });
 });

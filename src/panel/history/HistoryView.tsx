@@ -17,6 +17,7 @@ import { highlightParts, snippetAround } from './highlight.ts';
 import { HistoryRow } from './HistoryRow.tsx';
 import { checkImport, existingFrom, type ImportFileProblem, type ImportPlan } from './import.ts';
 import { SearchBox } from './SearchBox.tsx';
+import { StorageSection } from './StorageSection.tsx';
 
 export interface HistoryViewProps {
   /** null while the database opens. */
@@ -28,7 +29,12 @@ export interface HistoryViewProps {
   onOpen(id: string): void;
   onNew(): void;
   onClose(): void;
+  /** This window's conversations are kept in memory (private window, or IndexedDB failed): no disk usage to show. */
+  inMemory?: boolean;
 }
+
+/** Clearing old conversations offers Undo up to this many (they are held in memory until then). */
+const MAX_UNDO_CONVERSATIONS = 1_000;
 
 /** Rows the list shows (pinned first, then newest); search reaches every conversation. */
 const LIST_LIMIT = 500;
@@ -79,13 +85,14 @@ function snippetOf(conversation: HistoryConversation, query: string): string | u
   return undefined;
 }
 
-export function HistoryView({ store, failed, busy, onOpen, onNew, onClose }: HistoryViewProps) {
+export function HistoryView({ store, failed, busy, onOpen, onNew, onClose, inMemory = false }: HistoryViewProps) {
   const [rows, setRows] = useState<ConversationSummary[] | null>(null);
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');
   const [hits, setHits] = useState<Hit[] | null>(null);
   const [status, setStatus] = useState('');
-  const [undo, setUndo] = useState<HistoryConversation | null>(null);
+  /** What the last delete (one, or old ones cleared) removed, for Undo. */
+  const [undo, setUndo] = useState<HistoryConversation[] | null>(null);
   const [importing, setImporting] = useState<ImportState>(null);
   const [version, setVersion] = useState(0);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -163,7 +170,7 @@ export function HistoryView({ store, failed, busy, onOpen, onNew, onClose }: His
       if (!store) return;
       const removed = await store.remove(id);
       if (!removed) return;
-      setUndo(removed);
+      setUndo([removed]);
       setStatus(t('history_deleted', { title: titleOf(removed) }));
       refresh();
     },
@@ -178,9 +185,18 @@ export function HistoryView({ store, failed, busy, onOpen, onNew, onClose }: His
 
   const restore = async () => {
     if (!store || !undo) return;
-    await store.save(undo);
-    setStatus(t('history_restored', { title: titleOf(undo) }));
+    await store.saveMany(undo);
+    setStatus(
+      undo.length === 1 ? t('history_restored', { title: titleOf(undo[0]!) }) : t('clear_old_restored', { count: undo.length }),
+    );
     setUndo(null);
+    refresh();
+  };
+
+  const cleared = (removed: HistoryConversation[]) => {
+    const undoable = removed.length > 0 && removed.length <= MAX_UNDO_CONVERSATIONS;
+    setUndo(undoable ? removed : null);
+    setStatus(t(undoable || removed.length === 0 ? 'clear_old_done' : 'clear_old_done_no_undo', { count: removed.length }));
     refresh();
   };
 
@@ -331,6 +347,15 @@ export function HistoryView({ store, failed, busy, onOpen, onNew, onClose }: His
               ))
             )}
           </div>
+          {store && (
+            <StorageSection
+              store={store}
+              inMemory={inMemory}
+              version={version}
+              onCleared={cleared}
+              onFailed={() => setStatus(t('clear_old_failed'))}
+            />
+          )}
           <div class="history-bottom">
             <button type="button" class="ghost" data-testid="history-export-all" onClick={() => void exportAll('json')}>
               {t('history_export_all')}

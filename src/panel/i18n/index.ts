@@ -59,6 +59,29 @@ export function formatNumber(n: number): string {
   }
 }
 
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** A size in the UI language: "12.3 MB", "1.2 GB" (decimal units, as browsers report quota). */
+export function formatBytes(bytes: number): string {
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const options: Intl.NumberFormatOptions = {
+    style: 'unit',
+    unit: BYTE_UNITS[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: unit === 0 ? 0 : 1,
+  };
+  try {
+    return new Intl.NumberFormat(uiLocale(), options).format(value);
+  } catch {
+    return new Intl.NumberFormat('en', options).format(value);
+  }
+}
+
 function message(key: string, params?: Params): string {
   const text = raw(key);
   return text === '' ? key : substitute(text, params, formatNumber);

@@ -57,6 +57,13 @@ export interface HistoryStore {
   /** Deletes it and returns what was deleted, for Undo (save it again). */
   remove(id: string): Promise<HistoryConversation | null>;
   count(): Promise<number>;
+  /** How many unpinned conversations were last updated before `before` (ms): what removeOlderThan would delete. */
+  countOlderThan(before: number): Promise<number>;
+  /**
+   * Deletes every unpinned conversation last updated before `before` (strictly: one updated
+   * at `before` stays), in one transaction, and returns them, for Undo (saveMany them again).
+   */
+  removeOlderThan(before: number): Promise<HistoryConversation[]>;
   /** The user's own title; an empty one goes back to the first question. Null: no such conversation. */
   rename(id: string, title: string): Promise<HistoryConversation | null>;
   setPinned(id: string, pinned: boolean): Promise<HistoryConversation | null>;
@@ -85,6 +92,9 @@ function rangeFor(word: string, isLast: boolean): IDBKeyRange | string {
   const prefix = isLast && (word.length >= MIN_PREFIX_CHARS || isUnspaced(word));
   return prefix ? IDBKeyRange.bound(word, `${word}\uffff`) : word;
 }
+
+/** Unpinned summaries updated before `before`, through the order index ([pinned, updatedAt]): no record outside is read. */
+const olderRange = (before: number) => IDBKeyRange.bound([0, -Infinity], [0, before], false, true);
 
 function score(summary: ConversationSummary, words: readonly string[]): number {
   const title = searchWords(summary.title, 200);
@@ -188,6 +198,18 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     },
 
     count: () => db.count('summaries'),
+
+    countOlderThan: (before) => db.countFromIndex('summaries', 'order', olderRange(before)),
+
+    async removeOlderThan(before) {
+      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const conversations = tx.objectStore('conversations');
+      const summaries = tx.objectStore('summaries');
+      const ids = await summaries.index('order').getAllKeys(olderRange(before));
+      const removed = await Promise.all(ids.map((id) => conversations.get(id)));
+      await Promise.all([...ids.flatMap((id) => [conversations.delete(id), summaries.delete(id)]), tx.done]);
+      return removed.filter((found): found is HistoryConversation => found !== undefined);
+    },
 
     rename: (id, title) =>
       update(id, (found) => {

@@ -27,6 +27,9 @@ export interface MemoryHistoryStore extends HistoryStore {
 const summaryFor = (conversation: HistoryConversation): ConversationSummary =>
   summaryOf(conversation, searchWords(searchableText(conversation)));
 
+/** What clearing old conversations deletes: unpinned, last updated strictly before `before` (as db.ts). */
+const isOlder = (record: HistoryConversation, before: number) => !record.pinned && record.updatedAt < before;
+
 const byOrder = (a: ConversationSummary, b: ConversationSummary) => b.pinned - a.pinned || b.updatedAt - a.updatedAt;
 
 export function createMemoryHistory(): MemoryHistoryStore {
@@ -68,6 +71,12 @@ export function createMemoryHistory(): MemoryHistoryStore {
       return Promise.resolve(found);
     },
     count: () => Promise.resolve(records.size),
+    countOlderThan: (before) => Promise.resolve([...records.values()].filter((record) => isOlder(record, before)).length),
+    removeOlderThan(before) {
+      const removed = [...records.values()].filter((record) => isOlder(record, before));
+      for (const record of removed) records.delete(record.id);
+      return Promise.resolve(removed);
+    },
     rename: (id, title) =>
       update(id, (found) => {
         const { title: _old, ...rest } = found;

@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TURNS, MAX_URL_CHARS } from '../../shared/limits.ts';
-import { StoredTurnSchema, type StoredTurn } from '../conversation.ts';
+import { StoredTurnSchema, type StoredTurn } from '../../shared/stored-turn.ts';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
