@@ -13,6 +13,8 @@ export interface PanelPort {
   conversationTabId?: number;
   /** The conversation the panel shows, once the background has sent it. */
   conversationId?: string;
+  /** The budget count in flight, aborted by a newer one or the panel going away. */
+  counting?: AbortController;
 }
 
 const panels = new Set<PanelPort>();
@@ -44,6 +46,7 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
       return { type: 'models', requestId: message.requestId, models: [], error };
     case 'snapshot':
       return { type: 'attach-failed', requestId: message.requestId };
+    case 'token-count':
     case 'settings':
     case 'conversation':
     case 'storage':

@@ -90,6 +90,18 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
     },
   ],
   stop: [{ type: 'stop', requestId: 'r1' }],
+  'count-tokens': [
+    { type: 'count-tokens', requestId: 'b1', turns: [{ role: 'user', text: 'Summarize this.', selection }] },
+    {
+      type: 'count-tokens',
+      requestId: 'b2',
+      turns: [
+        { role: 'user', text: 'Hi' },
+        { role: 'assistant', text: 'Hello' },
+        { role: 'user', text: '', selection },
+      ],
+    },
+  ],
   attach: [{ type: 'attach', requestId: 'r1' }],
   'read-selection': [{ type: 'read-selection', windowId: 3 }, { type: 'read-selection' }],
 };
@@ -137,6 +149,20 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
       error: { code: 'network', params: { host: 'localhost:11434' }, detail: 'Failed to fetch', fix: 'retry' },
     },
     { type: 'models', requestId: 'm3', models: [], error: { code: 'models-unsupported', params: { provider: 'custom-sse' } } },
+    { type: 'models', requestId: 'm4', models: [{ id: 'small', label: 'Small', contextWindow: 2048 }] },
+  ],
+  'token-count': [
+    {
+      type: 'token-count',
+      requestId: 'b1',
+      inputTokens: 1234,
+      exact: true,
+      requestEstimate: 1200,
+      maxOutputTokens: 4096,
+      contextWindow: 200_000,
+      windowSource: 'table',
+    },
+    { type: 'token-count', requestId: 'b2', inputTokens: 10, exact: false, requestEstimate: 10, maxOutputTokens: 1, contextWindow: null },
   ],
   selection: [
     { type: 'selection', selection, action: 'summarize' },
@@ -269,6 +295,9 @@ describe('parsePanelMessage rejects malformed messages', () => {
     ['stop with a 101-character requestId', { type: 'stop', requestId: longString(101) }],
     ['stop with a numeric requestId', { type: 'stop', requestId: 1 }],
     ['ask with zero turns', { type: 'ask', requestId: 'r1', turns: [] }],
+    ['count-tokens with zero turns', { type: 'count-tokens', requestId: 'b1', turns: [] }],
+    ['count-tokens without a requestId', { type: 'count-tokens', turns: [{ role: 'user', text: 'x' }] }],
+    ['count-tokens with a system turn', { type: 'count-tokens', requestId: 'b1', turns: [{ role: 'system', text: 'x' }] }],
     ['ask without turns', { type: 'ask', requestId: 'r1' }],
     ['ask with turns that are not an array', { type: 'ask', requestId: 'r1', turns: { role: 'user', text: 'x' } }],
     ['ask with 501 turns', { type: 'ask', requestId: 'r1', turns: Array.from({ length: 501 }, () => ({ role: 'user', text: 'x' })) }],
@@ -490,6 +519,28 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     [
       'models whose error is a sentence, as the old protocol sent it',
       { type: 'models', requestId: 'm1', models: [], error: 'Could not reach localhost:11434.' },
+    ],
+    ['models with a context window of 0', { type: 'models', requestId: 'm1', models: [{ id: 'a', label: 'a', contextWindow: 0 }] }],
+    [
+      'a token-count with negative tokens',
+      { type: 'token-count', requestId: 'b1', inputTokens: -1, exact: false, requestEstimate: 0, maxOutputTokens: 1, contextWindow: null },
+    ],
+    [
+      'a token-count without a window field',
+      { type: 'token-count', requestId: 'b1', inputTokens: 1, exact: false, requestEstimate: 1, maxOutputTokens: 1 },
+    ],
+    [
+      'a token-count with an unknown window source',
+      {
+        type: 'token-count',
+        requestId: 'b1',
+        inputTokens: 1,
+        exact: false,
+        requestEstimate: 1,
+        maxOutputTokens: 1,
+        contextWindow: 5,
+        windowSource: 'guess',
+      },
     ],
     ['models with an error of an unknown code', { type: 'models', requestId: 'm1', models: [], error: { code: 'teapot' } }],
     ['a connection-test without a result', { type: 'connection-test', requestId: 'r1' }],
