@@ -11,6 +11,7 @@ import { contextWindowFor } from '../providers/context-windows.ts';
 import { fetchOk, readBoundedText } from '../providers/http.ts';
 import type { ModelInfo, ProviderSettings } from '../providers/provider.ts';
 import { estimateRequestTokens } from '../shared/budget.ts';
+import type { ProviderId } from '../shared/ids.ts';
 import type { ModelOptions } from '../shared/model-options.ts';
 import { answerSystemPrompt } from './answers/run-answer.ts';
 import { buildMessages } from './prompt.ts';
@@ -31,16 +32,31 @@ export interface CountDeps {
   now?: () => number;
 }
 
+/**
+ * Providers whose model list reports windows (OpenRouter and Together `context_length`, Groq
+ * `context_window`, Mistral `max_context_length`, vLLM and other compatible servers
+ * `max_model_len`); the others' lists say nothing the table does not, so they are not fetched.
+ */
+const LISTS_WINDOWS: ReadonlySet<ProviderId> = new Set(['openrouter', 'together', 'groq', 'mistral', 'openai-compatible']);
+/** A list that takes longer than this leaves the window to the table. */
+const LIST_TIMEOUT_MS = 5_000;
+
 const listCache = new Map<string, { at: number; models: Promise<ModelInfo[]> }>();
 
 /** The window the provider's list reports for this model (cached per provider and address). */
 async function listedWindow(settings: ProviderSettings, apiKey: string, deps: CountDeps): Promise<number | undefined> {
-  if (!presetFor(settings.provider).listsModels) return undefined;
+  if (!LISTS_WINDOWS.has(settings.provider) || !presetFor(settings.provider).listsModels) return undefined;
   const key = `${settings.provider}|${effectiveBaseUrl(settings)}`;
   const now = (deps.now ?? Date.now)();
   let entry = listCache.get(key);
   if (!entry || now - entry.at > MODEL_LIST_TTL_MS) {
-    entry = { at: now, models: listModels(settings, apiKey, deps).then((result) => result.models) };
+    entry = {
+      at: now,
+      models: listModels(settings, apiKey, { ...deps, timeoutMs: LIST_TIMEOUT_MS }).then((result) => {
+        if (result.error) listCache.delete(key); // a failed list is tried again next time
+        return result.models;
+      }),
+    };
     listCache.set(key, entry);
   }
   const models = await entry.models;
@@ -66,7 +82,10 @@ async function exactCount(
   if (deps.canReach && !(await deps.canReach(request.url))) return null;
   try {
     const timeout = AbortSignal.timeout(COUNT_TIMEOUT_MS);
-    const response = await fetchOk(request, { signal: AbortSignal.any([signal, timeout]), ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    const response = await fetchOk(request, {
+      signal: AbortSignal.any([signal, timeout]),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
     return parseCountTokens(await readBoundedText(response));
   } catch {
     return null;

@@ -263,3 +263,16 @@ export function headingAt(headings: readonly Heading[], offset: number): Heading
   for (const heading of headings) if (heading.offset < offset && (!found || heading.offset >= found.offset)) found = heading;
   return found;
 }
+
+/**
+ * The last request of "send the parts one after another": the answers to every part, and the
+ * user's question over the whole. Said to the model in English, as Aside's other instructions.
+ */
+export function summaryOfSummariesPrompt(question: string, answers: readonly string[]): string {
+  const parts = answers.map((answer, i) => `Part ${i + 1} of ${answers.length}:\n${answer.trim()}`).join('\n\n');
+  return (
+    `A text too long to send at once was sent in ${answers.length} parts, and each part was answered on its own. ` +
+    `Those answers follow. Combine them into one answer about the whole text, without repeating yourself or mentioning the parts.\n\n` +
+    `${parts}\n\nThe question about the whole text: ${question}`
+  );
+}

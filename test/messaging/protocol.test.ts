@@ -162,7 +162,15 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
       contextWindow: 200_000,
       windowSource: 'table',
     },
-    { type: 'token-count', requestId: 'b2', inputTokens: 10, exact: false, requestEstimate: 10, maxOutputTokens: 1, contextWindow: null },
+    {
+      type: 'token-count',
+      requestId: 'b2',
+      inputTokens: 10,
+      exact: false,
+      requestEstimate: 10,
+      maxOutputTokens: 1,
+      contextWindow: null,
+    },
   ],
   selection: [
     { type: 'selection', selection, action: 'summarize' },
@@ -523,7 +531,15 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     ['models with a context window of 0', { type: 'models', requestId: 'm1', models: [{ id: 'a', label: 'a', contextWindow: 0 }] }],
     [
       'a token-count with negative tokens',
-      { type: 'token-count', requestId: 'b1', inputTokens: -1, exact: false, requestEstimate: 0, maxOutputTokens: 1, contextWindow: null },
+      {
+        type: 'token-count',
+        requestId: 'b1',
+        inputTokens: -1,
+        exact: false,
+        requestEstimate: 0,
+        maxOutputTokens: 1,
+        contextWindow: null,
+      },
     ],
     [
       'a token-count without a window field',
