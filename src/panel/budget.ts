@@ -2,9 +2,11 @@
  * The staged selection's budget as the panel shows it: the background's count (exact or
  * estimated) against the model's window, and what to cut when it does not fit. Pure.
  */
-import type { PageSelection } from '../messaging/protocol.ts';
+import type { BackgroundMessage, PageSelection } from '../messaging/protocol.ts';
 import { assessBudget, estimateTokens, type Budget } from '../shared/budget.ts';
-import type { TokenCount } from './state.ts';
+
+/** A count-tokens answer without its envelope. */
+export type TokenCount = Omit<Extract<BackgroundMessage, { type: 'token-count' }>, 'type' | 'requestId'>;
 
 export interface SelectionBudget {
   budget: Budget;

@@ -3,7 +3,7 @@
  * the selection waiting to be asked about, the draft, settings as the panel may see them,
  * and the one notice on screen. Nothing here talks to the browser.
  */
-import { isOverBudget } from './budget.ts';
+import { isOverBudget, type TokenCount } from './budget.ts';
 import type {
   BackgroundMessage,
   ConnectionTestResult,
@@ -98,8 +98,7 @@ export interface PanelState {
   tokenCount: { requestId: string; selection: PageSelection; result: TokenCount | null } | null;
 }
 
-/** A count-tokens answer without its envelope. */
-export type TokenCount = Omit<Extract<BackgroundMessage, { type: 'token-count' }>, 'type' | 'requestId'>;
+export type { TokenCount } from './budget.ts';
 
 export const initialState: PanelState = {
   settings: null,

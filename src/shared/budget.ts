@@ -246,7 +246,7 @@ export function sectionsOf(text: string, headings: readonly Heading[]): Section[
     .filter((h) => h.offset >= 0 && h.offset < text.length)
     .sort((a, b) => a.offset - b.offset)
     .filter((h, i, all) => i === 0 || all[i - 1]!.offset !== h.offset)
-    .map((h) => ({ heading: h as Heading | null, start: notInsidePair(text, h.offset) }));
+    .map((h): { heading: Heading | null; start: number } => ({ heading: h, start: notInsidePair(text, h.offset) }));
   if (starts.length === 0 || starts[0]!.start > 0) starts.unshift({ heading: null, start: 0 });
   const sections: Section[] = [];
   starts.forEach(({ heading, start }, i) => {

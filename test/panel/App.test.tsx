@@ -65,7 +65,7 @@ beforeEach(async () => {
   // The budget line's count (Anthropic's count_tokens) is answered here, so fetchMock sees only the answers.
   countTokensCalls = [];
   vi.stubGlobal('fetch', (url: RequestInfo | URL, init?: RequestInit) => {
-    if (String(url).endsWith('/v1/messages/count_tokens')) {
+    if (typeof url === 'string' && url.endsWith('/v1/messages/count_tokens')) {
       countTokensCalls.push(JSON.parse(init?.body as string) as unknown);
       return Promise.resolve(new Response(JSON.stringify({ input_tokens: 4321 }), { status: 200 }));
     }
