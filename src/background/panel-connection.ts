@@ -34,6 +34,7 @@ import { listModels, testConnection } from './provider-checks.ts';
 import { loadPublicSettings } from './public-settings.ts';
 import { settingsForTurns } from './action-model.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
+import { countRequestTokens } from './token-count.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
 
 export function handlePanelConnect(port: Browser.runtime.Port): void {
@@ -46,6 +47,7 @@ export function handlePanelConnect(port: Browser.runtime.Port): void {
   // Listeners first: Chrome may report a disconnect synchronously.
   port.onDisconnect.addListener(() => {
     removePanel(panel);
+    panel.counting?.abort();
     detachPanel(panel); // its answers go on, for a panel that comes back
   });
   port.onMessage.addListener((raw: unknown) => {
@@ -235,6 +237,20 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'stream-details':
       postToPanel(panel, { type: 'stream-details', requestId: message.requestId, details: answerDetails(message.requestId) });
       return;
+    case 'count-tokens': {
+      panel.counting?.abort();
+      const counting = new AbortController();
+      panel.counting = counting;
+      const settings = settingsForTurns(await loadSettings(), message.turns);
+      const apiKey = await loadApiKey(settings.provider);
+      const options = modelOptionsOf(settings.modelOptions, settings.provider);
+      const counted = await countRequestTokens({ turns: message.turns, settings, apiKey, options }, counting.signal, { canReach });
+      // A newer count superseded this one: its answer would be stale.
+      if (counting.signal.aborted) return;
+      panel.counting = undefined;
+      postToPanel(panel, { type: 'token-count', requestId: message.requestId, ...counted });
+      return;
+    }
     case 'attach': {
       const snapshot = attachPanel(panel, message.requestId);
       postToPanel(panel, snapshot ?? { type: 'attach-failed', requestId: message.requestId });

@@ -13,6 +13,8 @@ export interface PanelPort {
   conversationTabId?: number;
   /** The conversation the panel shows, once the background has sent it. */
   conversationId?: string;
+  /** The budget count in flight, aborted by a newer one or the panel going away. */
+  counting?: AbortController;
 }
 
 const panels = new Set<PanelPort>();
@@ -46,6 +48,7 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
       return { type: 'attach-failed', requestId: message.requestId };
     case 'stream-details':
       return { type: 'stream-details', requestId: message.requestId, details: null };
+    case 'token-count':
     case 'settings':
     case 'conversation':
     case 'storage':

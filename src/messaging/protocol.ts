@@ -98,7 +98,11 @@ const PublicSettingsSchema = v.object({
 });
 export type PublicSettings = v.InferOutput<typeof PublicSettingsSchema>;
 
-const ModelInfoSchema = v.object({ id: field(MAX_MODEL_ID_CHARS), label: field(MAX_MODEL_ID_CHARS) });
+const ModelInfoSchema = v.object({
+  id: field(MAX_MODEL_ID_CHARS),
+  label: field(MAX_MODEL_ID_CHARS),
+  contextWindow: v.optional(v.pipe(count, v.minValue(1))),
+});
 
 /** The request as sent, with the key masked: for the details view and "Copy as cURL". */
 const SentRequestSchema = v.object({
@@ -172,6 +176,11 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('stop'), requestId }),
   /** The stream details of an answer (one of the last MAX_KEPT_DETAILS this background ran). */
   v.object({ type: v.literal('stream-details'), requestId }),
+  /**
+   * Measure a request before it is sent (the budget line): the turns as they would be asked.
+   * A newer one from the same panel cancels the one in flight, which then gets no answer.
+   */
+  v.object({ type: v.literal('count-tokens'), requestId, turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(MAX_TURNS)) }),
   /** Re-attach to an answer this panel was showing before it closed or lost its port. */
   v.object({ type: v.literal('attach'), requestId }),
   /** Read the selection of the page the user is looking at (windowId: the panel's window). */
@@ -260,6 +269,19 @@ export const BackgroundMessageSchema = v.variant('type', [
   v.object({ type: v.literal('connection-test'), requestId, result: ConnectionTestResultSchema }),
   /** The answer's stream details; null when this background no longer has them (restarted, or too old). */
   v.object({ type: v.literal('stream-details'), requestId, details: v.nullable(StreamDetailsSchema) }),
+  /** A count-tokens answer: the request's size and the model's window (null: unknown). */
+  v.object({
+    type: v.literal('token-count'),
+    requestId,
+    /** Counted by the provider when exact (Anthropic's count_tokens), else the estimate. */
+    inputTokens: count,
+    exact: v.boolean(),
+    /** The request's estimate, with which the panel scales its cuts to a count. */
+    requestEstimate: count,
+    maxOutputTokens: count,
+    contextWindow: v.nullable(v.pipe(count, v.minValue(1))),
+    windowSource: v.optional(v.picklist(['provider', 'table'])),
+  }),
   // Stream messages: each carries its request id and a per-request sequence number
   // starting at 0, so a panel can drop duplicates and re-attach to a stream in flight.
   v.object({ type: v.literal('delta'), requestId, seq, text }),

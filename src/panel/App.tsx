@@ -16,6 +16,7 @@ import { LazyStreamDetails } from './details/LazyStreamDetails.tsx';
 import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
+import { selectionBudget } from './budget.ts';
 
 /** The keyboard command's default (manifest commands); a key name, not a word. */
 const ASK_SHORTCUT = 'Alt+Shift+A';
@@ -198,6 +199,8 @@ export function App() {
             {state.selection && (
               <SelectionCard
                 selection={state.selection}
+                measured={selectionBudget(state.selection, state.tokenCount)}
+                budget={{ onFirstPart: commands.useFirstPart, onParts: commands.sendParts, onSections: commands.useSections }}
                 actions={enabled}
                 disabled={answering}
                 onRun={commands.runAction}

@@ -3,6 +3,7 @@
  * the selection waiting to be asked about, the draft, settings as the panel may see them,
  * and the one notice on screen. Nothing here talks to the browser.
  */
+import { isOverBudget, type TokenCount } from './budget.ts';
 import type {
   BackgroundMessage,
   ConnectionTestResult,
@@ -98,7 +99,14 @@ export interface PanelState {
   storage: StorageState;
   /** The stream details view: which answer, and its details once the background sent them (null: it has them no more). */
   streamDetails: { requestId: string; status: 'loading' | 'ready'; details: StreamDetails | null } | null;
+  /**
+   * The budget count of the staged selection: asked (result null) or answered. `selection` is
+   * the staged selection it measured, so a count of an older one is never shown for a newer.
+   */
+  tokenCount: { requestId: string; selection: PageSelection; result: TokenCount | null } | null;
 }
+
+export type { TokenCount } from './budget.ts';
 
 export const initialState: PanelState = {
   settings: null,
@@ -115,6 +123,7 @@ export const initialState: PanelState = {
   conversationId: null,
   storage: 'disk',
   streamDetails: null,
+  tokenCount: null,
 };
 
 export type PanelAction =
@@ -126,7 +135,11 @@ export type PanelAction =
   | { type: 'restore'; saved: Pick<PanelState, 'turns' | 'selection' | 'draft'> }
   | { type: 'draft'; text: string }
   /** `prompt`: asked with a user action (the question is its name). */
-  | { type: 'ask'; requestId: string; question: string; prompt?: TurnAction }
+  | { type: 'ask'; requestId: string; question: string; prompt?: TurnAction; selection?: PageSelection }
+  /** The budget of the staged selection is being measured under this request id. */
+  | { type: 'count-tokens'; requestId: string; selection: PageSelection }
+  /** The staged selection is replaced by a part of itself the user chose (first part, sections). */
+  | { type: 'stage-selection'; selection: PageSelection }
   /** Retry or Regenerate: the answer is replaced by a new one to the same conversation. */
   | { type: 'retry'; requestId: string; newRequestId: string }
   /** Continue: the answer carries on under a new request, appended to what it has. */
@@ -203,6 +216,7 @@ export function askProblem(state: PanelState, question: string): UserError | nul
   if (!state.connected) return userError('reconnecting');
   if (isAnswering(state)) return userError('busy');
   if (question.trim() === '' && !state.selection) return userError('nothing-to-send');
+  if (isOverBudget(state.selection, state.tokenCount)) return userError('over-budget');
   if (state.turns.length + 2 > MAX_TURNS) return userError('turn-limit', { params: { max: MAX_TURNS } });
   if (question.length > MAX_QUESTION_CHARS) {
     return userError('question-too-long', { params: { length: question.length, max: MAX_QUESTION_CHARS } });
@@ -277,6 +291,11 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
           ...(message.error ? { error: message.error } : {}),
         },
       };
+    case 'token-count': {
+      if (state.tokenCount?.requestId !== message.requestId) return state;
+      const { type: _type, requestId: _id, ...result } = message;
+      return { ...state, tokenCount: { ...state.tokenCount, result } };
+    }
     case 'connection-test':
       if (state.connectionTest?.requestId !== message.requestId) return state;
       return {
@@ -431,7 +450,7 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       const user: UserTurn = {
         role: 'user',
         text: question,
-        ...(state.selection ? { selection: state.selection } : {}),
+        ...((action.selection ?? state.selection) ? { selection: action.selection ?? state.selection! } : {}),
         ...(action.prompt ? { action: action.prompt } : {}),
       };
       return {
@@ -492,6 +511,18 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     }
     case 'discard-selection':
       return { ...state, selection: null, selectionPage: null };
+    case 'count-tokens':
+      // A recount of the same selection (the draft changed) keeps showing the last numbers meanwhile.
+      return {
+        ...state,
+        tokenCount: {
+          requestId: action.requestId,
+          selection: action.selection,
+          result: state.tokenCount?.selection === action.selection ? state.tokenCount.result : null,
+        },
+      };
+    case 'stage-selection':
+      return { ...state, selection: action.selection };
     case 'new-conversation':
       // The new conversation's id comes from the background; until then nothing is saved.
       return { ...state, turns: [], selection: null, selectionPage: null, notice: null, editing: null, conversationId: null };

@@ -10,12 +10,18 @@ import { loadActions } from '../storage/actions.ts';
 import type { ActionList, TurnAction } from '../shared/actions.ts';
 import { connectToBackground, newConversation, openConversation, type BackgroundConnection } from './connection.ts';
 import { actionAsk, pageFallsBack, withPage } from './actions/run-action.ts';
+import { builtinQuestion } from './actions/words.ts';
+import { excerptOf, isOverBudget, sectionsSelection } from './budget.ts';
+import { t } from './i18n/index.ts';
+import { summaryOfSummariesPrompt, type TextSpan } from '../shared/budget.ts';
+import type { PageSelection } from '../messaging/protocol.ts';
 import { useActions } from './actions/use-actions.ts';
 import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
 import {
   askProblem,
   canContinue,
+  isAnswering,
   editProblem,
   initialState,
   reduce,
@@ -61,6 +67,25 @@ export interface PanelCommands {
   /** Opens the stream details of an answer (asks the background for them). */
   openDetails(requestId: string): void;
   closeDetails(): void;
+  /** Over the window: stage the first part that fits instead of the whole selection. */
+  useFirstPart(span: TextSpan): void;
+  /** Over the window: stage the chosen sections instead of the whole selection. */
+  useSections(spans: readonly TextSpan[]): void;
+  /** Over the window: ask about each part in turn, then combine the answers (Stop ends the series). */
+  sendParts(parts: readonly TextSpan[]): void;
+}
+
+/** Debounce of the budget count while the draft or the selection changes. */
+const COUNT_DEBOUNCE_MS = 300;
+/** An ask waiting for its count runs anyway after this long (the window then counts as unknown). */
+const COUNT_WAIT_MS = 10_000;
+
+/** "Send the parts one after another": the parts, the question, and the answers so far. */
+interface PartsRun {
+  parts: PageSelection[];
+  question: string;
+  answers: string[];
+  requestId: string;
 }
 
 /** What must be saved at once when it changes: the turns and how each answer stands. */
@@ -104,6 +129,50 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     saveTurns();
     send(message);
   };
+  /** An ask about the staged selection made before its budget was known: it runs once it is, if it fits. */
+  const pendingAskRef = useRef<{ run: () => void; timer: ReturnType<typeof setTimeout> } | null>(null);
+  const partsRunRef = useRef<PartsRun | null>(null);
+  /** Measure the staged selection as it would be asked now (the background counts or estimates it). */
+  const requestCount = () => {
+    const { selection, turns, draft } = stateRef.current;
+    if (!selection) return;
+    const requestId = newRequestId();
+    dispatch({ type: 'count-tokens', requestId, selection });
+    send({ type: 'count-tokens', requestId, turns: [...turnsForRequest(turns), { role: 'user', text: draft.trim(), selection }] });
+  };
+
+  /** The next request of a parts run: the next part alone, or, after the last, the answers combined. */
+  const askNextPart = () => {
+    const run = partsRunRef.current;
+    if (!run) return;
+    const index = run.answers.length;
+    const count = run.parts.length;
+    const requestId = newRequestId();
+    run.requestId = requestId;
+    if (index < count) {
+      const part = run.parts[index]!;
+      const question = t('budget_part_question', { question: run.question, index: index + 1, count });
+      dispatch({ type: 'ask', requestId, question, selection: part });
+      // Each part goes alone, not after the earlier parts: together they would not fit.
+      sendAsk({ type: 'ask', requestId, turns: [{ role: 'user', text: question, selection: part }] });
+      return;
+    }
+    partsRunRef.current = null;
+    dispatch({ type: 'ask', requestId, question: t('budget_final_question', { question: run.question, count }) });
+    sendAsk({ type: 'ask', requestId, turns: [{ role: 'user', text: summaryOfSummariesPrompt(run.question, run.answers) }] });
+  };
+  /** A parts run goes on when its current answer is complete, and ends on anything else (Stop, a failure). */
+  const followPartsRun = (message: BackgroundMessage) => {
+    const run = partsRunRef.current;
+    if (!run || (message.type !== 'end' && message.type !== 'failed') || message.requestId !== run.requestId) return;
+    const answer = stateRef.current.turns.find((turn) => turn.role === 'assistant' && turn.requestId === run.requestId);
+    if (message.type === 'failed' || message.outcome !== 'complete' || answer?.role !== 'assistant') {
+      partsRunRef.current = null;
+      return;
+    }
+    run.answers.push(answer.text);
+    askNextPart();
+  };
 
   const commands = useMemo<PanelCommands>(() => {
     const notice = (error: NonNullable<PanelState['notice']>) => dispatch({ type: 'background', message: { type: 'notice', error } });
@@ -115,6 +184,29 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         notice(problem);
         return false;
       }
+      // Never send a selection whose budget is unknown yet: wait for its count first.
+      const counted = current.tokenCount?.selection === current.selection && current.tokenCount?.result;
+      if (current.selection && !counted) {
+        if (pendingAskRef.current) clearTimeout(pendingAskRef.current.timer);
+        const run = () => {
+          pendingAskRef.current = null;
+          ask(question, prompt);
+        };
+        pendingAskRef.current = { run, timer: setTimeout(() => forceAsk(question, prompt), COUNT_WAIT_MS) };
+        if (current.tokenCount?.selection !== current.selection) requestCount();
+        return true;
+      }
+      return sendQuestion(question, prompt);
+    };
+    /** The count did not come: ask anyway (the budget line says the window is unknown). */
+    const forceAsk = (question: string, prompt?: TurnAction) => {
+      pendingAskRef.current = null;
+      if (isOverBudget(stateRef.current.selection, stateRef.current.tokenCount)) return;
+      const problem = askProblem(stateRef.current, question);
+      if (problem) return notice(problem);
+      sendQuestion(question, prompt);
+    };
+    const sendQuestion = (question: string, prompt?: TurnAction): boolean => {
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
@@ -219,6 +311,27 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         dispatch({ type: 'list-models', requestId });
         send({ type: 'list-models', requestId, settings: input });
       },
+      useFirstPart(span) {
+        const { selection } = stateRef.current;
+        if (selection) dispatch({ type: 'stage-selection', selection: excerptOf(selection, span.start, span.end, { kind: 'first' }) });
+      },
+      useSections(spans) {
+        const { selection } = stateRef.current;
+        if (selection && spans.length > 0) dispatch({ type: 'stage-selection', selection: sectionsSelection(selection, spans) });
+      },
+      sendParts(spans) {
+        const current = stateRef.current;
+        const { selection } = current;
+        if (!selection || spans.length === 0) return;
+        if (!current.connected) return notice(userError('reconnecting'));
+        if (isAnswering(current)) return notice(userError('busy'));
+        const count = spans.length;
+        const parts = spans.map((span, i) => excerptOf(selection, span.start, span.end, { kind: 'part', index: i + 1, count }));
+        const question = current.draft.trim() || builtinQuestion('summarize', actionsRef.current.translateTo) || '';
+        dispatch({ type: 'discard-selection' });
+        partsRunRef.current = { parts, question, answers: [], requestId: '' };
+        askNextPart();
+      },
     };
   }, []);
 
@@ -234,6 +347,14 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         dispatch({ type: 'restore', saved: { ...fromStored({ turns: message.turns, selection, draft }) } });
         shapeRef.current = conversationShape(stateRef.current);
         for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
+      }
+      followPartsRun(message);
+      // An ask that waited for its count runs now, unless the selection turned out too long.
+      if (message.type === 'token-count' && pendingAskRef.current && stateRef.current.tokenCount?.requestId === message.requestId) {
+        const pending = pendingAskRef.current;
+        clearTimeout(pending.timer);
+        pendingAskRef.current = null;
+        if (!isOverBudget(stateRef.current.selection, stateRef.current.tokenCount)) pending.run();
       }
       // An action from the context menu runs at once, once the state has the selection.
       if (message.type === 'selection' && message.action) commands.runAction(message.action);
@@ -288,6 +409,13 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     shapeRef.current = shape;
     saveTurns();
   }, [state.turns, state.conversationId]);
+
+  // The staged selection is measured when it, the draft, the conversation or the settings change.
+  useEffect(() => {
+    if (!state.selection || !state.connected) return;
+    const timer = setTimeout(requestCount, COUNT_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [state.selection, state.draft, state.turns.length, state.settings, state.connected]);
 
   return { state, commands, actions };
 }

@@ -205,3 +205,32 @@ export const anthropicProvider: Provider = {
       ? fetchModelList('anthropic', modelsRequest('anthropic', effectiveBaseUrl(settings), apiKey), options)
       : Promise.resolve([]),
 };
+
+/**
+ * `POST /v1/messages/count_tokens`: the exact input tokens of a request, free of charge
+ * (https://docs.claude.com/en/api/messages-count-tokens). Same headers as a message; the
+ * body is the message's without max_tokens, stream or temperature, which it refuses.
+ */
+export function countTokensRequest(request: {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+  system?: string;
+  messages: ChatMessage[];
+}): HttpRequest {
+  const message = buildAnthropicRequest({ ...request, maxTokens: 1, stream: false });
+  const body: Record<string, unknown> = { model: request.model, messages: request.messages };
+  if (request.system) body.system = request.system;
+  return { ...message, url: message.url.replace(/\/v1\/messages$/, '/v1/messages/count_tokens'), body: JSON.stringify(body) };
+}
+
+/** `{input_tokens}` from a count_tokens response; null when the body is not that. */
+export function parseCountTokens(bodyText: string): number | null {
+  try {
+    const json = JSON.parse(bodyText) as { input_tokens?: unknown };
+    const tokens = json.input_tokens;
+    return typeof tokens === 'number' && Number.isInteger(tokens) && tokens >= 0 ? tokens : null;
+  } catch {
+    return null;
+  }
+}

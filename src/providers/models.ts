@@ -7,6 +7,11 @@
  * created_at, type: "model"}], has_more, first_id, last_id}`, newest first, `limit` up to 1000.
  * OpenAI: https://platform.openai.com/docs/api-reference/models/list — `{object: "list",
  * data: [{id, object: "model", created, owned_by}]}`; OpenRouter adds `name`.
+ *
+ * The context window, where a listing reports it: `context_length` (OpenRouter, Together),
+ * `context_window` (Groq), `max_context_length` (Mistral), `max_model_len` (vLLM),
+ * `max_input_tokens` (Anthropic's newer listing; input only, which is what the budget needs
+ * besides the room for the answer, so it is taken as the window).
  */
 import { MAX_MODEL_ID_CHARS, MAX_MODEL_LIST_BYTES, MAX_MODELS } from '../shared/limits.ts';
 import { fetchOk, readBoundedText } from './http.ts';
@@ -68,6 +73,17 @@ export async function fetchModelList(
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+const WINDOW_FIELDS = ['context_length', 'context_window', 'max_context_length', 'max_model_len', 'max_input_tokens'] as const;
+
+/** The first plausible window field of an entry (a positive integer below a billion tokens). */
+function listedWindow(entry: Record<string, unknown>): number | undefined {
+  for (const field of WINDOW_FIELDS) {
+    const value = entry[field];
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 1e9) return value;
+  }
+  return undefined;
+}
+
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 /**
@@ -96,9 +112,16 @@ export function parseModelList(kind: ModelListKind, json: unknown): ModelInfo[] 
       kind === 'anthropic' ? (nonEmpty(e.display_name) ? e.display_name : id) : nonEmpty(e.name) && e.name !== id ? e.name : id;
     const label = fullLabel.length > MAX_MODEL_ID_CHARS ? `${fullLabel.slice(0, MAX_MODEL_ID_CHARS - 1)}…` : fullLabel;
     const created = typeof e.created_at === 'string' ? Date.parse(e.created_at) : NaN;
-    out.push({ id, label, created: Number.isNaN(created) ? -Infinity : created, order: out.length });
+    const contextWindow = listedWindow(e);
+    out.push({
+      id,
+      label,
+      ...(contextWindow !== undefined ? { contextWindow } : {}),
+      created: Number.isNaN(created) ? -Infinity : created,
+      order: out.length,
+    });
   }
   if (kind === 'anthropic') out.sort((a, b) => b.created - a.created || a.order - b.order);
   else out.sort((a, b) => collator.compare(a.id, b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return out.map(({ id, label }) => ({ id, label }));
+  return out.map(({ created: _created, order: _order, ...model }) => model);
 }

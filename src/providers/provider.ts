@@ -70,6 +70,8 @@ export interface ProviderCall {
 export interface ModelInfo {
   id: string;
   label: string;
+  /** The model's context window in tokens, where the listing reports it (OpenRouter, Together, Groq, Mistral, vLLM). */
+  contextWindow?: number;
 }
 
 /** An HTTP error, read by `classifyFailure`: kinds are the error codes of provider answers. */

@@ -134,6 +134,8 @@ export const ERROR_CODES = [
   // Conversations and the panel
   /** Nothing to send: no question and no selection. */
   'nothing-to-send',
+  /** The staged text does not fit the model's window: the user picks how to send it first. */
+  'over-budget',
   /** The conversation cannot be sent (over the turn limit, malformed). */
   'conversation-invalid',
   /** params: max */

@@ -36,6 +36,16 @@ export function formatSelection(selection: PageSelection, fence: string): string
     selection.title ? ` title="${attribute(selection.title)}"` : '',
   ].join('');
   const what = selection.source === 'page' ? "The page's text" : 'The selection';
-  const note = selection.truncated ? `\n[${what} was ${selection.originalLength} characters; only the beginning is included.]` : '';
+  const note = selection.truncated
+    ? `\n[${what} was ${selection.originalLength} characters; only the beginning is included.]`
+    : excerptNote(selection.excerpt);
   return `<selected_text-${fence}${attrs}>\n${escapeDelimiter(selection.text)}\n</selected_text-${fence}>${note}`;
+}
+
+/** What the model is told when the text is a part the user chose of a text too long for its window. */
+function excerptNote(excerpt: PageSelection['excerpt']): string {
+  if (!excerpt) return '';
+  if (excerpt.kind === 'first') return '\n[This is only the first part of a longer text; the rest did not fit and is not included.]';
+  if (excerpt.kind === 'sections') return '\n[These are only some sections of a longer text, chosen by the user.]';
+  return `\n[This is part ${excerpt.index} of ${excerpt.count} of a longer text, sent one part at a time.]`;
 }

@@ -28,6 +28,17 @@ export const PageSelectionSchema = v.object({
       v.maxLength(MAX_PAGE_HEADINGS),
     ),
   ),
+  /**
+   * The text is a part of a longer selection the user chose because the whole did not fit the
+   * model's window: its first part, some sections, or part `index` (1-based) of `count`.
+   */
+  excerpt: v.optional(
+    v.variant('kind', [
+      v.object({ kind: v.literal('first') }),
+      v.object({ kind: v.literal('sections') }),
+      v.object({ kind: v.literal('part'), index: v.pipe(count, v.minValue(1)), count: v.pipe(count, v.minValue(1)) }),
+    ]),
+  ),
 });
 export type PageSelection = v.InferOutput<typeof PageSelectionSchema>;
 

@@ -11,6 +11,7 @@
  */
 import {
   applyMaxTokens,
+  contentText,
   defaultAnswer,
   estimateTokens,
   isRecord,
@@ -334,4 +335,25 @@ export const ANTHROPIC_MODELS = [
 export function anthropicModels(): string {
   const data = ANTHROPIC_MODELS.map((m) => ({ type: 'model', ...m }));
   return JSON.stringify({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
+}
+
+/**
+ * `POST /v1/messages/count_tokens`: `{input_tokens}`, deterministic: one token per 3
+ * characters of the system prompt and every message's text, plus 7 (so a test can tell it
+ * from Aside's own estimate, which divides by 4).
+ */
+export function anthropicCountTokens(body: unknown): string {
+  let chars = 0;
+  if (isRecord(body)) {
+    if (typeof body.system === 'string') chars += body.system.length;
+    if (Array.isArray(body.messages)) {
+      for (const message of body.messages) if (isRecord(message)) chars += contentText(message.content).length;
+    }
+  }
+  return JSON.stringify({ input_tokens: countTokensFor(chars) });
+}
+
+/** The mock's count for this many characters (exported for tests). */
+export function countTokensFor(chars: number): number {
+  return Math.ceil(chars / 3) + 7;
 }

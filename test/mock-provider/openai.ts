@@ -311,17 +311,28 @@ export function openaiCompletion(scenario: Scenario, info: RequestInfo): string 
   );
 }
 
-export const OPENAI_MODELS = [
+export const OPENAI_MODELS: { id: string; created: number; context_length?: number }[] = [
   { id: 'gpt-5.5', created: 1776902400 },
   { id: 'gpt-5.4-mini', created: 1773705600 },
   { id: 'gpt-5.4-nano', created: 1773705600 },
+  // A small window, reported the way OpenRouter and Together do, for the budget tests.
+  { id: 'mock-small-2k', created: 1773705600, context_length: 2048 },
 ];
 
 /** `GET /v1/models` in OpenAI's list shape. */
 export function openaiModels(): string {
   return (
     JSON.stringify(
-      { object: 'list', data: OPENAI_MODELS.map((m) => ({ id: m.id, object: 'model', created: m.created, owned_by: 'system' })) },
+      {
+        object: 'list',
+        data: OPENAI_MODELS.map((m) => ({
+          id: m.id,
+          object: 'model',
+          created: m.created,
+          owned_by: 'system',
+          ...(m.context_length ? { context_length: m.context_length } : {}),
+        })),
+      },
       null,
       2,
     ) + '\n'

@@ -2,7 +2,8 @@
  * A mock LLM provider for tests and for local development without a key.
  *
  * Speaks Anthropic Messages (`POST /v1/messages`, streamed or not) and OpenAI chat
- * completions (`POST /v1/chat/completions`), plus `GET /v1/models` in either shape. Binds
+ * completions (`POST /v1/chat/completions`), plus `GET /v1/models` in either shape and
+ * Anthropic's `POST /v1/messages/count_tokens` (a deterministic count). Binds
  * 127.0.0.1 only. Each POST to a chat endpoint consumes the next queued `Scenario`
  * (see `scenario.ts`); with an empty queue the default scenario streams a friendly canned
  * answer that quotes the question, word by word, 40 ms apart.
@@ -27,6 +28,7 @@ import {
   anthropicStreamEvents,
   anthropicStreamHeaders,
   anthropicBaseHeaders,
+  anthropicCountTokens,
   validateAnthropic,
   type ErrorResponse,
 } from './anthropic.ts';
@@ -429,7 +431,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     const dialect: RecordedRequest['dialect'] =
       method === 'OPTIONS'
         ? null
-        : path === '/v1/messages'
+        : path === '/v1/messages' || path === '/v1/messages/count_tokens'
           ? 'anthropic'
           : path === '/v1/chat/completions'
             ? 'openai'
@@ -477,6 +479,19 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         res.writeHead(204, preflightHeaders(headers));
         res.end();
         summary = 'preflight';
+      } else if (method === 'POST' && path === '/v1/messages/count_tokens') {
+        const err = validateAnthropic(headers, body, rawBody, {
+          requireApiKey: options.requireApiKey,
+          browserAccessRule: options.browserAccessRule ?? true,
+          checkBody: false,
+        });
+        if (err) {
+          sendError(res, err, cors);
+          summary = `${err.status}`;
+        } else {
+          sendJson(res, anthropicCountTokens(body), { ...anthropicBaseHeaders(anthropicRequestId()), ...cors });
+          summary = 'count_tokens';
+        }
       } else if (method === 'GET' && path === '/v1/models') {
         if (dialect === 'anthropic') {
           const err = validateAnthropic(headers, null, '', {

@@ -16,6 +16,7 @@ import { browserSpeaks } from '../i18n/catalogs.ts';
 let root: HTMLElement;
 let bg: BackgroundHarness;
 let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
+let countTokensCalls: unknown[];
 
 const $ = (testId: string) => root.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 
@@ -61,7 +62,15 @@ beforeEach(async () => {
   const tab = await browser.tabs.create({ windowId: window!.id, url: 'https://example.test/' });
   await browser.tabs.update(tab.id, { active: true });
   fetchMock = vi.fn<typeof fetch>();
-  vi.stubGlobal('fetch', fetchMock);
+  // The budget line's count (Anthropic's count_tokens) is answered here, so fetchMock sees only the answers.
+  countTokensCalls = [];
+  vi.stubGlobal('fetch', (url: RequestInfo | URL, init?: RequestInit) => {
+    if (typeof url === 'string' && url.endsWith('/v1/messages/count_tokens')) {
+      countTokensCalls.push(JSON.parse(init?.body as string) as unknown);
+      return Promise.resolve(new Response(JSON.stringify({ input_tokens: 4321 }), { status: 200 }));
+    }
+    return fetchMock(url, init);
+  });
   root = document.createElement('div');
   document.body.append(root);
 });

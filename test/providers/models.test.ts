@@ -159,7 +159,7 @@ describe('parseModelList', () => {
 
   it('labels OpenRouter models with their name, and reads Ollama’s /v1/models and native /api/tags', () => {
     expect(parseModelList('openai', { data: [{ id: 'openai/gpt-4o', name: 'OpenAI: GPT-4o', context_length: 128000 }] })).toEqual([
-      { id: 'openai/gpt-4o', label: 'OpenAI: GPT-4o' },
+      { id: 'openai/gpt-4o', label: 'OpenAI: GPT-4o', contextWindow: 128000 },
     ]);
     expect(
       parseModelList('openai', {

@@ -3,6 +3,8 @@ import type { ActionEntry } from '../../shared/actions.ts';
 import { MAX_ACTION_KEYS } from '../../shared/limits.ts';
 import { actionName } from '../actions/words.ts';
 import { t } from '../i18n/index.ts';
+import type { SelectionBudget } from '../budget.ts';
+import { BudgetLine, type BudgetChoices } from './BudgetLine.tsx';
 
 export function formatLength(chars: number): string {
   return t('selection_length', { count: chars });
@@ -37,6 +39,9 @@ export function SelectionPreview({ selection, open = false }: { selection: PageS
 
 export function SelectionCard(props: {
   selection: PageSelection;
+  /** The budget as measured; null while it is counted. */
+  measured: SelectionBudget | null;
+  budget: BudgetChoices;
   /** The enabled actions, in order; the first nine are on the number keys. */
   actions: readonly ActionEntry[];
   disabled: boolean;
@@ -50,10 +55,13 @@ export function SelectionCard(props: {
       aria-label={t(props.selection.source === 'page' ? 'page_card_label' : 'selection_card_label')}
     >
       <SelectionPreview selection={props.selection} open />
+      <BudgetLine selection={props.selection} measured={props.measured} disabled={props.disabled} {...props.budget} />
       <div class="row action-buttons">
         {props.actions.map((entry, index) => {
           const name = actionName(entry);
           const key = index < MAX_ACTION_KEYS ? String(index + 1) : undefined;
+          // Over the window: nothing is sent until the user has chosen how to cut it.
+          const over = props.measured?.budget.kind === 'over';
           return (
             <button
               key={entry.id}
@@ -62,8 +70,8 @@ export function SelectionCard(props: {
               data-testid={entry.kind === 'builtin' ? entry.id : 'action-run'}
               data-action-id={entry.id}
               aria-keyshortcuts={key}
-              title={key ? t('action_button_title', { name, key }) : undefined}
-              disabled={props.disabled}
+              title={over ? t('budget_choose_first') : key ? t('action_button_title', { name, key }) : undefined}
+              disabled={props.disabled || over}
               onClick={() => props.onRun(entry.id)}
             >
               {name}

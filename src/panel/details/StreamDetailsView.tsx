@@ -64,7 +64,7 @@ function RunRow({ run, open, onToggle }: { run: EventRun; open: boolean; onToggl
   return (
     <li class="details-run" data-testid="details-run" data-type={run.type} data-count={run.events.length}>
       <button type="button" class="ghost details-run-head" aria-expanded={open} onClick={onToggle}>
-        <span class="details-offset">+{formatNumber(first.atMs)} ms</span> <code>{run.type}</code>
+        <span class="details-offset">{t('details_offset', { ms: first.atMs })}</span> <code>{run.type}</code>
         {run.events.length > 1 && <span> × {formatNumber(run.events.length)}</span>}
         <span class="muted"> · {t('details_bytes', { count: bytes })}</span>
       </button>
@@ -74,7 +74,7 @@ function RunRow({ run, open, onToggle }: { run: EventRun; open: boolean; onToggl
             <li key={event.index} data-testid="details-event">
               <details>
                 <summary>
-                  <span class="details-offset">+{formatNumber(event.atMs)} ms</span> <code>{run.type}</code>
+                  <span class="details-offset">{t('details_offset', { ms: event.atMs })}</span> <code>{run.type}</code>
                   <span class="muted"> · {t('details_bytes', { count: utf8Length(event.data) })}</span>
                 </summary>
                 <pre class="details-payload">{prettyPayload(event.data)}</pre>
@@ -211,7 +211,7 @@ export function StreamDetailsView(props: StreamDetailsProps) {
             {details.request && (
               <CopyButton
                 label={t('details_copy_curl')}
-                title={t('details_copy_curl_title')}
+                title={t('details_copy_curl_title', { placeholder: '$ASIDE_API_KEY' })}
                 testId="copy-curl"
                 text={() => curlCommand(details.request!)}
               />
