@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, priceFor, PRICES_CHECKED } from '../../src/shared/pricing.ts';
-import { estimateTokens } from '../../src/shared/token-estimate.ts';
 
 describe('the price table', () => {
   it('carries the date it was checked', () => {
@@ -33,15 +32,5 @@ describe('the price table', () => {
 
   it('gives no cost without both counts', () => {
     expect(estimateCost('anthropic', { outputTokens: 5 }, priceFor('anthropic', 'claude-sonnet-5-5')!)).toBeNull();
-  });
-});
-
-describe('the token estimate', () => {
-  it('counts about four Latin characters and one CJK character per token', () => {
-    expect(estimateTokens('')).toBe(0);
-    expect(estimateTokens('abcd')).toBe(1);
-    expect(estimateTokens('abcde')).toBe(2);
-    expect(estimateTokens('你好世界')).toBe(4);
-    expect(estimateTokens('こんにちは world')).toBe(5 + 2);
   });
 });

@@ -6,7 +6,7 @@
 import type { SentRequest } from '../../messaging/protocol.ts';
 import { gapStats, type AnswerMetrics } from '../../shared/answer-metrics.ts';
 import type { ProviderId } from '../../shared/ids.ts';
-import { estimateTokens } from '../../shared/token-estimate.ts';
+import { estimateTokens } from '../../shared/budget.ts';
 import type { Clock } from './delta-batcher.ts';
 
 /** Gaps kept for the statistics: a 6-minute stream at 50 deltas a second fits; beyond, the latest are dropped. */
