@@ -13,7 +13,7 @@ import { actionAsk, pageFallsBack, withPage } from './actions/run-action.ts';
 import { builtinQuestion } from './actions/words.ts';
 import { excerptOf, isOverBudget, sectionsSelection } from './budget.ts';
 import { t } from './i18n/index.ts';
-import { summaryOfSummariesPrompt, type TextSpan } from '../shared/budget.ts';
+import { estimateTokens, summaryOfSummariesPrompt, type TextSpan } from '../shared/budget.ts';
 import type { PageSelection } from '../messaging/protocol.ts';
 import { useActions } from './actions/use-actions.ts';
 import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
@@ -79,6 +79,8 @@ export interface PanelCommands {
 const COUNT_DEBOUNCE_MS = 300;
 /** An ask waiting for its count runs anyway after this long (the window then counts as unknown). */
 const COUNT_WAIT_MS = 10_000;
+/** Below this many estimated tokens a selection is asked about without waiting for its count. */
+const NO_WAIT_TOKENS = 1_000;
 
 /** "Send the parts one after another": the parts, the question, and the answers so far. */
 interface PartsRun {
@@ -186,7 +188,9 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       }
       // Never send a selection whose budget is unknown yet: wait for its count first.
       const counted = current.tokenCount?.selection === current.selection && current.tokenCount?.result;
-      if (current.selection && !counted) {
+      // A small selection fits every model's window: it is sent at once (the count still shows),
+      // so the wait for a count never adds to the time to first token of everyday questions.
+      if (current.selection && !counted && estimateTokens(current.selection.text) >= NO_WAIT_TOKENS) {
         if (pendingAskRef.current) clearTimeout(pendingAskRef.current.timer);
         const run = () => {
           pendingAskRef.current = null;

@@ -34,8 +34,8 @@ const lastAnswer = (attribute: string) => `document.querySelector('[data-testid=
 interface ChatBody {
   messages: { role: string; content: string }[];
 }
-const lastChatBody = (mock: MockProvider) => mock.requests.filter((r) => r.method === 'POST').at(-1)!.body as ChatBody;
-const chatRequests = (mock: MockProvider) => mock.requests.filter((r) => r.method === 'POST').length;
+const lastChatBody = (mock: MockProvider) => mock.requests.filter((r) => r.chat).at(-1)!.body as ChatBody;
+const chatRequests = (mock: MockProvider) => mock.requests.filter((r) => r.chat).length;
 
 /** The steps a user takes, the same in both browsers. */
 function answerActionTests(name: string, setup: () => Promise<{ driver: Driver; mock: MockProvider; teardown(): Promise<void> }>) {
@@ -150,7 +150,7 @@ function answerActionTests(name: string, setup: () => Promise<{ driver: Driver; 
       await driver.fill('composer', 'Go on for a while.');
       await driver.click('send');
       await driver.waitFor(`(${answerText} ?? '').includes('word2 ')`, 'the answer to start', 30_000);
-      const index = mock.requests.length - 1;
+      const index = mock.requests.filter((r) => r.chat).at(-1)!.index;
       await driver.click('composer');
       await driver.press('Escape');
       await driver.waitFor(`${lastAnswer('data-status')} === 'stopped'`, 'the answer to stop');

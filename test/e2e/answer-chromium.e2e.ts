@@ -9,6 +9,10 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { ARTICLE_PASSAGE, selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, requireBuild } from './harness/paths.ts';
 
+/** The first chat request at or after `index` (the panel also asks count_tokens before a selection is sent). */
+const firstChatFrom = (mock: MockProvider, index: number): MockProvider['requests'][number] =>
+  mock.requests.find((r) => r.index >= index && r.chat)!;
+
 const API_KEY = 'sk-ant-e2e-key';
 const ANSWER = ['A fox ', 'jumps ', 'over ', 'a lazy ', 'dog ', 'while ', 'music ', 'starts.'];
 
@@ -86,7 +90,7 @@ describe('Aside in Chromium', () => {
     for (const partial of partials) expect(text.startsWith(partial)).toBe(true);
 
     // What went over the wire: the documented headers, the key, the selection as data.
-    const request = mock.requests[requestIndex]!;
+    const request = firstChatFrom(mock, requestIndex);
     expect(request.path).toBe('/v1/messages');
     expect(request.headers['x-api-key']).toBe(API_KEY);
     expect(request.headers['anthropic-version']).toBe('2023-06-01');
@@ -112,7 +116,7 @@ describe('Aside in Chromium', () => {
       (document.querySelectorAll('[data-testid="answer-text"]').item(1)?.textContent ?? '').includes('word2 '),
     );
     await panel.click('[data-testid="stop"]');
-    const finished = await mock.responseFinished(requestIndex);
+    const finished = await mock.responseFinished(firstChatFrom(mock, requestIndex).index);
     expect(finished.clientClosed).toBe(true);
     await panel.locator('[data-testid="answer"][data-status="stopped"]').waitFor();
     const kept = await lastAnswer().locator('[data-testid="answer-text"]').textContent();
@@ -148,7 +152,7 @@ describe('Aside in Chromium', () => {
     );
     expect(await reopened.locator('[data-testid="answer-text"]').textContent()).toBe(words.join(''));
     // The provider was never cut off: the background finished the answer on its own.
-    expect((await mock.responseFinished(requestIndex)).clientClosed).toBe(false);
+    expect((await mock.responseFinished(firstChatFrom(mock, requestIndex).index)).clientClosed).toBe(false);
   });
 
   it('shows a rejected key (401) as a key error with a way to settings', async () => {

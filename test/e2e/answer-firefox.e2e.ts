@@ -9,6 +9,10 @@ import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/fir
 import { ARTICLE_PASSAGE, selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, FIREFOX_E2E_BUILD, requireBuild } from './harness/paths.ts';
 
+/** The first chat request at or after `index` (the panel also asks count_tokens before a selection is sent). */
+const firstChatFrom = (mock: MockProvider, index: number): MockProvider['requests'][number] =>
+  mock.requests.find((r) => r.index >= index && r.chat)!;
+
 const API_KEY = 'sk-ant-e2e-firefox';
 const ANSWER = ['Ein ', 'Fuchs ', 'springt ', '— 狐狸 ', 'über ', 'den ', 'Hund 🦊.'];
 
@@ -89,7 +93,7 @@ describe('Aside in Firefox', () => {
     expect(partials.slice(0, -1).length).toBeGreaterThanOrEqual(2);
     for (const partial of partials) expect(final.text.startsWith(partial)).toBe(true);
 
-    const request = mock.requests[requestIndex]!;
+    const request = firstChatFrom(mock, requestIndex);
     expect(request.headers['x-api-key']).toBe(API_KEY);
     expect(request.headers.origin).toBe(firefox.baseUrl);
     expect(JSON.stringify(request.body)).toContain(ARTICLE_PASSAGE);
@@ -106,7 +110,7 @@ describe('Aside in Firefox', () => {
       { what: 'the third word', context: panelTab },
     );
     await firefox.click('[data-testid="stop"]');
-    expect((await mock.responseFinished(requestIndex)).clientClosed).toBe(true);
+    expect((await mock.responseFinished(firstChatFrom(mock, requestIndex).index)).clientClosed).toBe(true);
     await firefox.waitFor(`document.querySelector('[data-testid="answer"][data-status="stopped"]')`, {
       what: 'the stopped answer',
       context: panelTab,

@@ -297,7 +297,7 @@ function historyTests(name: string, setup: () => Promise<{ driver: Driver; mock:
         'the answer',
         30_000,
       );
-      const body = mock.requests.filter((r) => r.method === 'POST').at(-1)!.body as { messages: { role: string; content: string }[] };
+      const body = mock.requests.filter((r) => r.chat).at(-1)!.body as { messages: { role: string; content: string }[] };
       expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
       expect(body.messages[0]!.content).toBe('Tell me about music');
       expect(body.messages[2]!.content).toBe('Which instruments?');

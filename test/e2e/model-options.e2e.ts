@@ -14,6 +14,10 @@ import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/fir
 import { startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild } from './harness/paths.ts';
 
+/** The first chat request at or after `index` (the panel also asks count_tokens before a selection is sent). */
+const firstChatFrom = (mock: MockProvider, index: number): MockProvider['requests'][number] =>
+  mock.requests.find((r) => r.index >= index && r.chat)!;
+
 const API_KEY = 'sk-ant-e2e-options';
 const USER_PROMPT = 'Answer in exactly one short sentence.';
 const OPTIONS = {
@@ -82,7 +86,7 @@ describe('Chromium', () => {
     await panel.locator('[data-testid="answer"][data-status="complete"]').waitFor();
     expect(await panel.locator('[data-testid="answer-text"]').last().textContent()).toBe(ANSWER.join(''));
 
-    const request = mock.requests[requestIndex]!;
+    const request = firstChatFrom(mock, requestIndex);
     expect(request.path).toBe('/v1/messages');
     expectOptionsApplied(request.body as Record<string, unknown>, question);
   });
@@ -136,7 +140,7 @@ describe('Firefox', () => {
     await firefox.waitFor(`document.querySelector('[data-testid="answer"][data-status="complete"]')`, { what: 'a complete answer' });
     expect(await firefox.evaluate(`${q('answer-text')}.textContent`)).toBe(ANSWER.join(''));
 
-    const request = mock.requests[requestIndex]!;
+    const request = firstChatFrom(mock, requestIndex);
     expect(request.path).toBe('/v1/messages');
     expectOptionsApplied(request.body as Record<string, unknown>, question);
     await firefox.screenshot(artifactPath('model-options-firefox.png'));

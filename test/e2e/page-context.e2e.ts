@@ -69,7 +69,7 @@ const api = `(globalThis.browser ?? globalThis.chrome)`;
 const answerText = `[...document.querySelectorAll('[data-testid="answer-text"]')].at(-1)?.textContent ?? null`;
 const noticeCode = `document.querySelector('${testid('notice')}')?.getAttribute('data-code') ?? null`;
 const chatBodies = (mock: MockProvider) =>
-  mock.requests.filter((r) => r.method === 'POST').map((r) => r.body as { messages: { role: string; content: string }[] });
+  mock.requests.filter((r) => r.chat).map((r) => r.body as { messages: { role: string; content: string }[] });
 
 function pageContextTests(
   name: string,

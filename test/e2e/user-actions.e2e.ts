@@ -45,7 +45,7 @@ const answerText = `[...document.querySelectorAll('[data-testid="answer-text"]')
 interface ChatBody {
   messages: { role: string; content: string }[];
 }
-const chatBodies = (mock: MockProvider) => mock.requests.filter((r) => r.method === 'POST').map((r) => r.body as ChatBody);
+const chatBodies = (mock: MockProvider) => mock.requests.filter((r) => r.chat).map((r) => r.body as ChatBody);
 
 const TEMPLATE = 'Write a haiku in {{language}} about {{selection}} Source: {{url}}';
 
