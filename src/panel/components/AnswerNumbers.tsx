@@ -62,7 +62,12 @@ const HINT_WORDS: Record<MetricsHint, () => string> = {
   'uneven-stream': () => t('hint_uneven_stream'),
 };
 
-export function AnswerNumbers({ turn, metrics }: { turn: AssistantTurn; metrics: AnswerMetrics }) {
+export interface AnswerNumbersProps {
+  turn: AssistantTurn;
+  metrics: AnswerMetrics;
+}
+
+export function AnswerNumbers({ turn, metrics }: AnswerNumbersProps) {
   const usage = turn.usage ?? {};
   const estimated = usage.outputTokens === undefined || usage.inputTokens === undefined;
   const input = usage.inputTokens ?? metrics.estimatedInputTokens;

@@ -18,7 +18,9 @@ export interface BudgetChoices {
  * page, against the model's window; and, when it does not fit, where the cut falls and the
  * three ways to send it. Nothing is cut without the user's choice.
  */
-export function BudgetLine(props: { selection: PageSelection; measured: SelectionBudget | null; disabled: boolean } & BudgetChoices) {
+export type BudgetLineProps = { selection: PageSelection; measured: SelectionBudget | null; disabled: boolean } & BudgetChoices;
+
+export function BudgetLine(props: BudgetLineProps) {
   const { selection, measured } = props;
   const pieces = [t('selection_length', { count: selection.text.length })];
   if (!measured) pieces.push(t('budget_counting'));

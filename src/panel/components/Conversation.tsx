@@ -1,4 +1,4 @@
-import { AnswerNumbers } from './AnswerNumbers.tsx';
+import { LazyAnswerNumbers } from './LazyAnswerNumbers.tsx';
 import { memo } from 'preact/compat';
 import type { UiLanguage } from '../../shared/ids.ts';
 import { errorText, t } from '../i18n/index.ts';
@@ -147,7 +147,7 @@ function Answer(
           <ErrorDetails error={turn.error} />
         </div>
       )}
-      {!live && turn.metrics && <AnswerNumbers turn={turn} metrics={turn.metrics} />}
+      {!live && turn.metrics && <LazyAnswerNumbers turn={turn} metrics={turn.metrics} />}
       {!live && <AnswerActions {...props} />}
     </article>
   );

@@ -4,7 +4,8 @@ import { MAX_ACTION_KEYS } from '../../shared/limits.ts';
 import { actionName } from '../actions/words.ts';
 import { t } from '../i18n/index.ts';
 import type { SelectionBudget } from '../budget.ts';
-import { BudgetLine, type BudgetChoices } from './BudgetLine.tsx';
+import type { BudgetChoices } from './BudgetLine.tsx';
+import { LazyBudgetLine } from './LazyBudgetLine.tsx';
 
 export function formatLength(chars: number): string {
   return t('selection_length', { count: chars });
@@ -55,7 +56,7 @@ export function SelectionCard(props: {
       aria-label={t(props.selection.source === 'page' ? 'page_card_label' : 'selection_card_label')}
     >
       <SelectionPreview selection={props.selection} open />
-      <BudgetLine selection={props.selection} measured={props.measured} disabled={props.disabled} {...props.budget} />
+      <LazyBudgetLine selection={props.selection} measured={props.measured} disabled={props.disabled} {...props.budget} />
       <div class="row action-buttons">
         {props.actions.map((entry, index) => {
           const name = actionName(entry);
