@@ -140,8 +140,19 @@ function faultCases(panel: () => PanelDriver, extra: { reopen?: () => Promise<vo
       },
       { timeoutMs: 30_000 },
     );
+    // The renderer draws the last text at the frame after the answer's state ends: read it
+    // again until two reads a few frames apart agree.
+    let settled = view;
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await panel().evaluate<(AnswerView & { count: number }) | null>(LAST_ANSWER);
+      if (!again) break;
+      const same = again.textLength === settled.textLength && again.text === settled.text;
+      settled = again;
+      if (same) break;
+    }
     return {
-      view,
+      view: settled,
       requests: mock.requests.filter((r) => r.chat).length - mock.requests.slice(0, first).filter((r) => r.chat).length,
       first,
     };
