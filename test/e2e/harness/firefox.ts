@@ -336,21 +336,38 @@ export async function launchFirefoxWithExtension(
       },
       { timeoutMs: opts.timeoutMs ?? 10_000 },
     );
-    await client.send('input.performActions', {
-      context,
-      actions: [
-        {
-          type: 'pointer',
-          id: 'e2e-mouse',
-          parameters: { pointerType: 'mouse' },
-          actions: [
-            { type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element: { sharedId: node } } },
-            { type: 'pointerDown', button: 0 },
-            { type: 'pointerUp', button: 0 },
-          ],
-        },
-      ],
-    });
+    const perform = () =>
+      client.send('input.performActions', {
+        context,
+        actions: [
+          {
+            type: 'pointer',
+            id: 'e2e-mouse',
+            parameters: { pointerType: 'mouse' },
+            actions: [
+              { type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element: { sharedId: node } } },
+              { type: 'pointerDown', button: 0 },
+              { type: 'pointerUp', button: 0 },
+            ],
+          },
+        ],
+      });
+    // The panel can still move under the pointer (a lazily loaded part appearing above the
+    // target after it was scrolled into view): scroll it into view again and retry.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await perform();
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof Error) || !error.message.includes('out of bounds')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await evaluateRaw(
+          `(() => { document.querySelector(${JSON.stringify(selector)})?.scrollIntoView({ block: 'center', inline: 'center' }); return true; })()`,
+          context,
+          5000,
+        );
+      }
+    }
     await client.send('input.releaseActions', { context }).catch(() => {});
   };
 
