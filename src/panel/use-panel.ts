@@ -16,6 +16,7 @@ import { t } from './i18n/index.ts';
 import { estimateTokens, summaryOfSummariesPrompt, type TextSpan } from '../shared/budget.ts';
 import type { PageSelection } from '../messaging/protocol.ts';
 import { useActions } from './actions/use-actions.ts';
+import { loadMarkdown } from './markdown/load.ts';
 import { browserPanelTabApi, findPanelTab } from './panel-tab.ts';
 import { fromStored, toStored } from './saved-conversation.ts';
 import {
@@ -130,6 +131,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   const sendAsk = (message: Extract<PanelMessage, { type: 'ask' }>) => {
     saveTurns();
     send(message);
+    // The answer's renderer loads during the provider's round trip (markdown/load.ts).
+    loadMarkdown().catch(() => undefined);
   };
   /** An ask about the staged selection made before its budget was known: it runs once it is, if it fits. */
   const pendingAskRef = useRef<{ run: () => void; timer: ReturnType<typeof setTimeout> } | null>(null);

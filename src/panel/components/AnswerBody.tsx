@@ -1,15 +1,25 @@
-import { useEffect, useRef } from 'preact/hooks';
-import { createStreamingRenderer, type StreamingRenderer } from '../markdown/index.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { StreamingRenderer } from '../markdown/index.ts';
+import { loadedMarkdown, loadMarkdown, type Markdown } from '../markdown/load.ts';
 
 /**
  * An answer's text as markdown. The DOM inside is the renderer's, not Preact's: Preact renders
  * an empty <div> and never touches its children. While the answer streams, each new text is
  * handed over with its delta (the renderer applies it at the next animation frame); once it no
  * longer streams, end() renders what is there at once (so a complete answer appears at mount).
+ *
+ * The renderer loads lazily (markdown/load.ts). Until it has loaded the box stays empty: it is a
+ * local chunk that arrives within a frame or two, and drawing the raw text first would flash
+ * markdown syntax (and lay out a long CJK run whole). If it cannot load, the text is shown plain.
  */
 export function AnswerBody(props: { text: string; streaming: boolean }) {
   const element = useRef<HTMLDivElement>(null);
   const renderer = useRef<{ instance: StreamingRenderer; text: string; ended: boolean } | null>(null);
+  const [markdown, setMarkdown] = useState<Markdown | 'failed' | null>(loadedMarkdown);
+
+  useEffect(() => {
+    if (markdown === null) loadMarkdown().then(setMarkdown, () => setMarkdown('failed'));
+  }, [markdown]);
 
   useEffect(() => {
     return () => {
@@ -19,8 +29,12 @@ export function AnswerBody(props: { text: string; streaming: boolean }) {
   }, []);
 
   useEffect(() => {
-    if (!element.current) return;
-    renderer.current ??= { instance: createStreamingRenderer(element.current), text: '', ended: false };
+    if (!element.current || markdown === null) return;
+    if (markdown === 'failed') {
+      element.current.textContent = props.text;
+      return;
+    }
+    renderer.current ??= { instance: markdown.createStreamingRenderer(element.current), text: '', ended: false };
     const state = renderer.current;
     if (props.streaming) {
       if (props.text === state.text && !state.ended) return;
@@ -33,7 +47,7 @@ export function AnswerBody(props: { text: string; streaming: boolean }) {
       state.ended = true;
     }
     state.text = props.text;
-  }, [props.text, props.streaming]);
+  }, [props.text, props.streaming, markdown]);
 
-  return <div class="answer-text md" data-testid="answer-text" ref={element} />;
+  return <div class={markdown === 'failed' ? 'answer-text' : 'answer-text md'} data-testid="answer-text" ref={element} />;
 }

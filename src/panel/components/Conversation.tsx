@@ -2,7 +2,7 @@ import { LazyAnswerNumbers } from './LazyAnswerNumbers.tsx';
 import { memo } from 'preact/compat';
 import type { UiLanguage } from '../../shared/ids.ts';
 import { errorText, t } from '../i18n/index.ts';
-import { markdownToPlainText } from '../markdown/plain-text.ts';
+import { loadMarkdown } from '../markdown/load.ts';
 import { canContinue, hitLengthLimit, type AssistantTurn, type Turn } from '../state.ts';
 import { AnswerBody } from './AnswerBody.tsx';
 import { CopyButton } from './CopyButton.tsx';
@@ -52,7 +52,7 @@ function AnswerActions(props: { turn: AssistantTurn; isLast: boolean } & AnswerH
             label={t('copy_plain')}
             title={t('copy_plain_title')}
             testId="copy-plain"
-            text={() => markdownToPlainText(turn.text)}
+            text={() => loadMarkdown().then((markdown) => markdown.markdownToPlainText(turn.text))}
           />
         </>
       )}
