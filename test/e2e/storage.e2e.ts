@@ -8,9 +8,8 @@ import './harness/node-browser-stub.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
-import { HISTORY_DB_NAME } from '../../src/storage/history/db.ts';
-import { searchWords } from '../../src/storage/history/search-words.ts';
-import { newConversationId, searchableText, summaryOf, type HistoryConversation } from '../../src/storage/history/schema.ts';
+import { HISTORY_DB_NAME, storedRecords } from '../../src/storage/history/db.ts';
+import { newConversationId, type HistoryConversation } from '../../src/storage/history/schema.ts';
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
@@ -58,11 +57,11 @@ const seeded = [recent, oldPinned, fortyDays, twoYears];
 
 /** Writes records the way the store does (conversation and its summary), with the browser's own IndexedDB. */
 function seedExpression(conversations: HistoryConversation[]): string {
-  const records = conversations.map((c) => ({ conversation: c, summary: summaryOf(c, searchWords(searchableText(c))) }));
+  const records = conversations.map(storedRecords);
   return `(async () => {
     const db = await new Promise((resolve, reject) => { const r = indexedDB.open(${JSON.stringify(HISTORY_DB_NAME)}); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
-    const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
-    for (const { conversation, summary } of ${JSON.stringify(records)}) { tx.objectStore('conversations').put(conversation); tx.objectStore('summaries').put(summary); }
+    const tx = db.transaction(['conversations', 'summaries', 'search'], 'readwrite');
+    for (const { conversation, summary, search } of ${JSON.stringify(records)}) { tx.objectStore('conversations').put(conversation); tx.objectStore('summaries').put(summary); tx.objectStore('search').put(search); }
     await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
     db.close();
     return true;

@@ -104,7 +104,7 @@ export function checkImport(text: string, existing: ExistingHistory): ImportChec
       return;
     }
     const conversation = result.output;
-    const key = contentKey(summaryOf(conversation, []));
+    const key = contentKey(summaryOf(conversation));
     if (ids.has(conversation.id) || contents.has(key)) {
       plan.already++;
       return;

@@ -2,35 +2,54 @@
  * Conversation history in IndexedDB, through `idb` (chosen over Dexie by size: idb is about
  * 1.2 KB compressed, Dexie about 27 KB, and the panel's first-open budget is 60 KB in all).
  *
- * Two stores: `conversations` holds each conversation whole; `summaries` holds what the list
- * and search need (schema.ts), with a multiEntry index over its search words and an index
- * that orders pinned conversations first, then the most recently updated.
+ * Three stores: `conversations` holds each conversation whole; `summaries` holds what the list
+ * shows (schema.ts), with an index that orders pinned conversations first, then the most
+ * recently updated; `search` holds each conversation's search words, with a multiEntry index
+ * over them. The words were part of the summary in version 1 of the database; moving them out
+ * (version 2) made opening the list at 10,000 conversations about N times faster, since every
+ * row read for the list carried a few hundred words (bench/history.ts).
  *
  * Database versions migrate in `upgrade`; record formats carry their own version (schema.ts).
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, unwrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import * as v from 'valibot';
 import { queryWords, searchWords } from './search-words.ts';
 import {
   HISTORY_FORMAT_VERSION,
   HistoryConversationSchema,
-  searchableText,
+  searchEntryOf,
   summaryOf,
   userTitle,
   type ConversationSummary,
   type HistoryConversation,
+  type SearchEntry,
 } from './schema.ts';
 
 export const HISTORY_DB_NAME = 'aside-history';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
+const STORES = ['conversations', 'summaries', 'search'] as const;
 
 interface HistoryDb extends DBSchema {
   conversations: { key: string; value: HistoryConversation };
   summaries: {
     key: string;
     value: ConversationSummary;
-    indexes: { words: string; order: [number, number] };
+    indexes: { order: [number, number] };
   };
+  search: {
+    key: string;
+    value: SearchEntry;
+    indexes: { words: string };
+  };
+}
+
+/** The three records a conversation is stored as (db.ts writes them together; tests seed them). */
+export function storedRecords(conversation: HistoryConversation): {
+  conversation: HistoryConversation;
+  summary: ConversationSummary;
+  search: SearchEntry;
+} {
+  return { conversation, summary: summaryOf(conversation), search: searchEntryOf(conversation) };
 }
 
 /** At most this many candidates are ranked; beyond it the newest win (ids sort by creation). */
@@ -103,31 +122,82 @@ function score(summary: ConversationSummary, words: readonly string[]): number {
   return total;
 }
 
+/** `getAll` with options (a direction), as Chromium 141+ has it; not in TypeScript's DOM types yet. */
+type GetAllWithOptions = (options: { count: number; direction: IDBCursorDirection }) => IDBRequest<unknown[]>;
+
+/**
+ * The last `count` values of an index, last first, in one request where the browser can read
+ * backwards (`getAll` with a direction; detected by `getAllRecords`, which shipped with it),
+ * else null and the caller walks a cursor, one round trip per row.
+ */
+function newestValues<T>(index: IDBIndex, count: number): Promise<T[]> | null {
+  if (!('getAllRecords' in index)) return null;
+  return new Promise((resolve, reject) => {
+    // count is an unsigned 32-bit number, and 0 means all.
+    const request = (index.getAll as unknown as GetAllWithOptions).call(index, {
+      count: count >= 2 ** 32 ? 0 : count,
+      direction: 'prev',
+    });
+    request.onsuccess = () => resolve(request.result as T[]);
+    request.onerror = () => reject(request.error ?? new Error('getAll failed'));
+  });
+}
+
+/**
+ * Version 1 to 2: each summary's `words` move to the `search` store, and the summary is
+ * written back without them. Runs inside the upgrade transaction, so the database opens only
+ * once every record has moved (or not at all, if the move fails).
+ */
+async function moveSearchWords(transaction: IDBPTransaction<HistoryDb, StoreNames<HistoryDb>[], 'versionchange'>) {
+  const summaries = transaction.objectStore('summaries');
+  const search = transaction.objectStore('search');
+  let cursor = await summaries.openCursor();
+  while (cursor) {
+    const { words, ...summary } = cursor.value as ConversationSummary & { words?: unknown };
+    const kept = Array.isArray(words) ? words.filter((word): word is string => typeof word === 'string') : [];
+    await Promise.all([search.put({ id: summary.id, words: kept }), cursor.update(summary)]);
+    cursor = await cursor.continue();
+  }
+}
+
 export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore> {
   const db: IDBPDatabase<HistoryDb> = await openDB<HistoryDb>(name, DB_VERSION, {
-    upgrade(database, oldVersion) {
+    upgrade(database, oldVersion, _newVersion, transaction) {
       if (oldVersion < 1) {
         database.createObjectStore('conversations', { keyPath: 'id' });
-        const summaries = database.createObjectStore('summaries', { keyPath: 'id' });
-        summaries.createIndex('words', 'words', { multiEntry: true });
-        summaries.createIndex('order', ['pinned', 'updatedAt']);
+        database.createObjectStore('summaries', { keyPath: 'id' }).createIndex('order', ['pinned', 'updatedAt']);
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore('search', { keyPath: 'id' }).createIndex('words', 'words', { multiEntry: true });
+      }
+      if (oldVersion === 1) {
+        // The old index over the summaries' words goes with them.
+        transaction.objectStore('summaries').deleteIndex('words');
+        void moveSearchWords(transaction);
       }
     },
   });
 
-  const summaryFor = (conversation: HistoryConversation) => summaryOf(conversation, searchWords(searchableText(conversation)));
+  /** Puts a checked conversation's three records in a readwrite transaction over all stores. */
+  const putAll = (tx: IDBPTransaction<HistoryDb, typeof STORES, 'readwrite'>, conversation: HistoryConversation) => {
+    const records = storedRecords(conversation);
+    return [
+      tx.objectStore('conversations').put(records.conversation),
+      tx.objectStore('summaries').put(records.summary),
+      tx.objectStore('search').put(records.search),
+    ];
+  };
 
   /** Reads, changes and writes one conversation in a single readwrite transaction. */
   async function update(id: string, change: (found: HistoryConversation) => HistoryConversation): Promise<HistoryConversation | null> {
-    const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
-    const conversations = tx.objectStore('conversations');
-    const found = await conversations.get(id);
+    const tx = db.transaction(STORES, 'readwrite');
+    const found = await tx.objectStore('conversations').get(id);
     if (!found) {
       await tx.done;
       return null;
     }
     const next = v.parse(HistoryConversationSchema, change(found));
-    await Promise.all([conversations.put(next), tx.objectStore('summaries').put(summaryFor(next)), tx.done]);
+    await Promise.all([...putAll(tx, next), tx.done]);
     return next;
   }
 
@@ -135,20 +205,14 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     async save(conversation) {
       // Checked on the way in: a record that would not read back is refused here, not found broken later.
       const checked = v.parse(HistoryConversationSchema, conversation);
-      const summary = summaryOf(checked, searchWords(searchableText(checked)));
-      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
-      await Promise.all([tx.objectStore('conversations').put(checked), tx.objectStore('summaries').put(summary), tx.done]);
+      const tx = db.transaction(STORES, 'readwrite');
+      await Promise.all([...putAll(tx, checked), tx.done]);
     },
 
     async saveMany(conversations) {
       const checked = conversations.map((conversation) => v.parse(HistoryConversationSchema, conversation));
-      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
-      const writes: Promise<unknown>[] = [];
-      for (const conversation of checked) {
-        writes.push(tx.objectStore('conversations').put(conversation));
-        writes.push(tx.objectStore('summaries').put(summaryOf(conversation, searchWords(searchableText(conversation)))));
-      }
-      await Promise.all([...writes, tx.done]);
+      const tx = db.transaction(STORES, 'readwrite');
+      await Promise.all([...checked.flatMap((conversation) => putAll(tx, conversation)), tx.done]);
     },
 
     async get(id) {
@@ -159,8 +223,11 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     },
 
     async list({ limit = 200 } = {}) {
+      const index = db.transaction('summaries').store.index('order');
+      const newest = await newestValues<ConversationSummary>(unwrap(index), limit);
+      if (newest) return newest;
       const rows: ConversationSummary[] = [];
-      let cursor = await db.transaction('summaries').store.index('order').openCursor(null, 'prev');
+      let cursor = await index.openCursor(null, 'prev');
       while (cursor && rows.length < limit) {
         rows.push(cursor.value);
         cursor = await cursor.continue();
@@ -171,8 +238,8 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     async search(query, { limit = 50 } = {}) {
       const words = queryWords(query);
       if (words.length === 0) return [];
-      const tx = db.transaction('summaries');
-      const index = tx.store.index('words');
+      const tx = db.transaction(['search', 'summaries']);
+      const index = tx.objectStore('search').index('words');
       let candidates: Set<string> | null = null;
       for (const [i, word] of words.entries()) {
         const keys = await index.getAllKeys(rangeFor(word, i === words.length - 1));
@@ -182,7 +249,7 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
       }
       // Newest first by id (creation time), without reading a record; then rank the newest few hundred.
       const ids = [...(candidates ?? [])].sort().reverse().slice(0, MAX_RANKED_CANDIDATES);
-      const summaries = await Promise.all(ids.map((id) => tx.store.get(id)));
+      const summaries = await Promise.all(ids.map((id) => tx.objectStore('summaries').get(id)));
       return summaries
         .filter((summary): summary is ConversationSummary => summary !== undefined)
         .map((summary) => ({ summary, words, score: score(summary, words) }))
@@ -191,9 +258,9 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     },
 
     async remove(id) {
-      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const tx = db.transaction(STORES, 'readwrite');
       const found = await tx.objectStore('conversations').get(id);
-      await Promise.all([tx.objectStore('conversations').delete(id), tx.objectStore('summaries').delete(id), tx.done]);
+      await Promise.all([...STORES.map((store) => tx.objectStore(store).delete(id)), tx.done]);
       return found ?? null;
     },
 
@@ -202,12 +269,11 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     countOlderThan: (before) => db.countFromIndex('summaries', 'order', olderRange(before)),
 
     async removeOlderThan(before) {
-      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+      const tx = db.transaction(STORES, 'readwrite');
       const conversations = tx.objectStore('conversations');
-      const summaries = tx.objectStore('summaries');
-      const ids = await summaries.index('order').getAllKeys(olderRange(before));
+      const ids = await tx.objectStore('summaries').index('order').getAllKeys(olderRange(before));
       const removed = await Promise.all(ids.map((id) => conversations.get(id)));
-      await Promise.all([...ids.flatMap((id) => [conversations.delete(id), summaries.delete(id)]), tx.done]);
+      await Promise.all([...ids.flatMap((id) => STORES.map((store) => tx.objectStore(store).delete(id))), tx.done]);
       return removed.filter((found): found is HistoryConversation => found !== undefined);
     },
 
@@ -221,16 +287,15 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
     setPinned: (id, pinned) => update(id, (found) => ({ ...found, pinned })),
 
     async saveTurns(id, patch) {
-      const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
-      const conversations = tx.objectStore('conversations');
-      const found = await conversations.get(id);
+      const tx = db.transaction(STORES, 'readwrite');
+      const found = await tx.objectStore('conversations').get(id);
       const next: HistoryConversation = v.parse(HistoryConversationSchema, {
         ...(found ?? { version: HISTORY_FORMAT_VERSION, id, createdAt: patch.createdAt ?? patch.updatedAt, pinned: false }),
         turns: patch.turns,
         updatedAt: patch.updatedAt,
         ...(patch.page ? { page: patch.page } : found?.page ? { page: found.page } : {}),
       });
-      await Promise.all([conversations.put(next), tx.objectStore('summaries').put(summaryFor(next)), tx.done]);
+      await Promise.all([...putAll(tx, next), tx.done]);
       return next;
     },
 

@@ -6,11 +6,11 @@
  */
 import * as v from 'valibot';
 import type { HistoryStore, SearchHit, TurnsPatch } from './db.ts';
-import { queryWords, searchWords } from './search-words.ts';
+import { queryWords } from './search-words.ts';
 import {
   HISTORY_FORMAT_VERSION,
   HistoryConversationSchema,
-  searchableText,
+  searchEntryOf,
   summaryOf,
   userTitle,
   type ConversationSummary,
@@ -23,9 +23,6 @@ export interface MemoryHistoryStore extends HistoryStore {
   /** Puts back what snapshot() gave (records that do not read back are skipped). */
   load(conversations: readonly unknown[]): void;
 }
-
-const summaryFor = (conversation: HistoryConversation): ConversationSummary =>
-  summaryOf(conversation, searchWords(searchableText(conversation)));
 
 /** What clearing old conversations deletes: unpinned, last updated strictly before `before` (as db.ts). */
 const isOlder = (record: HistoryConversation, before: number) => !record.pinned && record.updatedAt < before;
@@ -52,14 +49,15 @@ export function createMemoryHistory(): MemoryHistoryStore {
       return Promise.resolve();
     },
     get: (id) => Promise.resolve(records.has(id) ? structuredClone(records.get(id)!) : null),
-    list: ({ limit = 200 } = {}) => Promise.resolve([...records.values()].map(summaryFor).sort(byOrder).slice(0, limit)),
+    list: ({ limit = 200 } = {}) => Promise.resolve([...records.values()].map(summaryOf).sort(byOrder).slice(0, limit)),
     search(query, { limit = 50 } = {}) {
       const words = queryWords(query);
       if (words.length === 0) return Promise.resolve([]);
       const hits: SearchHit[] = [];
       for (const conversation of records.values()) {
-        const summary = summaryFor(conversation);
-        const has = (word: string, last: boolean) => summary.words.some((w) => (last ? w.startsWith(word) : w === word));
+        const summary = summaryOf(conversation);
+        const { words: found } = searchEntryOf(conversation);
+        const has = (word: string, last: boolean) => found.some((w) => (last ? w.startsWith(word) : w === word));
         if (!words.every((word, i) => has(word, i === words.length - 1))) continue;
         hits.push({ summary, words, score: summary.pinned + words.length });
       }

@@ -1,7 +1,8 @@
 /**
  * Conversations as history keeps them (IndexedDB, see db.ts). A conversation is stored whole
- * in `conversations`; its small summary (title, times, page, a preview and its search words)
- * in `summaries`, which is what the list and search read, so neither loads a long answer.
+ * in `conversations`; its small summary (title, times, page, a preview) in `summaries`, which
+ * is what the list shows; its search words in `search`, which is what search looks up. Neither
+ * the list nor search loads a long answer, and the list does not load the search words.
  *
  * Version 1 of the stored format. Every record carries its version, so a later format can
  * migrate records as it reads them.
@@ -9,6 +10,7 @@
 import * as v from 'valibot';
 import { MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TURNS, MAX_URL_CHARS } from '../../shared/limits.ts';
 import { StoredTurnSchema, type StoredTurn } from '../../shared/stored-turn.ts';
+import { searchWords } from './search-words.ts';
 
 export const HISTORY_FORMAT_VERSION = 1;
 
@@ -55,7 +57,15 @@ export interface ConversationSummary {
   page?: ConversationPage;
   preview: string;
   turnCount: number;
-  /** Search words of the title, questions and answers (search-words.ts). */
+}
+
+/**
+ * A conversation's search words (title, page title, questions, selections and answers;
+ * search-words.ts), kept apart from its summary: a few hundred words per conversation would
+ * otherwise be read, and copied, with every row the list shows.
+ */
+export interface SearchEntry {
+  id: string;
   words: string[];
 }
 
@@ -104,7 +114,11 @@ function previewOf(turns: readonly StoredTurn[]): string {
   return answer ? clip(oneLine(answer.text.slice(0, MAX_PREVIEW_CHARS * 4)), MAX_PREVIEW_CHARS) : '';
 }
 
-export function summaryOf(conversation: HistoryConversation, words: string[]): ConversationSummary {
+export function searchEntryOf(conversation: HistoryConversation): SearchEntry {
+  return { id: conversation.id, words: searchWords(searchableText(conversation)) };
+}
+
+export function summaryOf(conversation: HistoryConversation): ConversationSummary {
   return {
     id: conversation.id,
     title: titleOf(conversation),
@@ -114,7 +128,6 @@ export function summaryOf(conversation: HistoryConversation, words: string[]): C
     ...(conversation.page ? { page: conversation.page } : {}),
     preview: previewOf(conversation.turns),
     turnCount: conversation.turns.length,
-    words,
   };
 }
 

@@ -11,7 +11,6 @@ const row = (id: string, updatedAt: number, pinned: 0 | 1 = 0): ConversationSumm
   pinned,
   preview: '',
   turnCount: 2,
-  words: [],
 });
 
 // 2026-12-03 10:00 in Paris.

@@ -116,7 +116,6 @@ describe('import: duplicates', () => {
         pinned: 0,
         preview: 'Already here',
         turnCount: 2,
-        words: [],
       },
     ]);
     const result = plan(checkImport(envelope([stored, sameContent, fresh1, fresh1]), existing));

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openHistory, type HistoryStore } from '../../../src/storage/history/db.ts';
+import { openHistory, storedRecords, type HistoryStore } from '../../../src/storage/history/db.ts';
 import { newConversationId, type HistoryConversation } from '../../../src/storage/history/schema.ts';
 
 let store: HistoryStore;
@@ -39,6 +39,22 @@ describe('history store', () => {
     const [row] = await store.list();
     expect(row).toMatchObject({ id: c.id, title: 'What do foxes eat?', preview: 'Foxes eat **almost anything**.', turnCount: 2 });
     expect(row!.page).toEqual({ title: 'Foxes', url: 'https://e.test/f' });
+  });
+
+  it('lists the same rows where the browser cannot read an index backwards in one request (a cursor instead)', async () => {
+    for (let i = 0; i < 5; i++) await store.save(conversation(`Question ${i}`, `Answer ${i}`, { pinned: i === 1 }));
+    const fast = await store.list({ limit: 3 });
+    const descriptor = Object.getOwnPropertyDescriptor(IDBIndex.prototype, 'getAllRecords')!;
+    expect(descriptor).toBeDefined(); // fake-indexeddb has it, so the test above took the one-request path
+    delete (IDBIndex.prototype as { getAllRecords?: unknown }).getAllRecords;
+    try {
+      expect(await store.list({ limit: 3 })).toEqual(fast);
+      expect((await store.list()).length).toBe(5);
+    } finally {
+      Object.defineProperty(IDBIndex.prototype, 'getAllRecords', descriptor);
+    }
+    expect(fast[0]!.title).toBe('Question 1');
+    expect(fast.slice(1).map((row) => row.title)).toEqual(['Question 4', 'Question 3']);
   });
 
   it('lists pinned conversations first, then the most recently updated', async () => {
@@ -185,5 +201,58 @@ describe('history store: rename, pin and the background turn writer', () => {
     await store.save(c);
     await expect(store.saveTurns(c.id, { turns: 'nope' as unknown as HistoryConversation['turns'], updatedAt: 1 })).rejects.toThrow();
     expect(await store.get(c.id)).toEqual(c);
+  });
+});
+
+describe('history database version 1 → 2', () => {
+  /** A database as version 1 wrote it: the search words inside each summary, indexed there. */
+  async function versionOneDatabase(name: string, conversations: HistoryConversation[]) {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, 1);
+      request.onupgradeneeded = () => {
+        request.result.createObjectStore('conversations', { keyPath: 'id' });
+        const summaries = request.result.createObjectStore('summaries', { keyPath: 'id' });
+        summaries.createIndex('words', 'words', { multiEntry: true });
+        summaries.createIndex('order', ['pinned', 'updatedAt']);
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('indexedDB.open failed'));
+    });
+    const tx = db.transaction(['conversations', 'summaries'], 'readwrite');
+    for (const c of conversations) {
+      const { summary, search } = storedRecords(c);
+      tx.objectStore('conversations').put(c);
+      tx.objectStore('summaries').put({ ...summary, words: search.words });
+    }
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
+    });
+    db.close();
+  }
+
+  it('moves every summary’s search words to the search store: search still finds them, list rows no longer carry them', async () => {
+    const name = `test-history-v1-${Math.random()}`;
+    const old = [conversation('What do foxes eat?', 'Foxes eat berries.'), conversation('Tides?', 'The moon pulls the sea.')];
+    await versionOneDatabase(name, old);
+    const migrated = await openHistory(name);
+    try {
+      expect((await migrated.search('berries')).map((hit) => hit.summary.id)).toEqual([old[0]!.id]);
+      expect((await migrated.search('moon')).map((hit) => hit.summary.id)).toEqual([old[1]!.id]);
+      const rows = await migrated.list();
+      expect(rows.map((row) => row.id).sort()).toEqual(old.map((c) => c.id).sort());
+      for (const row of rows) expect(row).not.toHaveProperty('words');
+      expect(await migrated.get(old[0]!.id)).toEqual(old[0]);
+    } finally {
+      migrated.close();
+    }
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error ?? new Error('indexedDB.open failed'));
+    });
+    expect(raw.version).toBe(2);
+    expect([...raw.transaction('summaries').objectStore('summaries').indexNames]).toEqual(['order']);
+    raw.close();
   });
 });
