@@ -73,10 +73,11 @@ module.exports = {
     },
     {
       name: 'panel-providers-catalog-only',
-      comment: 'Of src/providers, the panel may import only the catalog (names, models, defaults).',
+      comment:
+        'Of src/providers, the panel may import only the catalog (names, models, defaults) and where a saved key may go (key-destination).',
       severity: 'error',
       from: { path: '^src/panel/' },
-      to: { path: '^src/providers/', pathNot: '^src/providers/catalog\\.ts$' },
+      to: { path: '^src/providers/', pathNot: '^src/providers/(catalog|key-destination)\\.ts$' },
     },
     {
       name: 'background-not-panel',

@@ -26,11 +26,26 @@ export default defineConfig({
           description: '__MSG_command_ask__',
         },
       },
-      // Stated in full so that: remote images can never load (a markdown image is a known
-      // way to leak data from a prompt-injected answer), and Firefox does not add its
-      // default upgrade-insecure-requests, which would turn a LAN http:// server into https.
+      // Stated in full, from default-src 'none', so that pages get only what they use: scripts
+      // and styles from the package; images from the package or made in the page (remote
+      // images can never load: a markdown image is a known way to leak data from a
+      // prompt-injected answer); no frames, objects, forms or <base>. connect-src is the
+      // background's: one policy covers every extension page, the worker included, so it
+      // cannot be closed for the panel alone (the panel itself only reads its own locale files).
+      // And Firefox does not add its default upgrade-insecure-requests, which would turn a
+      // LAN http:// server into https.
       content_security_policy: {
-        extension_pages: "script-src 'self'; object-src 'self'; img-src 'self' data: blob:",
+        extension_pages: [
+          "default-src 'none'",
+          "script-src 'self'",
+          "style-src 'self'",
+          "img-src 'self' data: blob:",
+          "connect-src 'self' https: http:",
+          "object-src 'none'",
+          "frame-src 'none'",
+          "base-uri 'none'",
+          "form-action 'none'",
+        ].join('; '),
       },
       // No other extension and no web page may connect to us.
       externally_connectable: browser === 'firefox' ? undefined : { ids: [], matches: [] },

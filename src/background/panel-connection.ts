@@ -4,7 +4,8 @@
  */
 import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
-import { checkSettings, effectiveBaseUrl, originPattern } from '../providers/catalog.ts';
+import { checkSettings, originPattern } from '../providers/catalog.ts';
+import { newKeyOrigin } from '../providers/key-destination.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
 import { takeStorageProblems } from '../storage/item.ts';
@@ -83,20 +84,12 @@ type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings
 /** Characters an API key can have: printable ASCII (anything else cannot go in a header). */
 const KEY_CHARACTERS = /^[\x21-\x7e]*$/;
 
-/** The origin requests go to with these settings. */
-function targetOrigin(settings: StoredSettings): string | null {
-  try {
-    return new URL(settings.custom ? settings.custom.url : effectiveBaseUrl(settings)).origin;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Settings as typed in the panel. `apiKey: null` means "the stored key", which is used
- * only where it is already sent: for Save (the user's explicit choice), or when the
- * address is the saved one (or the provider's own). Trying a new address with a stored
- * key needs the key typed again, so a typo'd or unfamiliar URL never receives it.
+ * only where it is already sent: the saved address, or the provider's own
+ * (providers/key-destination.ts). Trying a new address with a stored key needs the key
+ * typed again; saving one needs it typed again or confirmed (`keyTo`, the new origin), so
+ * a typo'd or unfamiliar URL never receives it silently.
  */
 async function settingsFromInput(input: SettingsMessageInput, options: { modelOptional?: boolean; purpose?: 'save' | 'try' } = {}) {
   const apiKey = input.apiKey === null ? await loadApiKey(input.provider) : input.apiKey.trim();
@@ -110,12 +103,15 @@ async function settingsFromInput(input: SettingsMessageInput, options: { modelOp
     custom: check.custom,
     modelOptions: { [check.provider]: check.options },
   };
-  if (input.apiKey === null && apiKey !== '' && options.purpose !== 'save') {
+  if (input.apiKey === null && apiKey !== '') {
     const saved = await loadSettings();
-    const target = targetOrigin(settings);
-    const allowed = [targetOrigin({ ...settings, baseUrl: '', custom: null })]; // the provider's own
-    if (saved.provider === settings.provider) allowed.push(targetOrigin(saved));
-    if (target === null || !allowed.includes(target)) return { ok: false as const, error: userError('key-retype') };
+    const target = newKeyOrigin(saved, settings);
+    // Trying an address needs the key typed again; saving one may instead confirm it (keyTo).
+    if (target !== null && (options.purpose !== 'save' || input.keyTo !== target)) {
+      const error =
+        options.purpose === 'save' ? userError('key-new-origin', { params: { host: new URL(target).host } }) : userError('key-retype');
+      return { ok: false as const, error };
+    }
   }
   return { ok: true as const, settings, apiKey };
 }

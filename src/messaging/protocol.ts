@@ -81,6 +81,11 @@ const SettingsInputSchema = v.object({
    * (checkSettings applies the provider's own); absent: the defaults.
    */
   options: v.optional(ModelOptionsSchema),
+  /**
+   * Save only: the origin the user confirmed the stored key may now go to, when the address
+   * changed and the key was not typed again (providers/key-destination.ts).
+   */
+  keyTo: v.optional(field(MAX_URL_CHARS)),
 });
 export type SettingsInput = v.InferInput<typeof SettingsInputSchema>;
 

@@ -96,6 +96,8 @@ export const ERROR_CODES = [
   'key-characters',
   /** A saved key is sent only to the address it was saved for. */
   'key-retype',
+  /** Save: the address changed to another origin and the stored key was neither typed again nor confirmed. params: host */
+  'key-new-origin',
   // Model options (src/shared/model-options.ts)
   /** Not a number in the provider's range. params: max */
   'temperature-range',

@@ -8,7 +8,7 @@ import type { BackgroundMessage, PanelMessage } from '../../src/messaging/protoc
 import { PANEL_PORT_NAME } from '../../src/messaging/protocol.ts';
 import { resetLiveAnswersForTests, runningCount } from '../../src/background/live-answers.ts';
 import { saveApiKey } from '../../src/storage/keys.ts';
-import { saveSettings } from '../../src/storage/settings.ts';
+import { loadSettings, saveSettings } from '../../src/storage/settings.ts';
 import { settle, type FakePort } from '../fake-port.ts';
 import { anthropicSse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground } from '../helpers/background.ts';
@@ -253,6 +253,31 @@ describe('a saved key goes only where it was saved for', () => {
     expect((fetchMock.mock.calls[0]?.[1] as RequestInit & { headers: Record<string, string> }).headers.authorization).toBe(
       'Bearer sk-typed',
     );
+  });
+
+  it('saving another address with the saved key needs its confirmation, for exactly that origin', async () => {
+    const port = connect();
+    const save = (keyTo?: string) =>
+      port.postMessage({
+        type: 'save-settings',
+        settings: {
+          provider: 'openai',
+          apiKey: null,
+          model: 'm',
+          baseUrl: 'https://other-proxy.example/v1',
+          ...(keyTo ? { keyTo } : {}),
+        },
+      } satisfies PanelMessage);
+    save();
+    await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('notice'));
+    expect(received(port).at(-1)).toMatchObject({ error: { code: 'key-new-origin', params: { host: 'other-proxy.example' } } });
+    save('https://third.example'); // a confirmation for another origin does not count
+    await vi.waitFor(() => expect(received(port).filter((m) => m.type === 'notice')).toHaveLength(2));
+    expect((await loadSettings()).baseUrl).toBe('https://proxy.example.com/v1');
+    save('https://other-proxy.example');
+    await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('settings'));
+    expect((await loadSettings()).baseUrl).toBe('https://other-proxy.example/v1');
+    expect(fetchMock).not.toHaveBeenCalled();
   });
 
   it('a key with characters a header cannot carry is refused on save', async () => {

@@ -5,6 +5,8 @@
  *
  * Deliberately knows nothing about the panel's UI beyond `#app` being non-empty.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
@@ -23,12 +25,42 @@ const READ_SELECTION = `(async () => {
 })()`;
 
 let pages: PageServer;
+/** Counts every request; the panel's policy (default-src 'none', no frames, no remote images) must leave it at 0. */
+let counter: { origin: string; hits: string[]; close(): Promise<void> };
 beforeAll(async () => {
   pages = await startPageServer();
+  const hits: string[] = [];
+  const server = http.createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>counted</title>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  counter = {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 });
 afterAll(async () => {
   await pages?.close();
+  await counter?.close();
 });
+
+/** Runs in the panel: what its policy lets through. Its own stylesheet must apply; a frame and a remote image must not load. */
+const POLICY_PROBE = (origin: string) => `(async () => {
+  const frame = document.createElement('iframe');
+  frame.src = ${JSON.stringify(`${origin}/frame.html`)};
+  document.body.append(frame);
+  const image = new Image();
+  image.src = ${JSON.stringify(`${origin}/image.png`)};
+  document.body.append(image);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  frame.remove();
+  image.remove();
+  const sheets = [...document.styleSheets].filter((sheet) => { try { return sheet.cssRules.length > 0; } catch { return false; } });
+  return { styled: sheets.length > 0 && getComputedStyle(document.body).margin === '0px' };
+})()`;
 
 describe('Chromium', () => {
   let chromium: ChromiumExtension;
@@ -57,6 +89,21 @@ describe('Chromium', () => {
     await expect.poll(() => panel.evaluate<boolean>(APP_RENDERED), { timeout: 10_000 }).toBe(true);
     await panel.screenshot(artifactPath('smoke-chromium-side-panel.png'));
     await panel.detach();
+    await page.close();
+  });
+
+  it('the panel’s policy (default-src none) applies its own stylesheet and loads no frame and no remote image', async () => {
+    const page = await chromium.openExtensionPage('sidepanel.html');
+    await expect.poll(() => page.evaluate<boolean>(APP_RENDERED), { timeout: 10_000 }).toBe(true);
+    counter.hits.length = 0;
+    expect(await page.evaluate<{ styled: boolean }>(POLICY_PROBE(counter.origin))).toEqual({ styled: true });
+    expect(counter.hits).toEqual([]);
+    // The control: a web page, under no such policy, loads the same frame.
+    const article = await chromium.context.newPage();
+    await article.goto(pages.url('/article.html'));
+    await article.evaluate(POLICY_PROBE(counter.origin));
+    expect(counter.hits).toContain('/frame.html');
+    await article.close();
     await page.close();
   });
 
@@ -98,6 +145,14 @@ describe('Firefox', () => {
       scripts: [`${firefox.baseUrl}/background.js`],
     });
     await firefox.screenshot(artifactPath('smoke-firefox-sidepanel-tab.png'));
+  });
+
+  it('the panel’s policy (default-src none) applies its own stylesheet and loads no frame and no remote image', async () => {
+    await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
+    await firefox.waitFor(APP_RENDERED, { what: '#app to render' });
+    counter.hits.length = 0;
+    expect(await firefox.evaluate<{ styled: boolean }>(POLICY_PROBE(counter.origin))).toEqual({ styled: true });
+    expect(counter.hits).toEqual([]);
   });
 
   it('opens the real sidebar from a click in an extension page', async () => {

@@ -11,6 +11,7 @@ import {
   presetFor,
   type ProviderId,
 } from '../../providers/catalog.ts';
+import { newKeyOrigin } from '../../providers/key-destination.ts';
 import { DEFAULT_CUSTOM_BODY_TEMPLATE, type CustomEndpoint } from '../../shared/custom-endpoint.ts';
 import { userError } from '../../shared/errors.ts';
 import { UI_LANGUAGES, type UiLanguage } from '../../shared/ids.ts';
@@ -151,11 +152,17 @@ export function SettingsForm(props: SettingsFormProps) {
   const [custom, setCustom] = useState<CustomEndpoint>(saved.custom ?? EMPTY_CUSTOM);
   const [draft, setDraft] = useState<OptionsDraft>(() => draftOf(saved.modelOptions, saved.provider));
   const [problem, setProblem] = useState<UserError | null>(null);
+  /** The origin the user ticked "send my saved key to" for; it counts only while it is still the target. */
+  const [keyTo, setKeyTo] = useState<string | null>(null);
   const preset = presetFor(provider);
   const isCustom = preset.dialect === 'custom';
   const support = modelOptionsSupport(provider);
   const keyStored = saved.providersWithKey.includes(provider);
   const keyHint = providerKeyHint(provider);
+  // The saved key would go to an address it was not saved for: it needs typing again, or a tick.
+  const keyWouldMove =
+    keyStored && apiKey.trim() === '' ? newKeyOrigin(saved, { provider, baseUrl, custom: isCustom ? custom : null }) : null;
+  const keyMoveHost = keyWouldMove === null ? '' : new URL(keyWouldMove).host;
 
   const chooseProvider = (next: ProviderId) => {
     setProvider(next);
@@ -192,6 +199,7 @@ export function SettingsForm(props: SettingsFormProps) {
       baseUrl: check.baseUrl,
       custom: check.custom,
       options: check.options,
+      ...(keyWouldMove !== null && keyTo === keyWouldMove ? { keyTo } : {}),
     };
   };
 
@@ -211,6 +219,10 @@ export function SettingsForm(props: SettingsFormProps) {
       data-testid="settings-form"
       onSubmit={(event) => {
         event.preventDefault();
+        if (keyWouldMove !== null && keyTo !== keyWouldMove) {
+          setProblem(userError('key-new-origin', { params: { host: keyMoveHost } }));
+          return;
+        }
         withPermission((value) => {
           props.onSave(value);
           setApiKey('');
@@ -253,6 +265,21 @@ export function SettingsForm(props: SettingsFormProps) {
           onInput={(event) => setApiKey(event.currentTarget.value)}
         />
       </Field>
+      {keyWouldMove !== null && (
+        <label class="checkbox" style={CHECKBOX_ROW}>
+          <input
+            type="checkbox"
+            style={CHECKBOX}
+            data-testid="key-new-origin-confirm"
+            checked={keyTo === keyWouldMove}
+            onChange={(event) => setKeyTo(event.currentTarget.checked ? keyWouldMove : null)}
+          />
+          <span>
+            {t('key_new_origin_confirm', { host: keyMoveHost })}{' '}
+            <span class="muted">{t('key_new_origin_note', { host: keyMoveHost })}</span>
+          </span>
+        </label>
+      )}
       {provider === 'ollama' && (
         <p class="muted small" data-testid="ollama-hint">
           {tParts('ollama_hint', { setting: <code>{OLLAMA_ORIGINS_SETTING}</code> })}
@@ -516,7 +543,7 @@ export function SettingsForm(props: SettingsFormProps) {
         </button>
         <span class="spacer" />
         {props.onClose && (
-          <button type="button" class="ghost" onClick={props.onClose}>
+          <button type="button" class="ghost" data-testid="close-settings" onClick={props.onClose}>
             {t('done')}
           </button>
         )}
