@@ -14,7 +14,7 @@ export const ON_DEVICE_PROVIDER: ProviderId = 'chrome-builtin';
 export async function withOnDeviceDefault(
   settings: StoredSettings,
   providersWithKey: readonly ProviderId[],
-  scope: OnDeviceScope = globalThis as OnDeviceScope,
+  scope: OnDeviceScope = globalThis,
 ): Promise<StoredSettings> {
   const chosenNeedsKey = presetFor(settings.provider).needsKey;
   // Only ask the browser when the rule could apply (availability() is not free).

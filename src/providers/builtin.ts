@@ -37,10 +37,13 @@ export function toPromptApi(prompt: BuiltinPrompt): { initialPrompts: PromptMess
   return { initialPrompts, input: prompt.messages.at(-1)?.content ?? '' };
 }
 
-const errorDelta = (type: string, cause?: unknown): ChatDelta => ({
-  type: 'error',
-  error: { type, message: cause === undefined ? '' : cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
-});
+/** The browser's words for a failure (a DOMException's name and message), as the error's detail. */
+function causeText(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return typeof cause === 'string' ? cause : '';
+}
+
+const errorDelta = (type: string, cause?: unknown): ChatDelta => ({ type: 'error', error: { type, message: causeText(cause) } });
 
 async function* readChunks(stream: ReadableStream<string>, signal: AbortSignal): AsyncGenerator<ChatDelta[], void, undefined> {
   const reader = stream.getReader();
@@ -65,7 +68,7 @@ async function summarizerReady(scope: OnDeviceScope): Promise<boolean> {
   }
 }
 
-export function createBuiltinProvider(scope: () => OnDeviceScope = () => globalThis as OnDeviceScope): Provider {
+export function createBuiltinProvider(scope: () => OnDeviceScope = () => globalThis): Provider {
   return {
     dialect: 'builtin',
     continuesAssistantMessage: false,

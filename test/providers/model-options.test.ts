@@ -112,7 +112,12 @@ describe('the OpenAI-family request body', () => {
 describe('buildCall with a provider’s stored options (chatRequestOptions)', () => {
   const settings = (provider: ProviderId): ProviderSettings => ({ provider, model: 'm', baseUrl: '', custom: null });
   const build = (provider: ProviderId, opts: ModelOptions) => {
-    const registry = { anthropic: anthropicProvider, openai: openAIProvider, custom: customProvider, builtin: builtinProvider } as const;
+    const registry = {
+      anthropic: anthropicProvider,
+      openai: openAIProvider,
+      custom: customProvider,
+      builtin: builtinProvider,
+    } as const;
     const call = registry[presetFor(provider).dialect].buildCall(settings(provider), 'k', {
       messages,
       stream: true,

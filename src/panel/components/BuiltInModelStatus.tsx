@@ -42,7 +42,7 @@ function unavailableText(status: Extract<OnDeviceStatus, { state: 'unavailable' 
 }
 
 export function BuiltInModelStatus(props: { scope?: OnDeviceScope }) {
-  const scope = props.scope ?? (globalThis as OnDeviceScope);
+  const scope = props.scope ?? globalThis;
   const [status, setStatus] = useState<OnDeviceStatus | null>(null);
   /** Our own download's progress (0–1); null when we are not downloading or it is unknown. */
   const [progress, setProgress] = useState<number | null>(null);
