@@ -10,7 +10,10 @@
  * background service worker runs answers through the Provider like any other provider. The
  * one step the worker cannot do is start a download: that needs a user gesture, which a
  * worker never has, so the panel's Download button calls `create()` itself (downloadModel).
- * None of this can run on our CI machines (no model; see shared/docs/platform-facts.md).
+ * Measured in Debian Chromium 156 (test/e2e/builtin-ai.e2e.ts): `LanguageModel` and
+ * `Summarizer` are defined in both the side panel and the service worker; `availability()`
+ * says "unavailable" and `create()` throws NotSupportedError ("the service is not running"),
+ * as there is no model on that machine. Firefox ESR 153 has neither.
  */
 
 export const ON_DEVICE_AVAILABILITIES = ['available', 'downloadable', 'downloading', 'unavailable'] as const;
@@ -84,7 +87,8 @@ export type OnDeviceStatus =
 
 /** Chrome's major version from a user agent string, or null outside Chrome/Chromium. */
 export function chromeMajorVersion(userAgent: string | undefined): number | null {
-  const match = /\bChrom(?:e|ium)\/(\d+)\./.exec(userAgent ?? '');
+  // "HeadlessChrome/156.0.0.0" in headless runs.
+  const match = /(?:HeadlessChrome|Chromium|Chrome)\/(\d+)\./.exec(userAgent ?? '');
   return match ? Number(match[1]) : null;
 }
 

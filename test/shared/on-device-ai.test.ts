@@ -43,6 +43,12 @@ describe('chromeMajorVersion', () => {
   it('reads Chrome and Chromium, and nothing from Firefox', () => {
     expect(chromeMajorVersion(CHROME_137)).toBe(137);
     expect(chromeMajorVersion(CHROMIUM_156)).toBe(156);
+    expect(
+      chromeMajorVersion(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36',
+      ),
+    ).toBe(156);
+    expect(chromeMajorVersion('Mozilla/5.0 HeadlessChrome/120.0.0.0 Safari/537.36')).toBe(120);
     expect(chromeMajorVersion(FIREFOX)).toBeNull();
     expect(chromeMajorVersion(undefined)).toBeNull();
   });
