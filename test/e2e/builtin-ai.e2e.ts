@@ -50,7 +50,7 @@ describe('Chromium', () => {
   it('has the Prompt API in the panel and in the worker, and it says "unavailable" (the facts this test relies on)', async () => {
     const probe = async () => {
       const api = (globalThis as { LanguageModel?: { availability(): Promise<string> } }).LanguageModel;
-      return api ? await api.availability() : 'absent';
+      return api ? api.availability() : 'absent';
     };
     expect(await panel.evaluate(probe)).toBe('unavailable');
     expect(await chromium.serviceWorker.evaluate(probe)).toBe('unavailable');

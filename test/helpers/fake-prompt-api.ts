@@ -29,7 +29,7 @@ function chunkStream(chunks: readonly string[], signal: AbortSignal | undefined,
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (signal?.aborted) return controller.error(signal.reason ?? abortError());
       if (error) return controller.error(error);
-      if (i < chunks.length) controller.enqueue(chunks[i++] as string);
+      if (i < chunks.length) controller.enqueue(chunks[i++]);
       else controller.close();
     },
   });
