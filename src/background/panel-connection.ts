@@ -9,7 +9,7 @@ import { newKeyOrigin } from '../providers/key-destination.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
 import { takeStorageProblems } from '../storage/item.ts';
-import { loadApiKey, saveApiKey } from '../storage/keys.ts';
+import { loadApiKey, providersWithKey, saveApiKey } from '../storage/keys.ts';
 import { loadSettings, loadSettingsToUpdate, modelOptionsOf, saveSettings, type StoredSettings } from '../storage/settings.ts';
 import { internalError } from './answers/errors.ts';
 import { answerIdleTimeoutMs } from './answer-timing.ts';
@@ -37,6 +37,7 @@ import { settingsForTurns } from './action-model.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
 import { countRequestTokens } from './token-count.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
+import { withOnDeviceDefault } from './on-device-default.ts';
 
 export function handlePanelConnect(port: Browser.runtime.Port): void {
   const trusted = port.name === PANEL_PORT_NAME && isOwnExtensionPage(port.sender, browser.runtime.getURL('/'), browser.runtime.id);
@@ -210,7 +211,8 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       if (panel.conversationId !== undefined) void refreshPage(panel.conversationId, panel.conversationTabId).catch(() => {});
       const release = holdKeepalive();
       try {
-        const settings = settingsForTurns(await loadSettings(), message.turns);
+        const stored = await withOnDeviceDefault(await loadSettings(), await providersWithKey());
+        const settings = settingsForTurns(stored, message.turns);
         const apiKey = await loadApiKey(settings.provider);
         const options = modelOptionsOf(settings.modelOptions, settings.provider);
         await runAnswer({ turns: message.turns, settings, apiKey, options, continue: message.continue ?? false }, sink, signal, {

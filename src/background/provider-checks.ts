@@ -40,7 +40,8 @@ async function runConnectionTest(settings: ProviderSettings, apiKey: string, dep
   const noKey = missingKey(settings, apiKey);
   if (noKey) return failed(noKey);
   const provider = providerForSettings(settings);
-  const custom = presetFor(settings.provider).dialect === 'custom';
+  // A custom endpoint and the browser's own model are tried with a short streamed question.
+  const custom = presetFor(settings.provider).dialect === 'custom' || provider.dialect === 'builtin';
   let call: ProviderCall;
   try {
     call = provider.buildCall(settings, apiKey, {
@@ -53,7 +54,7 @@ async function runConnectionTest(settings: ProviderSettings, apiKey: string, dep
     throw cause;
   }
   const url = call.request.url;
-  if (deps.canReach && !(await deps.canReach(url))) return failed(noPermissionError(url));
+  if (deps.canReach && provider.dialect !== 'builtin' && !(await deps.canReach(url))) return failed(noPermissionError(url));
   const signal = AbortSignal.timeout(deps.timeoutMs ?? TEST_CONNECTION_TIMEOUT_MS);
   const transport = { signal, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
   if (custom) return previewStream(provider, call, transport, settings.model);

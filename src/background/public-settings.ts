@@ -2,8 +2,10 @@
 import type { PublicSettings } from '../messaging/protocol.ts';
 import { providersWithKey } from '../storage/keys.ts';
 import { loadSettings } from '../storage/settings.ts';
+import { withOnDeviceDefault } from './on-device-default.ts';
 
 export async function loadPublicSettings(): Promise<PublicSettings> {
-  const [settings, withKey] = await Promise.all([loadSettings(), providersWithKey()]);
+  const [stored, withKey] = await Promise.all([loadSettings(), providersWithKey()]);
+  const settings = await withOnDeviceDefault(stored, withKey);
   return { ...settings, hasKey: withKey.includes(settings.provider), providersWithKey: withKey };
 }

@@ -62,6 +62,8 @@ export const PRESETS: Record<ProviderId, ProviderPreset> = {
   ollama: preset('ollama', 'openai', 'http://localhost:11434/v1', 'llama3.2', false),
   'openai-compatible': preset('openai-compatible', 'openai', '', '', false),
   'custom-sse': preset('custom-sse', 'custom', '', '', false, false),
+  // The browser's own model (Chrome's Prompt API): no address, no key, one model.
+  'chrome-builtin': preset('chrome-builtin', 'builtin', '', 'gemini-nano', false, false),
 };
 
 export function presetFor(id: ProviderId): ProviderPreset {
@@ -185,6 +187,10 @@ function checkSettingsFields(input: SettingsToCheck): SettingsCheck {
     // The body template decides what a custom endpoint is sent: no model options apply.
     return { ok: true, provider, model, baseUrl: '', custom: custom.value, options: { ...DEFAULT_MODEL_OPTIONS } };
   }
+  if (preset.dialect === 'builtin') {
+    // No address and no options: the browser runs its one model.
+    return { ok: true, provider, model, baseUrl: '', custom: null, options: { ...DEFAULT_MODEL_OPTIONS } };
+  }
   if (model === '' && !input.modelOptional) return fail('model-missing');
   const options = checkModelOptions(provider, input.options ?? DEFAULT_MODEL_OPTIONS);
   if (!options.ok) return options;
@@ -222,6 +228,7 @@ export function modelOptionsSupport(provider: ProviderId): ModelOptionsSupport {
     case 'openai':
       return { applies: true, maxTemperature: MAX_TEMPERATURE_OPENAI, thinking: 'effort' };
     case 'custom':
+    case 'builtin':
       return { applies: false, maxTemperature: 0, thinking: null };
   }
 }

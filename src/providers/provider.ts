@@ -51,6 +51,11 @@ export interface ChatRequest {
    * endpoints ignore them, as they ignore the rest of these options: their template decides.
    */
   extraFields?: Record<string, unknown>;
+  /**
+   * A Summarize action over one selection: the text alone, for a provider with a dedicated
+   * summarizer (the browser's built-in Summarizer API). Every other provider ignores it.
+   */
+  summarize?: { text: string; context?: string };
 }
 
 /** An HTTP request without transport options: http.ts adds those where it calls fetch. */

@@ -5,6 +5,7 @@
  */
 import type { Dialect } from '../shared/ids.ts';
 import { anthropicProvider } from './anthropic.ts';
+import { builtinProvider } from './builtin.ts';
 import { presetFor } from './catalog.ts';
 import { customProvider } from './custom.ts';
 import { openAIProvider } from './openai.ts';
@@ -15,6 +16,7 @@ export const PROVIDERS: Readonly<Record<Dialect, Provider>> = {
   anthropic: anthropicProvider,
   openai: openAIProvider,
   custom: customProvider,
+  builtin: builtinProvider,
 };
 
 export function providerFor(dialect: Dialect): Provider {

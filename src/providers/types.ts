@@ -43,6 +43,8 @@ export type StreamFormat =
   | { kind: 'anthropic' }
   /** chat.completions chunks, and every compatible server. */
   | { kind: 'openai' }
+  /** The browser's own model (src/providers/builtin.ts): no HTTP, no SSE. */
+  | { kind: 'builtin' }
   | {
       kind: 'custom';
       /** Dot path into each event's JSON: "delta", "token", "output.text", "choices.0.delta.content". */

@@ -69,6 +69,15 @@ export const ERROR_CODES = [
   'no-body',
   /** Aside has no host permission for the address. params: host */
   'no-permission',
+  // The browser's own model (src/shared/on-device-ai.ts); detail: the browser's words
+  /** No on-device model here: this browser has none, or this device cannot run it. */
+  'builtin-unavailable',
+  /** The model is not downloaded yet (Chrome's NotAllowedError without a gesture). */
+  'builtin-needs-download',
+  /** The conversation is over the on-device model's context (QuotaExceededError). */
+  'builtin-too-long',
+  /** The on-device model failed otherwise. */
+  'builtin-failed',
 
   // Settings (checked in the panel and again in the background)
   /** params: value */

@@ -18,12 +18,13 @@ export const PROVIDER_IDS = [
   'ollama',
   'openai-compatible',
   'custom-sse',
+  'chrome-builtin',
 ] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 export const ProviderIdSchema = v.picklist(PROVIDER_IDS);
 
 /** How a provider is spoken to: one Provider implementation each (see src/providers/registry.ts). */
-export const DIALECTS = ['anthropic', 'openai', 'custom'] as const;
+export const DIALECTS = ['anthropic', 'openai', 'custom', 'builtin'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
 /** Interface languages with a catalog in locales/ (the repository root); 'auto' follows the browser. */

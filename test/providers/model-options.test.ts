@@ -13,6 +13,7 @@ import {
   PROVIDER_IDS,
   presetFor,
 } from '../../src/providers/catalog.ts';
+import { builtinProvider } from '../../src/providers/builtin.ts';
 import { customProvider } from '../../src/providers/custom.ts';
 import { chatRequestOptions } from '../../src/providers/model-options.ts';
 import { buildOpenAIRequest, openAIProvider } from '../../src/providers/openai.ts';
@@ -111,7 +112,12 @@ describe('the OpenAI-family request body', () => {
 describe('buildCall with a provider’s stored options (chatRequestOptions)', () => {
   const settings = (provider: ProviderId): ProviderSettings => ({ provider, model: 'm', baseUrl: '', custom: null });
   const build = (provider: ProviderId, opts: ModelOptions) => {
-    const registry = { anthropic: anthropicProvider, openai: openAIProvider, custom: customProvider } as const;
+    const registry = {
+      anthropic: anthropicProvider,
+      openai: openAIProvider,
+      custom: customProvider,
+      builtin: builtinProvider,
+    } as const;
     const call = registry[presetFor(provider).dialect].buildCall(settings(provider), 'k', {
       messages,
       stream: true,

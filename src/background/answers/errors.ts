@@ -5,7 +5,8 @@
 import { RedirectRefused } from '../../providers/http.ts';
 import type { Failure } from '../../providers/provider.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../../providers/catalog.ts';
-import { hostOf, userError, type Fix, type UserError } from '../../shared/errors.ts';
+import { hostOf, userError, type ErrorCode, type Fix, type UserError } from '../../shared/errors.ts';
+import { ON_DEVICE_ERROR_TYPES } from '../../shared/on-device-ai.ts';
 
 const FIX_BY_KIND: Partial<Record<Failure['kind'], Fix>> = {
   auth: 'settings',
@@ -54,8 +55,18 @@ export function redirectedError(cause: RedirectRefused): UserError {
   });
 }
 
+/** The on-device model's failures, by the error type the built-in provider reports. */
+const ON_DEVICE_CODES: Record<string, { code: ErrorCode; fix: Fix }> = {
+  [ON_DEVICE_ERROR_TYPES.unavailable]: { code: 'builtin-unavailable', fix: 'settings' },
+  [ON_DEVICE_ERROR_TYPES.needsDownload]: { code: 'builtin-needs-download', fix: 'settings' },
+  [ON_DEVICE_ERROR_TYPES.tooLong]: { code: 'builtin-too-long', fix: 'retry' },
+  [ON_DEVICE_ERROR_TYPES.failed]: { code: 'builtin-failed', fix: 'retry' },
+};
+
 /** An error reported inside the stream, after a 200: the partial answer is kept. */
 export function streamError(error: { type: string; message: string }): UserError {
+  const onDevice = ON_DEVICE_CODES[error.type];
+  if (onDevice) return userError(onDevice.code, { ...(error.message ? { detail: error.message } : {}), fix: onDevice.fix });
   const detail = error.message ? `${error.type}: ${error.message}` : error.type;
   if (error.type === 'malformed_stream') return userError('malformed-stream', { fix: 'retry' });
   if (error.type === 'cumulative_text_rewritten') return userError('text-rewritten', { fix: 'retry' });

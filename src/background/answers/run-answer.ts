@@ -71,6 +71,17 @@ export function continuationMode(provider: Provider, options: ModelOptions): Con
   return provider.continuesAssistantMessage && !options.thinking ? 'prefill' : 'instruction';
 }
 
+/**
+ * A first Summarize over a selection, as its text alone: the built-in provider hands it to
+ * the browser's Summarizer where there is one (other providers ignore it).
+ */
+export function summarizeTask(job: Pick<AnswerJob, 'turns' | 'continue'>): { summarize?: { text: string; context?: string } } {
+  const [only, ...rest] = job.turns;
+  if (job.continue || rest.length > 0 || only?.role !== 'user' || only.action?.id !== 'summarize' || !only.selection) return {};
+  const { text, title } = only.selection;
+  return { summarize: { text, ...(title ? { context: `From the page "${title}".` } : {}) } };
+}
+
 export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortSignal, deps: AnswerDeps = {}): Promise<void> {
   // A provider's error body may echo the key (a 401 quoting what it refused).
   sink.maskSecret(job.apiKey);
@@ -87,12 +98,15 @@ export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortS
       messages,
       ...chatRequestOptions(job.settings.provider, options),
       stream: true,
+      ...summarizeTask(job),
     });
   } catch (cause) {
     if (cause instanceof ProviderSetupError) return sink.fail(setupError(cause));
     throw cause;
   }
-  if (deps.canReach && !(await deps.canReach(call.request.url))) return sink.fail(noPermissionError(call.request.url));
+  // The browser's own model has no address to reach.
+  if (deps.canReach && provider.dialect !== 'builtin' && !(await deps.canReach(call.request.url)))
+    return sink.fail(noPermissionError(call.request.url));
   sink.describe({
     provider: job.settings.provider,
     model: job.settings.model || presetFor(job.settings.provider).defaultModel,

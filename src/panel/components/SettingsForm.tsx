@@ -27,6 +27,7 @@ import {
 import { connectionTestText, providerKeyHint, providerName, t, tParts } from '../i18n/index.ts';
 import type { PanelState } from '../state.ts';
 import { AppearanceSettings } from './AppearanceSettings.tsx';
+import { BuiltInModelStatus } from './BuiltInModelStatus.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
 
 /** Examples and wire tokens shown in the form: not words, the same in every language. */
@@ -156,12 +157,16 @@ export function SettingsForm(props: SettingsFormProps) {
   const [keyTo, setKeyTo] = useState<string | null>(null);
   const preset = presetFor(provider);
   const isCustom = preset.dialect === 'custom';
+  /** The browser's own model: no key, model or address to ask for. */
+  const isBuiltin = preset.dialect === 'builtin';
   const support = modelOptionsSupport(provider);
   const keyStored = saved.providersWithKey.includes(provider);
   const keyHint = providerKeyHint(provider);
   // The saved key would go to an address it was not saved for: it needs typing again, or a tick.
   const keyWouldMove =
-    keyStored && apiKey.trim() === '' ? newKeyOrigin(saved, { provider, baseUrl, custom: isCustom ? custom : null }) : null;
+    keyStored && !isBuiltin && apiKey.trim() === ''
+      ? newKeyOrigin(saved, { provider, baseUrl, custom: isCustom ? custom : null })
+      : null;
   const keyMoveHost = keyWouldMove === null ? '' : new URL(keyWouldMove).host;
 
   const chooseProvider = (next: ProviderId) => {
@@ -254,17 +259,20 @@ export function SettingsForm(props: SettingsFormProps) {
           ))}
         </select>
       </Field>
-      <Field label={t('field_api_key')} hint={preset.needsKey ? undefined : t('hint_optional')}>
-        <input
-          type="password"
-          data-testid="api-key"
-          autocomplete="off"
-          spellcheck={false}
-          value={apiKey}
-          placeholder={keyStored ? t('key_saved_placeholder') : keyHint ? t('key_hint_placeholder', { hint: keyHint }) : ''}
-          onInput={(event) => setApiKey(event.currentTarget.value)}
-        />
-      </Field>
+      {isBuiltin && <BuiltInModelStatus />}
+      {!isBuiltin && (
+        <Field label={t('field_api_key')} hint={preset.needsKey ? undefined : t('hint_optional')}>
+          <input
+            type="password"
+            data-testid="api-key"
+            autocomplete="off"
+            spellcheck={false}
+            value={apiKey}
+            placeholder={keyStored ? t('key_saved_placeholder') : keyHint ? t('key_hint_placeholder', { hint: keyHint }) : ''}
+            onInput={(event) => setApiKey(event.currentTarget.value)}
+          />
+        </Field>
+      )}
       {keyWouldMove !== null && (
         <label class="checkbox" style={CHECKBOX_ROW}>
           <input
@@ -285,7 +293,7 @@ export function SettingsForm(props: SettingsFormProps) {
           {tParts('ollama_hint', { setting: <code>{OLLAMA_ORIGINS_SETTING}</code> })}
         </p>
       )}
-      {!isCustom && (
+      {!isCustom && !isBuiltin && (
         <>
           <Field label={t('field_model')}>
             <div class="row tight">
@@ -518,7 +526,7 @@ export function SettingsForm(props: SettingsFormProps) {
             />
           </Field>
         </fieldset>
-      ) : (
+      ) : isBuiltin ? null : (
         <p class="muted small" data-testid="model-options-template">
           {t('model_options_template')}
         </p>
