@@ -29,7 +29,12 @@ const stopped = new Promise<void>((resolve) => {
 });
 
 try {
-  const result = await runDemo(options, browser.path, { log: (line) => console.log(line), write: (text) => void process.stdout.write(text) }, stopped);
+  const result = await runDemo(
+    options,
+    browser.path,
+    { log: (line) => console.log(line), write: (text) => void process.stdout.write(text) },
+    stopped,
+  );
   if (!options.headless) console.log('\nStopped: the browser, the mock provider and the article server are closed.');
   else if (result.screenshot) console.log('Done.');
   process.exit(0);

@@ -56,7 +56,8 @@ export function parseStartArgs(argv: readonly string[], env: Env, platform: Node
       headless = wanted;
     } else if (name === '--screenshot') {
       const value = inline ?? argv[++i];
-      if (!value || value.startsWith('--')) return { kind: 'error', message: '--screenshot needs a file name, e.g. --screenshot panel.png' };
+      if (!value || value.startsWith('--'))
+        return { kind: 'error', message: '--screenshot needs a file name, e.g. --screenshot panel.png' };
       screenshot = value;
     } else return { kind: 'error', message: `unknown option ${arg}` };
   }

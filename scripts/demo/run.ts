@@ -25,7 +25,10 @@ export const DEMO_ARTICLE_HTML = readFileSync(join(HERE, 'article.html'), 'utf8'
 /** The paragraph the headless run selects. */
 export const DEMO_PASSAGE_SELECTOR = '#passage';
 
-export const DEMO_BUILDS = { chromium: join(REPO_ROOT, '.output/chrome-mv3-demo'), firefox: join(REPO_ROOT, '.output/firefox-mv3-demo') };
+export const DEMO_BUILDS = {
+  chromium: join(REPO_ROOT, '.output/chrome-mv3-demo'),
+  firefox: join(REPO_ROOT, '.output/firefox-mv3-demo'),
+};
 
 export interface DemoOutput {
   /** A line of progress or instructions. */
@@ -53,7 +56,13 @@ const testId = (id: string) => `[data-testid="${id}"]`;
 
 /** `wxt build --mode demo`, with the mock's address baked into the demo preset (src/background/demo-preset.ts). */
 export async function buildDemo(browser: StartOptions['browser'], mockUrl: string): Promise<string> {
-  const args = [join(REPO_ROOT, 'node_modules/wxt/bin/wxt.mjs'), 'build', '--mode', 'demo', ...(browser === 'firefox' ? ['-b', 'firefox', '--mv3'] : [])];
+  const args = [
+    join(REPO_ROOT, 'node_modules/wxt/bin/wxt.mjs'),
+    'build',
+    '--mode',
+    'demo',
+    ...(browser === 'firefox' ? ['-b', 'firefox', '--mv3'] : []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, WXT_DEMO_MOCK_URL: mockUrl },
@@ -106,14 +115,20 @@ async function askInPanel(panel: PanelDriver, out: DemoOutput, screenshot: strin
   // The background presets the mock at its first start; a panel opened before that shows the settings.
   await until('the demo preset to be stored', () => panel.evaluate<boolean>(PRESET_STORED));
   const first = await until('the panel to show the composer or the settings', () =>
-    panel.evaluate<string | null>(`document.querySelector('${testId('composer')}') ? 'composer' : document.querySelector('${testId('settings-form')}') ? 'settings' : null`),
+    panel.evaluate<string | null>(
+      `document.querySelector('${testId('composer')}') ? 'composer' : document.querySelector('${testId('settings-form')}') ? 'settings' : null`,
+    ),
   );
   if (first === 'settings') {
     await panel.reload();
-    await until('the panel to show the composer', () => panel.evaluate<boolean>(`Boolean(document.querySelector('${testId('composer')}'))`));
+    await until('the panel to show the composer', () =>
+      panel.evaluate<boolean>(`Boolean(document.querySelector('${testId('composer')}'))`),
+    );
   }
   await panel.click('use-selection');
-  await until('the selection to reach the panel', () => panel.evaluate<boolean>(`Boolean(document.querySelector('${testId('selection-card')}'))`));
+  await until('the selection to reach the panel', () =>
+    panel.evaluate<boolean>(`Boolean(document.querySelector('${testId('selection-card')}'))`),
+  );
   await panel.click('summarize');
   out.log('Summarize with Aside: the answer as the panel shows it while it streams:\n');
   let printed = '';
@@ -170,7 +185,11 @@ export async function runDemo(
     const screenshot = resolve(options.screenshot ?? join(REPO_ROOT, `.output/demo-panel-${options.browser}.png`));
 
     if (options.browser === 'chromium') {
-      const chrome = await launchChromiumWithExtension(build, { headless: options.headless, executablePath: browserPath, timeoutMs: 30_000 });
+      const chrome = await launchChromiumWithExtension(build, {
+        headless: options.headless,
+        executablePath: browserPath,
+        timeoutMs: 30_000,
+      });
       cleanups.unshift(() => chrome.close());
       const article = chrome.context.pages()[0] ?? (await chrome.context.newPage());
       await article.goto(pages.url());
@@ -195,7 +214,11 @@ export async function runDemo(
       return { answer, screenshot };
     }
 
-    const firefox = await launchFirefoxWithExtension(build, { headless: options.headless, executablePath: browserPath, timeoutMs: 30_000 });
+    const firefox = await launchFirefoxWithExtension(build, {
+      headless: options.headless,
+      executablePath: browserPath,
+      timeoutMs: 30_000,
+    });
     cleanups.unshift(() => firefox.close());
     if (!options.headless) {
       await firefox.navigate(pages.url());
@@ -204,7 +227,13 @@ export async function runDemo(
       const closed = (async () => {
         for (;;) {
           await sleep(1000);
-          if (!(await firefox.bidi.send('session.status', {}, 3000).then(() => true, () => false))) return;
+          if (
+            !(await firefox.bidi.send('session.status', {}, 3000).then(
+              () => true,
+              () => false,
+            ))
+          )
+            return;
         }
       })();
       await Promise.race([stopped, closed]);
@@ -212,7 +241,9 @@ export async function runDemo(
     }
     await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
     const panelTab = firefox.context;
-    await firefox.bidi.send('browsingContext.setViewport', { context: panelTab, viewport: { width: 400, height: 1000 } }).catch(() => {});
+    await firefox.bidi
+      .send('browsingContext.setViewport', { context: panelTab, viewport: { width: 400, height: 1000 } })
+      .catch(() => {});
     const articleTab = await firefox.newTab(pages.url());
     await firefox.evaluate(selectTextExpression(DEMO_PASSAGE_SELECTOR), { context: articleTab });
     const answer = await askInPanel(

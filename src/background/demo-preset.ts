@@ -15,6 +15,12 @@ export async function presetDemoSettings(mockUrl: string): Promise<void> {
   // A key already there means the user (or an earlier start) chose: keep their choice.
   if ((await loadApiKey('anthropic')) !== '') return;
   const settings = await loadSettings();
-  await saveSettings({ ...DEFAULT_SETTINGS, modelOptions: settings.modelOptions, provider: 'anthropic', model: DEMO_MODEL, baseUrl: mockUrl });
+  await saveSettings({
+    ...DEFAULT_SETTINGS,
+    modelOptions: settings.modelOptions,
+    provider: 'anthropic',
+    model: DEMO_MODEL,
+    baseUrl: mockUrl,
+  });
   await saveApiKey(DEMO_API_KEY, 'anthropic');
 }

@@ -42,7 +42,13 @@ const STOPWORDS = new Set(
 export function extractSelection(userText: string): { text: string; title: string | null } {
   const fenced = /<selected_text-([0-9a-f]+)([^>]*)>\n([\s\S]*?)\n<\/selected_text-\1>/.exec(userText);
   if (!fenced) return { text: userText, title: null };
-  const title = /\btitle="([^"]*)"/.exec(fenced[2] ?? '')?.[1]?.trim() || null;
+  // The fence writes < and > in the title as entities (src/shared/fence.ts `attribute`).
+  const title =
+    /\btitle="([^"]*)"/
+      .exec(fenced[2] ?? '')?.[1]
+      ?.replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .trim() || null;
   return { text: fenced[3] ?? '', title };
 }
 
@@ -102,7 +108,9 @@ interface Block {
 
 function answerBlocks(userText: string): Block[] {
   const summary = summarize(userText);
-  const note = { markdown: '_A canned demo answer from the mock provider, made of the selection’s own sentences: no model was called._' };
+  const note = {
+    markdown: '_A canned demo answer from the mock provider, made of the selection’s own sentences: no model was called._',
+  };
   if (summary.lead === null) {
     return [
       { markdown: '## Nothing to summarize yet' },
@@ -118,7 +126,13 @@ function answerBlocks(userText: string): Block[] {
     blocks.push({ markdown: '**Key points**' }, { markdown: summary.keyPoints.map((p) => `- ${escapeMarkdown(p)}`).join('\n') });
   }
   const terms = summary.keyTerms.length > 0 ? summary.keyTerms.map((t) => `\`${t}\``).join(', ') : '(none repeated)';
-  const rows = ['| Read | Count |', '| --- | --- |', `| Sentences | ${summary.sentences} |`, `| Words | ${summary.words} |`, `| Key terms | ${terms} |`];
+  const rows = [
+    '| Read | Count |',
+    '| --- | --- |',
+    `| Sentences | ${summary.sentences} |`,
+    `| Words | ${summary.words} |`,
+    `| Key terms | ${terms} |`,
+  ];
   blocks.push({ markdown: rows.join('\n'), whole: true }, note);
   return blocks;
 }
