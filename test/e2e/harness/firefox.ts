@@ -152,7 +152,12 @@ function userJs(prefs: Record<string, string | number | boolean>): string {
 
 export async function launchFirefoxWithExtension(
   extDir: string,
-  options: { headless?: boolean; timeoutMs?: number; extraPrefs?: Record<string, string | number | boolean>; executablePath?: string } = {},
+  options: {
+    headless?: boolean;
+    timeoutMs?: number;
+    extraPrefs?: Record<string, string | number | boolean>;
+    executablePath?: string;
+  } = {},
 ): Promise<FirefoxExtension> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const uuid = randomUUID();
