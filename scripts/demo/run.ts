@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromiumWithExtension } from '../../test/e2e/harness/chromium.ts';
 import { launchFirefoxWithExtension } from '../../test/e2e/harness/firefox.ts';
@@ -55,7 +55,7 @@ interface PanelDriver {
 const testId = (id: string) => `[data-testid="${id}"]`;
 
 /** `wxt build --mode demo`, with the mock's address baked into the demo preset (src/background/demo-preset.ts). */
-export async function buildDemo(browser: StartOptions['browser'], mockUrl: string): Promise<string> {
+export async function buildDemo(browser: StartOptions['browser'], mockUrl: string, signal?: AbortSignal): Promise<string> {
   const args = [
     join(REPO_ROOT, 'node_modules/wxt/bin/wxt.mjs'),
     'build',
@@ -67,6 +67,7 @@ export async function buildDemo(browser: StartOptions['browser'], mockUrl: strin
     cwd: REPO_ROOT,
     env: { ...process.env, WXT_DEMO_MOCK_URL: mockUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
+    signal,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -173,6 +174,14 @@ export async function runDemo(
   stopped: Promise<void> = new Promise(() => {}),
 ): Promise<DemoResult> {
   const cleanups: (() => Promise<void>)[] = [];
+  // Ctrl+C during a headless run (or during the build) gives up at once; finally cleans up.
+  const interrupted = stopped.then(() => {
+    throw new Error('stopped (Ctrl+C)');
+  });
+  interrupted.catch(() => {});
+  const abortBuild = new AbortController();
+  void stopped.then(() => abortBuild.abort());
+  const orStop = <T>(work: Promise<T>): Promise<T> => Promise.race([work, interrupted]);
   try {
     const mock: MockProvider = await startMockProvider({ defaultScenario: DEMO_SCENARIO });
     cleanups.push(() => mock.close());
@@ -180,15 +189,22 @@ export async function runDemo(
     cleanups.push(() => pages.close());
     out.log(`Mock provider: ${mock.url}   Demo article: ${pages.url()}`);
     out.log(`Building Aside in demo mode for ${options.browser === 'firefox' ? 'Firefox' : 'Chromium'}…`);
-    const build = await buildDemo(options.browser, mock.url);
+    const build = await orStop(buildDemo(options.browser, mock.url, abortBuild.signal));
     out.log(`Built ${build}; starting ${browserPath}${options.headless ? ' (headless)' : ''}…`);
     const screenshot = resolve(options.screenshot ?? join(REPO_ROOT, `.output/demo-panel-${options.browser}.png`));
 
     if (options.browser === 'chromium') {
+      if (!/chromium/i.test(basename(browserPath))) {
+        out.log(
+          'Note: Google Chrome 137+ no longer loads an unpacked extension from the command line; if Aside does not start, install Chromium.',
+        );
+      }
       const chrome = await launchChromiumWithExtension(build, {
         headless: options.headless,
         executablePath: browserPath,
         timeoutMs: 30_000,
+        noViewport: !options.headless,
+        keepSignals: true,
       });
       cleanups.unshift(() => chrome.close());
       const article = chrome.context.pages()[0] ?? (await chrome.context.newPage());
@@ -201,15 +217,17 @@ export async function runDemo(
       await article.evaluate(selectTextExpression(DEMO_PASSAGE_SELECTOR));
       const page = await chrome.openExtensionPage('sidepanel.html');
       await page.setViewportSize({ width: 400, height: 1000 });
-      const answer = await askInPanel(
-        {
-          evaluate: (expression) => page.evaluate(expression),
-          click: (id) => page.click(testId(id)),
-          reload: async () => void (await page.reload()),
-          screenshot: async (file) => void (await page.screenshot({ path: file })),
-        },
-        out,
-        screenshot,
+      const answer = await orStop(
+        askInPanel(
+          {
+            evaluate: (expression) => page.evaluate(expression),
+            click: (id) => page.click(testId(id)),
+            reload: async () => void (await page.reload()),
+            screenshot: async (file) => void (await page.screenshot({ path: file })),
+          },
+          out,
+          screenshot,
+        ),
       );
       return { answer, screenshot };
     }
@@ -246,15 +264,17 @@ export async function runDemo(
       .catch(() => {});
     const articleTab = await firefox.newTab(pages.url());
     await firefox.evaluate(selectTextExpression(DEMO_PASSAGE_SELECTOR), { context: articleTab });
-    const answer = await askInPanel(
-      {
-        evaluate: (expression) => firefox.evaluate(expression, { context: panelTab }),
-        click: (id) => firefox.click(testId(id), { context: panelTab }),
-        reload: async () => void (await firefox.evaluate('location.reload(); true', { context: panelTab })),
-        screenshot: async (file) => void (await firefox.screenshot(file, { context: panelTab })),
-      },
-      out,
-      screenshot,
+    const answer = await orStop(
+      askInPanel(
+        {
+          evaluate: (expression) => firefox.evaluate(expression, { context: panelTab }),
+          click: (id) => firefox.click(testId(id), { context: panelTab }),
+          reload: async () => void (await firefox.evaluate('location.reload(); true', { context: panelTab })),
+          screenshot: async (file) => void (await firefox.screenshot(file, { context: panelTab })),
+        },
+        out,
+        screenshot,
+      ),
     );
     return { answer, screenshot };
   } finally {

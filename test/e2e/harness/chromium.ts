@@ -66,7 +66,15 @@ export const CHROMIUM_ARGS = [
 
 export async function launchChromiumWithExtension(
   extDir: string,
-  options: { headless?: boolean; timeoutMs?: number; executablePath?: string } = {},
+  options: {
+    headless?: boolean;
+    timeoutMs?: number;
+    executablePath?: string;
+    /** Pages follow the window's size (for a person at a headed browser) instead of a fixed 1280×720. */
+    noViewport?: boolean;
+    /** Leave Ctrl+C and SIGTERM to the caller, who closes the browser itself (Playwright's default closes it and exits). */
+    keepSignals?: boolean;
+  } = {},
 ): Promise<ChromiumExtension> {
   const executablePath = options.executablePath ?? CHROMIUM_PATH;
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -76,6 +84,8 @@ export async function launchChromiumWithExtension(
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath,
       headless: options.headless ?? true,
+      ...(options.noViewport && { viewport: null }),
+      ...(options.keepSignals && { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }),
       timeout: timeoutMs,
       args: [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...CHROMIUM_ARGS],
     });
