@@ -13,7 +13,7 @@ export default defineConfig(
     'test/architecture/fixtures/', // deliberately broken import-rule fixtures
   ]),
   {
-    files: ['src/**/*.{ts,tsx}', 'entrypoints/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}', 'bench/**/*.ts', '*.ts'],
+    files: ['src/**/*.{ts,tsx}', 'entrypoints/**/*.{ts,tsx}', 'test/**/*.{ts,tsx}', 'bench/**/*.ts', 'scripts/**/*.ts', '*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

@@ -3,18 +3,22 @@ import preact from '@preact/preset-vite';
 
 // `--mode e2e` builds to .output/<target>-e2e with the loopback host permission the
 // browser tests need to reach the mock provider; it never reaches a shipped manifest.
+// `--mode demo` (`npm start`, scripts/start.ts) builds to .output/<target>-demo with the
+// same loopback permission, and its background presets the bundled mock provider.
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser, mode }) => {
     const e2e = mode === 'e2e';
+    // The demo reaches the mock and opens the panel the way the e2e harness does.
+    const loopback = e2e || mode === 'demo';
     return {
       // Words come from locales/<lang>.yml (the @wxt-dev/i18n module writes _locales/).
       default_locale: 'en',
       name: '__MSG_extension_name__',
       description: '__MSG_extension_description__',
       permissions: ['storage', 'scripting', 'activeTab', 'contextMenus'],
-      host_permissions: ['https://api.anthropic.com/*', ...(e2e ? ['http://127.0.0.1/*'] : [])],
+      host_permissions: ['https://api.anthropic.com/*', ...(loopback ? ['http://127.0.0.1/*'] : [])],
       // "Use page selection" from inside the panel asks for these from the click,
       // because clicks inside the panel do not grant activeTab. Custom base URLs
       // (a local mock, a proxy) are requested the same way.
@@ -49,7 +53,7 @@ export default defineConfig({
       },
       // No other extension and no web page may connect to us.
       externally_connectable: browser === 'firefox' ? undefined : { ids: [], matches: [] },
-      ...(e2e &&
+      ...(loopback &&
         browser === 'firefox' && {
           web_accessible_resources: [{ resources: ['sidepanel.html'], matches: ['http://127.0.0.1/*'] }],
         }),

@@ -4,6 +4,7 @@ import { openPanelOnToolbarClick } from './open-panel.ts';
 import { migrateCurrentConversation, onStorageState, recoverInterrupted } from './conversations.ts';
 import { handlePanelConnect } from './panel-connection.ts';
 import { startContextMenus } from './context-menu.ts';
+import { presetDemoSettings } from './demo-preset.ts';
 import { installE2eHooks } from './e2e-hooks.ts';
 import { connectedPanels, postToPanel } from './panel-ports.ts';
 import { onCommand, onMenuClick } from './selection-commands.ts';
@@ -32,6 +33,9 @@ export function startBackground(): void {
   startContextMenus();
   // Test-only hooks, in `--mode e2e` builds alone (the branch is removed from the others).
   if (import.meta.env.MODE === 'e2e') installE2eHooks();
+  // The demo (`npm start`) needs no set-up: the mock provider is preset, in `--mode demo` builds alone.
+  if (import.meta.env.MODE === 'demo')
+    void presetDemoSettings(String(import.meta.env.WXT_DEMO_MOCK_URL ?? 'http://127.0.0.1:8787')).catch(() => {});
   // A disk that filled up mid-answer: the panels showing that conversation say so.
   onStorageState((id, storage) => {
     for (const panel of connectedPanels()) if (panel.conversationId === id) postToPanel(panel, { type: 'storage', id, storage });

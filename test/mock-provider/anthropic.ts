@@ -12,7 +12,7 @@
 import {
   applyMaxTokens,
   contentText,
-  defaultAnswer,
+  scenarioText,
   estimateTokens,
   isRecord,
   randomString,
@@ -171,7 +171,7 @@ function event(name: string, data: unknown, kind: PlannedEvent['kind'], padding:
 
 /** Resolved content of a scenario for this request (shared by the stream and the JSON Message). */
 function resolveContent(scenario: Scenario, info: RequestInfo) {
-  const fitted = applyMaxTokens(scenario.text ?? defaultAnswer(info.lastUserText), info.maxTokens);
+  const fitted = applyMaxTokens(scenarioText(scenario, info.lastUserText), info.maxTokens);
   const tools = (scenario.toolCalls ?? []).map((t) => {
     const json = t.inputJson ?? splitEvery(JSON.stringify(t.input ?? {}), 12);
     return { id: t.id ?? anthropicToolId(), name: t.name, fragments: json, input: t.input ?? safeParse(json.join('')) };

@@ -10,7 +10,7 @@
 import type { ErrorResponse } from './anthropic.ts';
 import {
   applyMaxTokens,
-  defaultAnswer,
+  scenarioText,
   estimateTokens,
   isRecord,
   randomAlnum,
@@ -191,7 +191,7 @@ export function validateOpenAI(
 }
 
 function resolveContent(scenario: Scenario, info: RequestInfo) {
-  const fitted = applyMaxTokens(scenario.text ?? defaultAnswer(info.lastUserText), info.maxTokens);
+  const fitted = applyMaxTokens(scenarioText(scenario, info.lastUserText), info.maxTokens);
   const tools = (scenario.toolCalls ?? []).map((t) => ({
     id: t.id ?? callId(),
     name: t.name,

@@ -17,8 +17,10 @@
  * ```
  */
 export interface Scenario {
-  /** Text deltas, in order. Default: the default answer, word by word. */
+  /** Text deltas, in order. Default: `answer`'s, else the default answer, word by word. */
   text?: string[];
+  /** Text deltas made from the request's last user message, when `text` is not given (the demo's summary, `demo-answer.ts`). */
+  answer?: (lastUserText: string) => string[];
   /**
    * Thinking deltas, streamed before the text. Anthropic: a `thinking` block with
    * `thinking_delta`s and a closing `signature_delta`; OpenAI dialect: `reasoning_content`
@@ -188,6 +190,11 @@ export function defaultAnswer(lastUserText: string): string[] {
       : `Hello from the Aside mock provider! You wrote: "${quoted}". ` +
         'This answer is canned, streamed word by word, and no real model was called.';
   return splitWords(answer);
+}
+
+/** The text deltas a scenario streams for a request: its `text`, else its `answer`'s, else the default answer. */
+export function scenarioText(scenario: Scenario, lastUserText: string): string[] {
+  return scenario.text ?? (scenario.answer ?? defaultAnswer)(lastUserText);
 }
 
 /** "a b c" → ["a", " b", " c"]: how models tend to stream words. */

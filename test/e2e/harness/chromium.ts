@@ -66,21 +66,32 @@ export const CHROMIUM_ARGS = [
 
 export async function launchChromiumWithExtension(
   extDir: string,
-  options: { headless?: boolean; timeoutMs?: number } = {},
+  options: {
+    headless?: boolean;
+    timeoutMs?: number;
+    executablePath?: string;
+    /** Pages follow the window's size (for a person at a headed browser) instead of a fixed 1280×720. */
+    noViewport?: boolean;
+    /** Leave Ctrl+C and SIGTERM to the caller, who closes the browser itself (Playwright's default closes it and exits). */
+    keepSignals?: boolean;
+  } = {},
 ): Promise<ChromiumExtension> {
+  const executablePath = options.executablePath ?? CHROMIUM_PATH;
   const timeoutMs = options.timeoutMs ?? 20_000;
   const profileDir = await mkdtemp(join(tmpdir(), 'aside-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
+      executablePath,
       headless: options.headless ?? true,
+      ...(options.noViewport && { viewport: null }),
+      ...(options.keepSignals && { handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false }),
       timeout: timeoutMs,
       args: [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...CHROMIUM_ARGS],
     });
   } catch (e) {
     await rm(profileDir, { recursive: true, force: true });
-    throw new Error(`Could not launch ${CHROMIUM_PATH}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    throw new Error(`Could not launch ${executablePath}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   const cleanup = async () => {
     await context.close().catch(() => {});

@@ -152,7 +152,12 @@ function userJs(prefs: Record<string, string | number | boolean>): string {
 
 export async function launchFirefoxWithExtension(
   extDir: string,
-  options: { headless?: boolean; timeoutMs?: number; extraPrefs?: Record<string, string | number | boolean> } = {},
+  options: {
+    headless?: boolean;
+    timeoutMs?: number;
+    extraPrefs?: Record<string, string | number | boolean>;
+    executablePath?: string;
+  } = {},
 ): Promise<FirefoxExtension> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const uuid = randomUUID();
@@ -166,7 +171,7 @@ export async function launchFirefoxWithExtension(
   };
   const args = ['--remote-debugging-port=0', '--profile', profileDir, '--no-remote', '--new-instance'];
   if (options.headless ?? true) args.unshift('--headless');
-  const proc: ChildProcess = spawn(FIREFOX_PATH, args, {
+  const proc: ChildProcess = spawn(options.executablePath ?? FIREFOX_PATH, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MOZ_CRASHREPORTER_DISABLE: '1', MOZ_DISABLE_AUTO_SAFE_MODE: '1' },
   });
