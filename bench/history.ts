@@ -107,7 +107,12 @@ export async function run(): Promise<void> {
 
     const ours = await measure(() => page.evaluate((n) => window.historyBench.coldOpenList(n), LIST_ROWS));
     const naive = await measure(() => page.evaluate((n) => window.historyBench.naiveList(n), LIST_ROWS), BASELINE_ROUNDS, false);
-    row(`open the list (${LIST_ROWS} rows by day)`, ours, naive, `${ours.last.rows ?? 0} rows (opening the database: ${fmt(ours.last.openMs ?? 0)})`);
+    row(
+      `open the list (${LIST_ROWS} rows by day)`,
+      ours,
+      naive,
+      `${ours.last.rows ?? 0} rows (opening the database: ${fmt(ours.last.openMs ?? 0)})`,
+    );
 
     for (const { label, query, expected } of QUERIES) {
       const mine = await measure(() => page.evaluate((q) => window.historyBench.search(q), query));
