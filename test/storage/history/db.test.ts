@@ -82,6 +82,27 @@ describe('history store', () => {
     expect((await store.search('')).length).toBe(0);
   });
 
+  it('finds a common word in many conversations the same whether they are dense or sparse in time', async () => {
+    const dense: HistoryConversation[] = [];
+    for (let i = 0; i < 80; i++) dense.push(conversation(`Question ${i}`, i % 2 === 0 ? 'A common answer.' : 'Another reply.'));
+    const sparse: HistoryConversation[] = [];
+    for (let i = 0; i < 40; i++) {
+      sparse.push(conversation(`Sparse ${i}`, 'A rarer word: zebra.'));
+      for (let j = 0; j < 6; j++) sparse.push(conversation(`Filler ${i}-${j}`, 'Nothing to see.'));
+    }
+    await store.saveMany([...dense, ...sparse]);
+    const common = await store.search('common', { limit: 100 });
+    expect(common.map((hit) => hit.summary.id).sort()).toEqual(
+      dense
+        .filter((_, i) => i % 2 === 0)
+        .map((c) => c.id)
+        .sort(),
+    );
+    const zebra = await store.search('zebra', { limit: 100 });
+    expect(zebra).toHaveLength(40);
+    expect(zebra.every((hit) => hit.summary.title.startsWith('Sparse'))).toBe(true);
+  });
+
   it('ranks a title match above a match in an answer, then newer above older', async () => {
     const inAnswer = conversation('Something else', 'We talked about otters.');
     const inTitle = conversation('Otters and their habits', 'They swim.');
