@@ -94,8 +94,9 @@ async function twoStreamsOneStopped(panel: {
   expect(two.status).toBe('complete');
   // The renderer draws the last words at the next frame.
   await waitFor('the second answer’s last word', async () =>
-    (await panel.evaluate<View>('two', LAST_ANSWER))?.text === fullAnswer('beta').trimEnd() ? true : undefined,
-  );
+    (await panel.evaluate<View>('two', LAST_ANSWER))?.text.includes(`beta${WORDS - 1}`) ? true : undefined,
+  ).catch(() => undefined);
+  expect((await panel.evaluate<View>('two', LAST_ANSWER))?.text.trim()).toBe(fullAnswer('beta').trim());
   expect(one.text).not.toContain('beta');
   expect((await panel.evaluate<View>('two', LAST_ANSWER))?.text).not.toContain('alpha');
   expect(await serverSaw('alpha')).toEqual({ clientClosed: true });
