@@ -69,6 +69,10 @@ export const ERROR_CODES = [
   'no-body',
   /** Aside has no host permission for the address. params: host */
   'no-permission',
+  /** Nothing answered at a local or LAN address (refused, unreachable, timed out). params: host; detail: the browser's words */
+  'local-unreachable',
+  /** Something answered at the address, but not as a model server. params: host */
+  'local-not-server',
 
   // Settings (checked in the panel and again in the background)
   /** params: value */
