@@ -20,7 +20,8 @@ export interface DiscoveryDeps extends ProbeDeps, RuleDeps {
 /** The words for an address that did not answer as a model server. */
 export function probeError(origin: string, cause: unknown): UserError {
   const host = hostOf(origin);
-  if (cause instanceof ProbeRefused) return userError('ollama-origin', { params: { status: cause.status, setting: OLLAMA_ORIGINS_SETTING } });
+  if (cause instanceof ProbeRefused)
+    return userError('ollama-origin', { params: { status: cause.status, setting: OLLAMA_ORIGINS_SETTING } });
   const detail = cause instanceof Error ? cause.message : undefined;
   return userError('local-unreachable', { params: { host }, ...(detail ? { detail } : {}) });
 }

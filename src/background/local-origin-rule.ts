@@ -56,8 +56,8 @@ export function originRule(id: number, endpointUrl: string, ownHost: string): Ru
     id,
     priority: 1,
     action: {
-      type: 'modifyHeaders' as Rule['action']['type'],
-      requestHeaders: [{ header: 'origin', operation: 'remove' as Browser.declarativeNetRequest.HeaderOperation }],
+      type: 'modifyHeaders',
+      requestHeaders: [{ header: 'origin', operation: 'remove' }],
     },
     condition: {
       // `|` anchors at the start: http://127.0.0.1:11434/ matches, http://127.0.0.1:114340/ does not.

@@ -47,14 +47,18 @@ const LISTS_WINDOWS: ReadonlySet<ProviderId> = new Set(['openrouter', 'together'
 const PROBES_WINDOWS: ReadonlySet<ProviderId> = new Set(['ollama', 'lmstudio', 'openai-compatible']);
 
 /** The models with their windows, by the server's own routes (local servers) or the listing. */
-async function modelsWithWindows(settings: ProviderSettings, apiKey: string, deps: CountDeps): Promise<{ models: ModelInfo[]; failed: boolean }> {
+async function modelsWithWindows(
+  settings: ProviderSettings,
+  apiKey: string,
+  deps: CountDeps,
+): Promise<{ models: ModelInfo[]; failed: boolean }> {
   const base = effectiveBaseUrl(settings);
   if (PROBES_WINDOWS.has(settings.provider) && isLocalAddress(base)) {
     const origin = new URL(base).origin;
     if (deps.canReach && !(await deps.canReach(base))) return { models: [], failed: true };
-    const server = await withOriginRules([base], () => probeLocalServer(origin, { ...(deps.fetch ? { fetch: deps.fetch } : {}) })).catch(
-      () => null,
-    );
+    const server = await withOriginRules([base], () =>
+      probeLocalServer(origin, { ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+    ).catch(() => null);
     return server ? { models: server.models, failed: false } : { models: [], failed: true };
   }
   if (!LISTS_WINDOWS.has(settings.provider)) return { models: [], failed: false };

@@ -268,7 +268,9 @@ export const openAIProvider: Provider = {
     // Ollama's origin check: a 403 with an empty body from its CORS middleware when the
     // extension's origin is not in OLLAMA_ORIGINS.
     classifyHttpFailure(status, bodyText, (code, _body, text) =>
-      code === 403 && text.trim() === '' && (isLikelyOllama(url) || (url !== undefined && isLocalAddress(url))) ? 'ollama-origin' : null,
+      code === 403 && text.trim() === '' && (isLikelyOllama(url) || (url !== undefined && isLocalAddress(url)))
+        ? 'ollama-origin'
+        : null,
     ),
   listModels: (settings, apiKey, options) =>
     presetFor(settings.provider).listsModels

@@ -70,16 +70,26 @@ describe('syncEndpointRule', () => {
   });
 
   it('never throws, with no DNR or when the browser refuses', async () => {
-    await expect(syncEndpointRule({ provider: 'ollama', url: 'http://127.0.0.1:11434/v1' }, { api: null, ownHost: OWN })).resolves.toBeUndefined();
-    const api: RuleApi = { updateDynamicRules: () => Promise.reject(new Error('no permission')), updateSessionRules: () => Promise.resolve() };
-    await expect(syncEndpointRule({ provider: 'ollama', url: 'http://127.0.0.1:11434/v1' }, { api, ownHost: OWN })).resolves.toBeUndefined();
+    await expect(
+      syncEndpointRule({ provider: 'ollama', url: 'http://127.0.0.1:11434/v1' }, { api: null, ownHost: OWN }),
+    ).resolves.toBeUndefined();
+    const api: RuleApi = {
+      updateDynamicRules: () => Promise.reject(new Error('no permission')),
+      updateSessionRules: () => Promise.resolve(),
+    };
+    await expect(
+      syncEndpointRule({ provider: 'ollama', url: 'http://127.0.0.1:11434/v1' }, { api, ownHost: OWN }),
+    ).resolves.toBeUndefined();
   });
 });
 
 describe('withOriginRules', () => {
   it('holds session rules only while the work runs, even when it fails', async () => {
     const { api, session } = fakeApi();
-    const seen = await withOriginRules(['http://127.0.0.1:11434', 'http://127.0.0.1:1234'], async () => session.size, { api, ownHost: OWN });
+    const seen = await withOriginRules(['http://127.0.0.1:11434', 'http://127.0.0.1:1234'], async () => session.size, {
+      api,
+      ownHost: OWN,
+    });
     expect(seen).toBe(2);
     expect(session.size).toBe(0);
     await expect(
@@ -91,7 +101,10 @@ describe('withOriginRules', () => {
   it('two checks at once get rules of their own', async () => {
     const { api, session } = fakeApi();
     let release!: () => void;
-    const first = withOriginRules(['http://127.0.0.1:11434'], () => new Promise<void>((resolve) => (release = resolve)), { api, ownHost: OWN });
+    const first = withOriginRules(['http://127.0.0.1:11434'], () => new Promise<void>((resolve) => (release = resolve)), {
+      api,
+      ownHost: OWN,
+    });
     await vi.waitFor(() => expect(session.size).toBe(1));
     await withOriginRules(['http://127.0.0.1:11434'], async () => expect(session.size).toBe(2), { api, ownHost: OWN });
     release();

@@ -75,9 +75,9 @@ describe('Chromium', () => {
   let chromium: ChromiumExtension;
   let panel: Page;
   const dynamicRules = () =>
-    chromium.serviceWorker.evaluate(() => chrome.declarativeNetRequest.getDynamicRules()) as Promise<
-      { id: number; condition: { urlFilter?: string; initiatorDomains?: string[]; requestDomains?: string[] } }[]
-    >;
+    chromium.serviceWorker.evaluate(() =>
+      (globalThis as unknown as { chrome: typeof browser }).chrome.declarativeNetRequest.getDynamicRules(),
+    ) as Promise<{ id: number; condition: { urlFilter?: string; initiatorDomains?: string[]; requestDomains?: string[] } }[]>;
 
   beforeAll(async () => {
     requireBuild(CHROME_E2E_BUILD);
@@ -138,7 +138,9 @@ describe('Chromium', () => {
     await panel.fill('[data-testid="composer"]', 'Does a local Ollama answer?');
     await panel.click('[data-testid="send"]');
     await panel.locator('[data-testid="answer"][data-status="complete"]').waitFor({ timeout: 20_000 });
-    expect(await panel.locator('[data-testid="answer-text"]').last().textContent()).toContain('You wrote: "Does a local Ollama answer?"');
+    expect(await panel.locator('[data-testid="answer-text"]').last().textContent()).toContain(
+      'You wrote: "Does a local Ollama answer?"',
+    );
     const chat = chatsFrom(index);
     expect(chat).toHaveLength(1);
     expect(chat[0]!.path).toBe('/v1/chat/completions');
@@ -155,7 +157,7 @@ describe('Chromium', () => {
   });
 
   it('without the rule the extension gets 403, and Test connection names the origin check', async () => {
-    const off = (await panel.evaluate(E2E_MESSAGE({ type: 'aside-e2e:origin-rules', enabled: false }))) as { rules: unknown[] };
+    const off = await panel.evaluate<{ rules: unknown[] }>(E2E_MESSAGE({ type: 'aside-e2e:origin-rules', enabled: false }));
     expect(off.rules).toEqual([]);
     await panel.click('[data-testid="open-settings"]');
     await panel.locator('[data-testid="settings-form"]').waitFor();
@@ -168,7 +170,7 @@ describe('Chromium', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.headers.origin).toBe(`chrome-extension://${chromium.extensionId}`);
 
-    const on = (await panel.evaluate(E2E_MESSAGE({ type: 'aside-e2e:origin-rules', enabled: true }))) as { rules: unknown[] };
+    const on = await panel.evaluate<{ rules: unknown[] }>(E2E_MESSAGE({ type: 'aside-e2e:origin-rules', enabled: true }));
     expect(on.rules).toHaveLength(1);
     await panel.click('[data-testid="test-connection"]');
     await panel.locator('[data-testid="connection-result"][data-status="ok"]').waitFor({ timeout: 15_000 });
@@ -200,7 +202,8 @@ describe('Firefox', () => {
       `(() => { const el = ${q(t(testId))}; el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event('${event}', { bubbles: true })); return true; })()`,
     );
   const valueOf = (testId: string) => firefox.evaluate<string>(`${q(t(testId))}?.value ?? ''`);
-  const dynamicRules = () => firefox.evaluate<{ condition: Record<string, unknown> }[]>(`browser.declarativeNetRequest.getDynamicRules()`);
+  const dynamicRules = () =>
+    firefox.evaluate<{ condition: Record<string, unknown> }[]>(`browser.declarativeNetRequest.getDynamicRules()`);
   let panelContext: string;
 
   beforeAll(async () => {
@@ -262,13 +265,17 @@ describe('Firefox', () => {
     const chat = chatsFrom(index);
     expect(chat).toHaveLength(1);
     expect({ origin: chat[0]!.headers.origin, status: chat[0]!.status }).toEqual({ origin: undefined, status: undefined });
-    expect(await firefox.evaluate(`${q(t('answer-text'))}.textContent`)).toContain('You wrote: "Does a local Ollama answer in Firefox?"');
+    expect(await firefox.evaluate(`${q(t('answer-text'))}.textContent`)).toContain(
+      'You wrote: "Does a local Ollama answer in Firefox?"',
+    );
   });
 
   it('leaves a web page’s request alone: a page on another local origin still gets 403', async () => {
     const tab = await firefox.newTab(`${otherOrigin}/`);
     firefox.use(tab);
-    await firefox.waitFor(`document.readyState === 'complete' && location.origin === ${JSON.stringify(otherOrigin)}`, { what: 'the other page' });
+    await firefox.waitFor(`document.readyState === 'complete' && location.origin === ${JSON.stringify(otherOrigin)}`, {
+      what: 'the other page',
+    });
     const index = mock.requests.length;
     await expectPageRefused(await firefox.evaluate(PAGE_FETCH(mock.url)), index);
     firefox.use(panelContext);

@@ -169,7 +169,14 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
       type: 'local-models',
       requestId: 'f1',
       results: [
-        { origin: 'http://127.0.0.1:11434', server: { origin: 'http://127.0.0.1:11434', kind: 'ollama', models: [{ id: 'llama3.2', label: 'llama3.2', contextWindow: 131072 }] } },
+        {
+          origin: 'http://127.0.0.1:11434',
+          server: {
+            origin: 'http://127.0.0.1:11434',
+            kind: 'ollama',
+            models: [{ id: 'llama3.2', label: 'llama3.2', contextWindow: 131072 }],
+          },
+        },
         { origin: 'http://127.0.0.1:1234', error: { code: 'local-unreachable', params: { host: '127.0.0.1:1234' } } },
       ],
     },

@@ -59,7 +59,10 @@ describe('the native routes', () => {
       body: JSON.stringify({ model: 'llama3.2:latest', messages: [{ role: 'user', content: 'Hi there' }] }),
     });
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { done: boolean; message: { content: string } });
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { done: boolean; message: { content: string } });
     expect(lines.length).toBeGreaterThan(3);
     expect(lines.at(-1)!.done).toBe(true);
     expect(lines.slice(0, -1).every((line) => !line.done)).toBe(true);

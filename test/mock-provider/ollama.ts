@@ -38,7 +38,12 @@ const DEFAULT_ALLOWED = [
 
 /** gin-contrib/cors with AllowWildcard: `*` stands for any run of characters. */
 function matches(pattern: string, origin: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return regex.test(origin);
 }
 
@@ -57,7 +62,11 @@ export interface OllamaModeOptions {
 
 function sendJson(res: http.ServerResponse, status: number, json: unknown, headers: Record<string, string>): void {
   const body = JSON.stringify(json);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -53,9 +53,10 @@ describe('probeLocalServer', () => {
   });
 
   it('tells LM Studio and llama.cpp apart by their own routes, with their windows', async () => {
-    const fake = (routes: Record<string, unknown>): typeof fetch =>
+    const fake =
+      (routes: Record<string, unknown>): typeof fetch =>
       async (input) => {
-        const path = new URL(String(input)).pathname;
+        const path = new URL(input instanceof Request ? input.url : input).pathname;
         return path in routes ? Response.json(routes[path]) : new Response('not found', { status: 404 });
       };
     const lmStudio = await probeLocalServer('http://127.0.0.1:1234', {
@@ -64,7 +65,11 @@ describe('probeLocalServer', () => {
         '/api/v0/models': { data: [{ id: 'qwen3-8b', max_context_length: 40_960 }] },
       }),
     });
-    expect(lmStudio).toEqual({ origin: 'http://127.0.0.1:1234', kind: 'lmstudio', models: [{ id: 'qwen3-8b', label: 'qwen3-8b', contextWindow: 40_960 }] });
+    expect(lmStudio).toEqual({
+      origin: 'http://127.0.0.1:1234',
+      kind: 'lmstudio',
+      models: [{ id: 'qwen3-8b', label: 'qwen3-8b', contextWindow: 40_960 }],
+    });
     const llama = await probeLocalServer('http://127.0.0.1:8080', {
       fetch: fake({ '/v1/models': { data: [{ id: 'gemma.gguf' }] }, '/props': { default_generation_settings: { n_ctx: 8192 } } }),
     });
@@ -115,7 +120,10 @@ describe('parsing', () => {
   });
 
   it('fills the preset a server kind belongs to', () => {
-    expect(settingsForServer({ origin: 'http://127.0.0.1:11434', kind: 'ollama' })).toEqual({ provider: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1' });
+    expect(settingsForServer({ origin: 'http://127.0.0.1:11434', kind: 'ollama' })).toEqual({
+      provider: 'ollama',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+    });
     expect(settingsForServer({ origin: 'http://h:1234', kind: 'lmstudio' }).provider).toBe('lmstudio');
     expect(settingsForServer({ origin: 'http://h:8080', kind: 'llamacpp' }).provider).toBe('openai-compatible');
   });

@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { LocalProbeResult, UserError } from '../../messaging/protocol.ts';
 import { originPattern, type ProviderId } from '../../providers/catalog.ts';
-import { localOrigin, settingsForServer, USUAL_LOCAL_ADDRESSES, type LocalServerKind } from '../../providers/local-servers.ts';
+import { localOrigin, settingsForServer, USUAL_LOCAL_ADDRESSES, type LocalServerKind } from '../../shared/local-addresses.ts';
 import { hostOf, userError } from '../../shared/errors.ts';
 import { formatNumber, t } from '../i18n/index.ts';
 import type { PanelState } from '../state.ts';
@@ -70,7 +70,7 @@ export function LocalModelsFinder(props: LocalModelsFinderProps) {
     (result): result is Extract<LocalProbeResult, { error: UserError }> =>
       'error' in result && (result.origin === typedOrigin || result.error.code !== 'local-unreachable'),
   );
-  const silent = results.filter((result) => 'error' in result && !explained.includes(result as (typeof explained)[number]));
+  const silent = results.filter((result) => 'error' in result && !explained.includes(result));
 
   return (
     <fieldset class="custom" data-testid="local-models">
