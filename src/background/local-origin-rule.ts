@@ -64,9 +64,9 @@ export function originRule(id: number, endpointUrl: string, ownHost: string): Ru
       urlFilter: `|${url.origin}/`,
       requestDomains: [url.hostname.replace(/^\[|\]$/g, '')],
       initiatorDomains: [ownHost],
-      // A background fetch() is xmlhttprequest in both browsers; "other" covers what a
-      // browser files fetches from an extension worker under otherwise.
-      resourceTypes: ['xmlhttprequest', 'other'] as Browser.declarativeNetRequest.ResourceType[],
+      // A background fetch() is xmlhttprequest in both browsers (test/e2e/local-models.e2e.ts
+      // passes in Chromium 156 and Firefox ESR 153 with this type alone).
+      resourceTypes: ['xmlhttprequest'] as Browser.declarativeNetRequest.ResourceType[],
     },
   };
 }

@@ -38,7 +38,7 @@ describe('originRule', () => {
         urlFilter: '|http://127.0.0.1:11434/',
         requestDomains: ['127.0.0.1'],
         initiatorDomains: [OWN],
-        resourceTypes: ['xmlhttprequest', 'other'],
+        resourceTypes: ['xmlhttprequest'],
       },
     });
   });
