@@ -165,7 +165,7 @@ describe('Chromium', () => {
     await panel.click('[data-testid="test-connection"]');
     const result = panel.locator('[data-testid="connection-result"][data-status="failed"]');
     await result.waitFor({ timeout: 15_000 });
-    expect(await result.textContent()).toContain('refused this extension (403)');
+    expect(await result.textContent()).toContain('The server refused this extension (403)');
     const refused = mock.requests.filter((r) => r.index >= index && r.status === 403);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.headers.origin).toBe(`chrome-extension://${chromium.extensionId}`);
@@ -289,7 +289,7 @@ describe('Firefox', () => {
     const index = mock.requests.length;
     await firefox.click(t('test-connection'));
     await firefox.waitFor(q('[data-testid="connection-result"][data-status="failed"]'), { what: 'the failed test', timeoutMs: 15_000 });
-    expect(await firefox.evaluate(`${q(t('connection-result'))}.textContent`)).toContain('refused this extension (403)');
+    expect(await firefox.evaluate(`${q(t('connection-result'))}.textContent`)).toContain('The server refused this extension (403)');
     const refused = mock.requests.filter((r) => r.index >= index && r.status === 403);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[0]!.headers.origin).toBe(`moz-extension://${firefox.uuid}`);
