@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
-import { startPageServer, type PageServer } from './harness/pages.ts';
+import { selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
 
 const MODEL = 'llama3.2:latest';
@@ -61,6 +61,11 @@ afterAll(async () => {
   await pages?.close();
   await mock?.close();
 });
+
+/** Stages the article's passage as "Ask Aside about this" would (the menu entry, run through the background). */
+const MENU_ASK = (url: string) => E2E_MESSAGE({ type: 'aside-e2e:menu-click', menuItemId: 'aside-ask', url });
+/** The budget line's window: the one Ollama's /api/show reports for llama3.2 (no table knows that name). */
+const WINDOW_LINE = 'of a 131,072-token window';
 
 const chatsFrom = (index: number) => mock.requests.filter((r) => r.index >= index && r.chat);
 
@@ -146,6 +151,30 @@ describe('Chromium', () => {
     expect(chat[0]!.path).toBe('/v1/chat/completions');
     expect(chat[0]!.headers.origin).toBeUndefined();
     expect(chat[0]!.status).toBeUndefined();
+  });
+
+  it('the window the server reports reaches the budget line', async () => {
+    const article = await chromium.context.newPage();
+    await article.goto(pages.url('/article.html'));
+    await article.evaluate(selectTextExpression('#passage'));
+    // A panel bound to the article's tab receives its menu hand-off (a panel in a tab of its own follows that tab).
+    const tabId = await panel.evaluate<number>(
+      `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+    );
+    const bound = await chromium.openExtensionPage(`sidepanel.html?tab=${tabId}`);
+    await bound.locator('[data-testid="composer"]').waitFor();
+    expect(await bound.evaluate(MENU_ASK(pages.url('/article.html')))).toEqual({ clicked: true });
+    const line = await waitFor(
+      'the budget’s window',
+      async () => {
+        const text = await bound.evaluate(() => document.querySelector('[data-testid="budget"]')?.textContent ?? '');
+        return text.includes(WINDOW_LINE) ? text : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(line).toContain(WINDOW_LINE);
+    await bound.close();
+    await article.close();
   });
 
   it('leaves a web page’s request alone: a page on another local origin still gets 403', async () => {
@@ -268,6 +297,28 @@ describe('Firefox', () => {
     expect(await firefox.evaluate(`${q(t('answer-text'))}.textContent`)).toContain(
       'You wrote: "Does a local Ollama answer in Firefox?"',
     );
+  });
+
+  it('the window the server reports reaches the budget line', async () => {
+    const articleTab = await firefox.newTab(pages.url('/article.html'));
+    await firefox.waitFor(`document.readyState === 'complete' && !!document.querySelector('#passage')`, {
+      what: 'the article',
+      context: articleTab,
+    });
+    await firefox.evaluate(selectTextExpression('#passage'), { context: articleTab });
+    const tabId = await firefox.evaluate<number>(
+      `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+    );
+    // A panel bound to the article's tab receives its menu hand-off.
+    firefox.use(await firefox.newTab());
+    await firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });
+    await firefox.waitFor(q(t('composer')), { what: 'composer' });
+    expect(await firefox.evaluate(MENU_ASK(pages.url('/article.html')))).toEqual({ clicked: true });
+    await firefox.waitFor(`${q(t('budget'))}?.textContent.includes(${JSON.stringify(WINDOW_LINE)})`, {
+      what: 'the budget’s window',
+      timeoutMs: 20_000,
+    });
+    firefox.use(panelContext);
   });
 
   it('leaves a web page’s request alone: a page on another local origin still gets 403', async () => {
