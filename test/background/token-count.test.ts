@@ -26,6 +26,8 @@ describe('countRequestTokens with a local server', () => {
   it('takes the window the server reports for that model', async () => {
     expect(await count('qwen2.5:7b')).toMatchObject({ contextWindow: 32_768, windowSource: 'provider' });
     expect(await count('llama3.2:latest')).toMatchObject({ contextWindow: 131_072, windowSource: 'provider' });
+    // A model no table knows: only the server can say.
+    expect(await count('smollm2:1.7b')).toMatchObject({ contextWindow: 8_192, windowSource: 'provider' });
   });
 
   it('falls back to the table, or unknown, when the server is gone', async () => {

@@ -24,7 +24,8 @@ import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/fir
 import { selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
 
-const MODEL = 'llama3.2:latest';
+/** A model no table of known models has: its window can only come from Ollama's /api/show. */
+const MODEL = 'smollm2:1.7b';
 const E2E_MESSAGE = (message: object) =>
   `(globalThis.browser ?? globalThis.chrome).runtime.sendMessage(${JSON.stringify(message)}).then((r) => r ?? null)`;
 
@@ -64,8 +65,8 @@ afterAll(async () => {
 
 /** Stages the article's passage as "Ask Aside about this" would (the menu entry, run through the background). */
 const MENU_ASK = (url: string) => E2E_MESSAGE({ type: 'aside-e2e:menu-click', menuItemId: 'aside-ask', url });
-/** The budget line's window: the one Ollama's /api/show reports for llama3.2 (no table knows that name). */
-const WINDOW_LINE = 'of a 131,072-token window';
+/** The budget line's window: the one Ollama's /api/show reports for MODEL. */
+const WINDOW_LINE = 'of a 8,192-token window';
 
 const chatsFrom = (index: number) => mock.requests.filter((r) => r.index >= index && r.chat);
 
@@ -107,8 +108,9 @@ describe('Chromium', () => {
       .locator('[data-testid="local-model"]')
       .evaluateAll((buttons) => buttons.map((b) => [b.getAttribute('data-model'), b.getAttribute('data-context-window')]));
     expect(models).toEqual([
-      [MODEL, '131072'],
+      ['llama3.2:latest', '131072'],
       ['qwen2.5:7b', '32768'],
+      [MODEL, '8192'],
     ]);
     expect(await server.textContent()).toContain('131,072-token context window');
     // The probe went out without our Origin (a session rule), so Ollama's check let it through.
@@ -259,8 +261,9 @@ describe('Firefox', () => {
         `[...${q(server)}.querySelectorAll('[data-testid="local-model"]')].map((b) => [b.dataset.model, b.dataset.contextWindow])`,
       ),
     ).toEqual([
-      [MODEL, '131072'],
+      ['llama3.2:latest', '131072'],
       ['qwen2.5:7b', '32768'],
+      [MODEL, '8192'],
     ]);
     const probes = mock.requests.filter((r) => r.index >= index && r.path.startsWith('/api/'));
     expect(probes.length).toBeGreaterThanOrEqual(3);

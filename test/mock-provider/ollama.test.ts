@@ -45,7 +45,7 @@ describe('the origin check, as Ollama does it', () => {
 describe('the native routes', () => {
   it('lists models and reports a context window', async () => {
     const tags = (await (await fetch(`${mock.url}/api/tags`)).json()) as { models: { name: string; model: string }[] };
-    expect(tags.models.map((m) => m.name)).toEqual(['llama3.2:latest', 'qwen2.5:7b']);
+    expect(tags.models.map((m) => m.name)).toEqual(['llama3.2:latest', 'qwen2.5:7b', 'smollm2:1.7b']);
     const show = (await (
       await fetch(`${mock.url}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:latest' }) })
     ).json()) as { model_info: Record<string, unknown> };

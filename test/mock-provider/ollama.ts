@@ -20,6 +20,8 @@ import { defaultAnswer, lastUserText, isRecord, type RecordedRequest } from './s
 export const OLLAMA_MODELS = [
   { name: 'llama3.2:latest', family: 'llama', parameterSize: '3.2B', contextLength: 131_072 },
   { name: 'qwen2.5:7b', family: 'qwen2', parameterSize: '7.6B', contextLength: 32_768 },
+  // No table of known models has this one: its window can only come from /api/show.
+  { name: 'smollm2:1.7b', family: 'llama', parameterSize: '1.7B', contextLength: 8_192 },
 ] as const;
 
 const DEFAULT_ALLOWED = [

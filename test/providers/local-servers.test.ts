@@ -31,6 +31,7 @@ describe('probeLocalServer', () => {
       models: [
         { id: 'llama3.2:latest', label: 'llama3.2:latest', contextWindow: 131_072 },
         { id: 'qwen2.5:7b', label: 'qwen2.5:7b', contextWindow: 32_768 },
+        { id: 'smollm2:1.7b', label: 'smollm2:1.7b', contextWindow: 8_192 },
       ],
     });
   });
