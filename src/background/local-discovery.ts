@@ -5,8 +5,8 @@
  * models; what did not gets its reason in words (nothing listening, the origin check, no
  * permission for that address).
  */
-import { localOrigin, probeLocalServer, ProbeRefused, type LocalServer, type ProbeDeps } from '../providers/local-servers.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../providers/catalog.ts';
+import { localOrigin, probeLocalServer, ProbeRefused, type LocalServer, type ProbeDeps } from '../providers/local-servers.ts';
 import { hostOf, userError, type UserError } from '../shared/errors.ts';
 import { noPermissionError } from './answers/errors.ts';
 import { withOriginRules, type RuleDeps } from './local-origin-rule.ts';
