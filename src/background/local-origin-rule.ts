@@ -25,6 +25,12 @@ type Rule = Browser.declarativeNetRequest.Rule;
 export interface RuleApi {
   updateDynamicRules(options: { removeRuleIds?: number[]; addRules?: Rule[] }): Promise<void>;
   updateSessionRules(options: { removeRuleIds?: number[]; addRules?: Rule[] }): Promise<void>;
+  getDynamicRules?(): Promise<Rule[]>;
+}
+
+/** The same rule (or both absent): nothing to write. */
+function sameRule(a: Rule | undefined, b: Rule | null): boolean {
+  return a === undefined ? b === null : b !== null && JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The saved endpoint's rule. */
@@ -100,6 +106,9 @@ export async function syncEndpointRule(endpoint: { provider: ProviderId; url: st
       ? originRule(ENDPOINT_RULE_ID, endpoint.url, deps.ownHost ?? extensionHost())
       : null;
   try {
+    // Run at every background start (a Chromium worker starts often): unchanged, it is left alone.
+    const current = (await api.getDynamicRules?.())?.find((candidate) => candidate.id === ENDPOINT_RULE_ID);
+    if (api.getDynamicRules && sameRule(current, rule)) return;
     await api.updateDynamicRules({ removeRuleIds: [ENDPOINT_RULE_ID], addRules: rule ? [rule] : [] });
   } catch {
     // Not allowed here (no permission, an old browser): requests go out with their Origin.

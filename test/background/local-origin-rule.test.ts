@@ -22,7 +22,11 @@ function fakeApi() {
       store.set(rule.id, rule);
     }
   };
-  const api: RuleApi = { updateDynamicRules: vi.fn(update(dynamic)), updateSessionRules: vi.fn(update(session)) };
+  const api: RuleApi = {
+    updateDynamicRules: vi.fn(update(dynamic)),
+    updateSessionRules: vi.fn(update(session)),
+    getDynamicRules: () => Promise.resolve([...dynamic.values()].map((rule) => structuredClone(rule))),
+  };
   return { api, dynamic, session };
 }
 
@@ -67,6 +71,16 @@ describe('syncEndpointRule', () => {
     expect(dynamic.get(ENDPOINT_RULE_ID)?.condition.initiatorDomains).toEqual([OWN]);
     await syncEndpointRule({ provider: 'anthropic', url: 'https://api.anthropic.com' }, { api, ownHost: OWN });
     expect(dynamic.size).toBe(0);
+  });
+
+  it('leaves an unchanged rule alone (it is synced at every background start)', async () => {
+    const { api } = fakeApi();
+    const endpoint = { provider: 'ollama' as const, url: 'http://127.0.0.1:11434/v1' };
+    await syncEndpointRule(endpoint, { api, ownHost: OWN });
+    await syncEndpointRule(endpoint, { api, ownHost: OWN });
+    await syncEndpointRule({ provider: 'anthropic', url: 'https://api.anthropic.com' }, { api, ownHost: OWN });
+    await syncEndpointRule({ provider: 'anthropic', url: 'https://api.anthropic.com' }, { api, ownHost: OWN });
+    expect(api.updateDynamicRules).toHaveBeenCalledTimes(2);
   });
 
   it('never throws, with no DNR or when the browser refuses', async () => {
