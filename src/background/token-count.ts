@@ -56,10 +56,11 @@ async function modelsWithWindows(
   if (PROBES_WINDOWS.has(settings.provider) && isLocalAddress(base)) {
     const origin = new URL(base).origin;
     if (deps.canReach && !(await deps.canReach(base))) return { models: [], failed: true };
-    const server = await withOriginRules([base], () =>
-      probeLocalServer(origin, { ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-    ).catch(() => null);
-    return server ? { models: server.models, failed: false } : { models: [], failed: true };
+    const probe = { apiKey, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+    const server = await withOriginRules([base], () => probeLocalServer(origin, probe)).catch(() => null);
+    // A server behind a path (a proxy) answers only under the base URL: its listing is asked next.
+    if (server) return { models: server.models, failed: false };
+    if (!LISTS_WINDOWS.has(settings.provider)) return { models: [], failed: true };
   }
   if (!LISTS_WINDOWS.has(settings.provider)) return { models: [], failed: false };
   const result = await listModels(settings, apiKey, { ...deps, timeoutMs: LIST_TIMEOUT_MS });

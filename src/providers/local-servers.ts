@@ -38,6 +38,8 @@ const MAX_PROBE_BYTES = 1 << 20;
 export interface ProbeDeps {
   fetch?: typeof fetch;
   timeoutMs?: number;
+  /** Sent as a Bearer token, for a server started with a key (vLLM `--api-key`, LM Studio's auth). */
+  apiKey?: string;
 }
 
 /** A response status that is not 2xx, kept so the caller can say "origin check" for a 403. */
@@ -53,6 +55,7 @@ export class ProbeRefused extends Error {
 async function getJson(url: string, deps: ProbeDeps, init: { method?: string; body?: string } = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (deps.apiKey) headers.authorization = `Bearer ${deps.apiKey}`;
   const response = await fetchOk(
     { url, method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}) },
     { signal: AbortSignal.timeout(deps.timeoutMs ?? PROBE_TIMEOUT_MS), ...(deps.fetch ? { fetch: deps.fetch } : {}) },

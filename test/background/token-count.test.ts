@@ -30,6 +30,22 @@ describe('countRequestTokens with a local server', () => {
     expect(await count('smollm2:1.7b')).toMatchObject({ contextWindow: 8_192, windowSource: 'provider' });
   });
 
+  it('sends the key to a local server started with one (vLLM --api-key), and still reads a plain listing', async () => {
+    const keyed = await startMockProvider({ requireApiKey: 'sk-local' });
+    const result = await countRequestTokens(
+      {
+        turns: [{ role: 'user', text: 'Hi' }],
+        settings: { provider: 'openai-compatible', model: 'mock-small-2k', baseUrl: `${keyed.url}/v1`, custom: null },
+        apiKey: 'sk-local',
+        options: DEFAULT_MODEL_OPTIONS,
+      },
+      new AbortController().signal,
+    );
+    expect(result).toMatchObject({ contextWindow: 2_048, windowSource: 'provider' });
+    expect(keyed.requests.find((r) => r.path === '/v1/models')?.headers.authorization).toBe('Bearer sk-local');
+    await keyed.close();
+  });
+
   it('falls back to the table, or unknown, when the server is gone', async () => {
     const closed = await startMockProvider();
     await closed.close();
