@@ -44,9 +44,16 @@ export function extensionHost(): string {
   return new URL(browser.runtime.getURL('/')).host;
 }
 
-/** Whether an endpoint gets the rule: Ollama wherever it is, any server on this machine or the LAN. */
+/**
+ * Providers that may be a local model server. A hosted API's preset pointed at a local proxy
+ * (Anthropic, OpenAI, ...) keeps its Origin: those APIs decide things by it (Anthropic's
+ * browser-access rule), and no local server of theirs checks it.
+ */
+const LOCAL_SERVER_PROVIDERS: ReadonlySet<ProviderId> = new Set(['ollama', 'lmstudio', 'openai-compatible', 'custom-sse']);
+
+/** Whether an endpoint gets the rule: Ollama wherever it is; a local-server provider on this machine or the LAN. */
 export function needsOriginRule(provider: ProviderId, url: string): boolean {
-  return provider === 'ollama' || isLocalAddress(url);
+  return provider === 'ollama' || (LOCAL_SERVER_PROVIDERS.has(provider) && isLocalAddress(url));
 }
 
 /** The rule for one endpoint, or null when the URL is not an http(s) one. */

@@ -58,6 +58,9 @@ describe('originRule', () => {
     expect(needsOriginRule('openai-compatible', 'http://192.168.1.20:8000/v1')).toBe(true);
     expect(needsOriginRule('openai', 'https://api.openai.com/v1')).toBe(false);
     expect(needsOriginRule('anthropic', 'https://api.anthropic.com')).toBe(false);
+    // A hosted API's preset at a local proxy keeps its Origin (Anthropic decides by it).
+    expect(needsOriginRule('anthropic', 'http://127.0.0.1:8787')).toBe(false);
+    expect(needsOriginRule('custom-sse', 'http://10.0.0.5:9000/stream')).toBe(true);
   });
 });
 
