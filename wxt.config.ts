@@ -17,7 +17,10 @@ export default defineConfig({
       default_locale: 'en',
       name: '__MSG_extension_name__',
       description: '__MSG_extension_description__',
-      permissions: ['storage', 'scripting', 'activeTab', 'contextMenus'],
+      // declarativeNetRequestWithHostAccess: the rule that removes our Origin header for a
+      // local server (src/background/local-origin-rule.ts). It acts only where Aside has host
+      // access, so, unlike declarativeNetRequest, it adds no install warning.
+      permissions: ['storage', 'scripting', 'activeTab', 'contextMenus', 'declarativeNetRequestWithHostAccess'],
       host_permissions: ['https://api.anthropic.com/*', ...(loopback ? ['http://127.0.0.1/*'] : [])],
       // "Use page selection" from inside the panel asks for these from the click,
       // because clicks inside the panel do not grant activeTab. Custom base URLs

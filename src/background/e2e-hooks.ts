@@ -8,6 +8,9 @@ import * as v from 'valibot';
 import { setAnswerIdleTimeoutMs } from './answer-timing.ts';
 import { createdMenuEntries } from './context-menu.ts';
 import { onMenuClick } from './selection-commands.ts';
+import { setOriginRulesEnabled } from './local-origin-rule.ts';
+import { syncRuleWithSettings } from './panel-connection.ts';
+import { loadSettings } from '../storage/settings.ts';
 
 const E2eMessageSchema = v.variant('type', [
   v.object({ type: v.literal('aside-e2e:menu-entries') }),
@@ -15,10 +18,18 @@ const E2eMessageSchema = v.variant('type', [
   v.object({ type: v.literal('aside-e2e:menu-click'), menuItemId: v.string(), url: v.string() }),
   /** Shortens the answers' idle timeout (null: the default), so a silent provider is given up in seconds. */
   v.object({ type: v.literal('aside-e2e:idle-timeout'), ms: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(100))) }),
+  /** Turns the local servers' Origin rules off (and the saved one is removed) or on again: what a browser without DNR gets. */
+  v.object({ type: v.literal('aside-e2e:origin-rules'), enabled: v.boolean() }),
 ]);
 
 async function handle(message: v.InferOutput<typeof E2eMessageSchema>): Promise<unknown> {
   if (message.type === 'aside-e2e:menu-entries') return createdMenuEntries();
+  if (message.type === 'aside-e2e:origin-rules') {
+    setOriginRulesEnabled(message.enabled);
+    await syncRuleWithSettings(await loadSettings());
+    const rules = (await browser.declarativeNetRequest?.getDynamicRules?.()) ?? [];
+    return { enabled: message.enabled, rules };
+  }
   if (message.type === 'aside-e2e:idle-timeout') {
     setAnswerIdleTimeoutMs(message.ms);
     return { ms: message.ms };

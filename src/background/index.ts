@@ -2,7 +2,8 @@
  * that woke the worker (a menu click, a panel connecting) is never missed. */
 import { openPanelOnToolbarClick } from './open-panel.ts';
 import { migrateCurrentConversation, onStorageState, recoverInterrupted } from './conversations.ts';
-import { handlePanelConnect } from './panel-connection.ts';
+import { handlePanelConnect, syncRuleWithSettings } from './panel-connection.ts';
+import { loadSettings } from '../storage/settings.ts';
 import { startContextMenus } from './context-menu.ts';
 import { presetDemoSettings } from './demo-preset.ts';
 import { installE2eHooks } from './e2e-hooks.ts';
@@ -47,4 +48,8 @@ export function startBackground(): void {
     .then(() => recoverInterrupted())
     .catch(() => {});
   void browser.storage.session.remove('orphanAnswers').catch(() => {});
+  // The saved endpoint's Origin rule, made again at every start (an update may have changed how it is built).
+  void loadSettings()
+    .then(syncRuleWithSettings)
+    .catch(() => {});
 }

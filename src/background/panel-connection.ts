@@ -4,7 +4,7 @@
  */
 import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
-import { checkSettings, originPattern } from '../providers/catalog.ts';
+import { checkSettings, effectiveBaseUrl, originPattern } from '../providers/catalog.ts';
 import { newKeyOrigin } from '../providers/key-destination.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
@@ -32,6 +32,8 @@ import { pageForActions } from './page-text/page-for-actions.ts';
 import { readPageFromTab } from './page-text/read-page.ts';
 import { addPanel, postToPanel, removePanel, type PanelPort } from './panel-ports.ts';
 import { listModels, testConnection } from './provider-checks.ts';
+import { findLocalServers } from './local-discovery.ts';
+import { needsOriginRule, syncEndpointRule, withOriginRules } from './local-origin-rule.ts';
 import { loadPublicSettings } from './public-settings.ts';
 import { settingsForTurns } from './action-model.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
@@ -84,6 +86,22 @@ type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings
 
 /** Characters an API key can have: printable ASCII (anything else cannot go in a header). */
 const KEY_CHARACTERS = /^[\x21-\x7e]*$/;
+
+/** Where requests go with these settings (the custom endpoint's URL, or the base URL). */
+export function targetUrl(settings: StoredSettings): string {
+  return settings.custom ? settings.custom.url : effectiveBaseUrl(settings);
+}
+
+/** The saved endpoint's Origin rule follows the settings (local-origin-rule.ts). */
+export function syncRuleWithSettings(settings: StoredSettings): Promise<void> {
+  return syncEndpointRule({ provider: settings.provider, url: targetUrl(settings) });
+}
+
+/** A check of settings not saved yet gets the Origin rule its endpoint will have once saved. */
+function withRuleFor<T>(settings: StoredSettings, work: () => Promise<T>): Promise<T> {
+  const url = targetUrl(settings);
+  return withOriginRules(needsOriginRule(settings.provider, url) ? [url] : [], work);
+}
 
 /**
  * Settings as typed in the panel. `apiKey: null` means "the stored key", which is used
@@ -183,6 +201,8 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       // One provider's options change; the others' stay as they were.
       const current = await loadSettingsToUpdate();
       await saveSettings({ ...checked.settings, modelOptions: { ...current.modelOptions, ...checked.settings.modelOptions } });
+      // Added for a local endpoint, replaced when it changes, removed when it is not local.
+      await syncRuleWithSettings(checked.settings);
       if (message.settings.apiKey !== null) await saveApiKey(checked.apiKey, checked.settings.provider);
       postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
       return;
@@ -190,7 +210,7 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'test-connection': {
       const checked = await settingsFromInput(message.settings);
       const result = checked.ok
-        ? await testConnection(checked.settings, checked.apiKey, { canReach })
+        ? await withRuleFor(checked.settings, () => testConnection(checked.settings, checked.apiKey, { canReach }))
         : { kind: 'failed' as const, error: checked.error };
       postToPanel(panel, { type: 'connection-test', requestId: message.requestId, result });
       return;
@@ -198,9 +218,14 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'list-models': {
       const checked = await settingsFromInput(message.settings, { modelOptional: true });
       const result = checked.ok
-        ? await listModels(checked.settings, checked.apiKey, { canReach })
+        ? await withRuleFor(checked.settings, () => listModels(checked.settings, checked.apiKey, { canReach }))
         : { models: [], error: checked.error };
       postToPanel(panel, { type: 'models', requestId: message.requestId, ...result });
+      return;
+    }
+    case 'find-local-models': {
+      const results = await findLocalServers(message.addresses, { canReach });
+      postToPanel(panel, { type: 'local-models', requestId: message.requestId, results });
       return;
     }
     case 'ask': {

@@ -44,6 +44,8 @@ function deliverable(message: Exclude<BackgroundMessage, StreamMessage>): Backgr
       return { type: 'connection-test', requestId: message.requestId, result: { kind: 'failed', error } };
     case 'models':
       return { type: 'models', requestId: message.requestId, models: [], error };
+    case 'local-models':
+      return { type: 'local-models', requestId: message.requestId, results: [] };
     case 'snapshot':
       return { type: 'attach-failed', requestId: message.requestId };
     case 'stream-details':

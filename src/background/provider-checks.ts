@@ -8,6 +8,8 @@ import { effectiveBaseUrl, presetFor } from '../providers/catalog.ts';
 import { createChatAccumulator } from '../providers/chat-stream.ts';
 import { fetchOk, HttpFailure, NoBodyError, readBoundedText, RedirectRefused } from '../providers/http.ts';
 import { ModelListInvalidError } from '../providers/models.ts';
+import { isLocalAddress } from '../providers/local-servers.ts';
+import { probeError } from './local-discovery.ts';
 import { ProviderSetupError, type ModelInfo, type Provider, type ProviderCall, type ProviderSettings } from '../providers/provider.ts';
 import { providerForSettings } from '../providers/registry.ts';
 import { maskSecret, userError, type UserError } from '../shared/errors.ts';
@@ -28,6 +30,9 @@ function callError(provider: Provider, cause: unknown, url: string, model: strin
   if (cause instanceof HttpFailure) {
     return failureError(provider.classifyFailure(cause.status, cause.bodyText, { url }), cause.status, { model });
   }
+  // On this machine or the LAN, "could not reach" almost always means the server is not
+  // running (or listens elsewhere): say that, not "check your internet connection".
+  if (isLocalAddress(url) && !(cause instanceof RedirectRefused)) return probeError(url, cause);
   return networkError(url, cause);
 }
 

@@ -16,6 +16,8 @@ import type { ModelOptions } from '../shared/model-options.ts';
 import { answerSystemPrompt } from './answers/run-answer.ts';
 import { buildMessages } from './prompt.ts';
 import { listModels } from './provider-checks.ts';
+import { isLocalAddress, probeLocalServer } from '../providers/local-servers.ts';
+import { withOriginRules } from './local-origin-rule.ts';
 
 /** How long a count may take before the estimate is shown instead. */
 export const COUNT_TIMEOUT_MS = 5_000;
@@ -38,6 +40,32 @@ export interface CountDeps {
  * `max_model_len`); the others' lists say nothing the table does not, so they are not fetched.
  */
 const LISTS_WINDOWS: ReadonlySet<ProviderId> = new Set(['openrouter', 'together', 'groq', 'mistral', 'openai-compatible']);
+/**
+ * Local servers report windows on their own routes instead (Ollama `/api/show`, LM Studio
+ * `/api/v0/models`, llama.cpp `/props`): the same probe as Find local models asks them.
+ */
+const PROBES_WINDOWS: ReadonlySet<ProviderId> = new Set(['ollama', 'lmstudio', 'openai-compatible']);
+
+/** The models with their windows, by the server's own routes (local servers) or the listing. */
+async function modelsWithWindows(
+  settings: ProviderSettings,
+  apiKey: string,
+  deps: CountDeps,
+): Promise<{ models: ModelInfo[]; failed: boolean }> {
+  const base = effectiveBaseUrl(settings);
+  if (PROBES_WINDOWS.has(settings.provider) && isLocalAddress(base)) {
+    const origin = new URL(base).origin;
+    if (deps.canReach && !(await deps.canReach(base))) return { models: [], failed: true };
+    const probe = { apiKey, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+    const server = await withOriginRules([base], () => probeLocalServer(origin, probe)).catch(() => null);
+    // A server behind a path (a proxy) answers only under the base URL: its listing is asked next.
+    if (server) return { models: server.models, failed: false };
+    if (!LISTS_WINDOWS.has(settings.provider)) return { models: [], failed: true };
+  }
+  if (!LISTS_WINDOWS.has(settings.provider)) return { models: [], failed: false };
+  const result = await listModels(settings, apiKey, { ...deps, timeoutMs: LIST_TIMEOUT_MS });
+  return { models: result.models, failed: result.error !== undefined };
+}
 /** A list that takes longer than this leaves the window to the table. */
 const LIST_TIMEOUT_MS = 5_000;
 
@@ -45,15 +73,16 @@ const listCache = new Map<string, { at: number; models: Promise<ModelInfo[]> }>(
 
 /** The window the provider's list reports for this model (cached per provider and address). */
 async function listedWindow(settings: ProviderSettings, apiKey: string, deps: CountDeps): Promise<number | undefined> {
-  if (!LISTS_WINDOWS.has(settings.provider) || !presetFor(settings.provider).listsModels) return undefined;
+  const local = PROBES_WINDOWS.has(settings.provider) && isLocalAddress(effectiveBaseUrl(settings));
+  if (!local && (!LISTS_WINDOWS.has(settings.provider) || !presetFor(settings.provider).listsModels)) return undefined;
   const key = `${settings.provider}|${effectiveBaseUrl(settings)}`;
   const now = (deps.now ?? Date.now)();
   let entry = listCache.get(key);
   if (!entry || now - entry.at > MODEL_LIST_TTL_MS) {
     entry = {
       at: now,
-      models: listModels(settings, apiKey, { ...deps, timeoutMs: LIST_TIMEOUT_MS }).then((result) => {
-        if (result.error) listCache.delete(key); // a failed list is tried again next time
+      models: modelsWithWindows(settings, apiKey, deps).then((result) => {
+        if (result.failed) listCache.delete(key); // a failed list is tried again next time
         return result.models;
       }),
     };

@@ -109,6 +109,22 @@ const ModelInfoSchema = v.object({
   contextWindow: v.optional(v.pipe(count, v.minValue(1))),
 });
 
+/** How many addresses one Find local models click may probe. */
+export const MAX_LOCAL_ADDRESSES = 16;
+
+const LocalProbeResultSchema = v.union([
+  v.object({
+    origin: field(MAX_URL_CHARS),
+    server: v.object({
+      origin: field(MAX_URL_CHARS),
+      kind: v.picklist(['ollama', 'lmstudio', 'llamacpp', 'vllm', 'openai-compatible']),
+      models: v.pipe(v.array(ModelInfoSchema), v.maxLength(MAX_MODELS)),
+    }),
+  }),
+  v.object({ origin: field(MAX_URL_CHARS), error: UserErrorSchema }),
+]);
+export type LocalProbeResult = v.InferOutput<typeof LocalProbeResultSchema>;
+
 /** The request as sent, with the key masked: for the details view and "Copy as cURL". */
 const SentRequestSchema = v.object({
   url: field(MAX_URL_CHARS),
@@ -171,6 +187,12 @@ export const PanelMessageSchema = v.variant('type', [
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
   /** List the models the provider serves, with the settings as typed. */
   v.object({ type: v.literal('list-models'), requestId, settings: SettingsInputSchema }),
+  /** Find local models: probe these addresses (the usual local ones and any typed), after the panel asked for their host permission. */
+  v.object({
+    type: v.literal('find-local-models'),
+    requestId,
+    addresses: v.pipe(v.array(field(MAX_URL_CHARS)), v.minLength(1), v.maxLength(MAX_LOCAL_ADDRESSES)),
+  }),
   v.object({
     type: v.literal('ask'),
     requestId,
@@ -272,6 +294,12 @@ export const BackgroundMessageSchema = v.variant('type', [
     error: v.optional(UserErrorSchema),
   }),
   v.object({ type: v.literal('connection-test'), requestId, result: ConnectionTestResultSchema }),
+  /** What Find local models found: per address, the server with its models, or why nothing. */
+  v.object({
+    type: v.literal('local-models'),
+    requestId,
+    results: v.pipe(v.array(LocalProbeResultSchema), v.maxLength(MAX_LOCAL_ADDRESSES)),
+  }),
   /** The answer's stream details; null when this background no longer has them (restarted, or too old). */
   v.object({ type: v.literal('stream-details'), requestId, details: v.nullable(StreamDetailsSchema) }),
   /** A count-tokens answer: the request's size and the model's window (null: unknown). */

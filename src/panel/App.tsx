@@ -165,6 +165,8 @@ export function App() {
                 onSave={commands.saveSettings}
                 onTest={commands.testConnection}
                 onListModels={commands.listModels}
+                localModels={state.localModels}
+                onFindLocalModels={commands.findLocalModels}
                 onClose={isReady(state.settings) ? () => commands.openSettings(false) : undefined}
                 language={language}
                 onLanguage={choose}

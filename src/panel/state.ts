@@ -8,6 +8,7 @@ import type {
   BackgroundMessage,
   ConnectionTestResult,
   ConversationTurn,
+  LocalProbeResult,
   PageSelection,
   PublicSettings,
   StorageState,
@@ -91,6 +92,8 @@ export interface PanelState {
   connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; result?: ConnectionTestResult } | null;
   /** The provider's models, for the settings form's model picker. */
   models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: UserError } | null;
+  /** Find local models: probing (results empty), then what each address gave. */
+  localModels: { requestId: string; status: 'probing' | 'done'; results: LocalProbeResult[] } | null;
   /** The index of the user turn being edited in place ("Edit and resend"), or null. */
   editing: number | null;
   /** The conversation shown (one per tab, from the background), null until it arrives. */
@@ -119,6 +122,7 @@ export const initialState: PanelState = {
   connected: false,
   connectionTest: null,
   models: null,
+  localModels: null,
   editing: null,
   conversationId: null,
   storage: 'disk',
@@ -154,6 +158,7 @@ export type PanelAction =
   | { type: 'open-settings'; open: boolean }
   | { type: 'test-connection'; requestId: string }
   | { type: 'list-models'; requestId: string }
+  | { type: 'find-local-models'; requestId: string }
   | { type: 'open-details'; requestId: string }
   | { type: 'close-details' };
 
@@ -291,6 +296,9 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
           ...(message.error ? { error: message.error } : {}),
         },
       };
+    case 'local-models':
+      if (state.localModels?.requestId !== message.requestId) return state;
+      return { ...state, localModels: { requestId: message.requestId, status: 'done', results: message.results } };
     case 'token-count': {
       if (state.tokenCount?.requestId !== message.requestId) return state;
       const { type: _type, requestId: _id, ...result } = message;
@@ -532,6 +540,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return { ...state, settingsOpen: action.open, connectionTest: null };
     case 'test-connection':
       return { ...state, connectionTest: { requestId: action.requestId, status: 'running' } };
+    case 'find-local-models':
+      return { ...state, localModels: { requestId: action.requestId, status: 'probing', results: [] } };
     case 'list-models':
       return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
     case 'open-details':

@@ -65,6 +65,8 @@ export interface PanelCommands {
   saveSettings(input: SettingsInput): void;
   testConnection(input: SettingsInput): void;
   listModels(input: SettingsInput): void;
+  /** Find local models: probe these addresses (their host permission was asked for in the click). */
+  findLocalModels(addresses: string[]): void;
   /** Opens the stream details of an answer (asks the background for them). */
   openDetails(requestId: string): void;
   closeDetails(): void;
@@ -313,6 +315,11 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         send({ type: 'stream-details', requestId });
       },
       closeDetails: () => dispatch({ type: 'close-details' }),
+      findLocalModels(addresses) {
+        const requestId = newRequestId();
+        dispatch({ type: 'find-local-models', requestId });
+        send({ type: 'find-local-models', requestId, addresses });
+      },
       listModels(input) {
         const requestId = newRequestId();
         dispatch({ type: 'list-models', requestId });

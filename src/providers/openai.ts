@@ -14,6 +14,7 @@ import { effectiveBaseUrl, presetFor } from './catalog.ts';
 import { classifyHttpFailure } from './failures.ts';
 import { streamHttp } from './http.ts';
 import { fetchModelList, modelsRequest } from './models.ts';
+import { isLocalAddress } from './local-servers.ts';
 import type { EventMapper, HttpRequest, Provider } from './provider.ts';
 import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
 import type { ReasoningEffort } from '../shared/model-options.ts';
@@ -267,7 +268,9 @@ export const openAIProvider: Provider = {
     // Ollama's origin check: a 403 with an empty body from its CORS middleware when the
     // extension's origin is not in OLLAMA_ORIGINS.
     classifyHttpFailure(status, bodyText, (code, _body, text) =>
-      code === 403 && text.trim() === '' && isLikelyOllama(url) ? 'ollama-origin' : null,
+      code === 403 && text.trim() === '' && (isLikelyOllama(url) || (url !== undefined && isLocalAddress(url)))
+        ? 'ollama-origin'
+        : null,
     ),
   listModels: (settings, apiKey, options) =>
     presetFor(settings.provider).listsModels

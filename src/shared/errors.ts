@@ -78,6 +78,10 @@ export const ERROR_CODES = [
   'builtin-too-long',
   /** The on-device model failed otherwise. */
   'builtin-failed',
+  /** Nothing answered at a local or LAN address (refused, unreachable, timed out). params: host; detail: the browser's words */
+  'local-unreachable',
+  /** Something answered at the address, but not as a model server. params: host */
+  'local-not-server',
 
   // Settings (checked in the panel and again in the background)
   /** params: value */

@@ -104,6 +104,7 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
     },
   ],
   attach: [{ type: 'attach', requestId: 'r1' }],
+  'find-local-models': [{ type: 'find-local-models', requestId: 'f1', addresses: ['http://127.0.0.1:11434', '192.168.1.5:1234'] }],
   'read-selection': [{ type: 'read-selection', windowId: 3 }, { type: 'read-selection' }],
   'read-page': [{ type: 'read-page', windowId: 3 }, { type: 'read-page' }],
 };
@@ -160,6 +161,24 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
         custom: null,
         modelOptions: { anthropic: modelOptions, openai: { ...modelOptions, temperature: 2 } },
       },
+    },
+  ],
+  'local-models': [
+    { type: 'local-models', requestId: 'f1', results: [] },
+    {
+      type: 'local-models',
+      requestId: 'f1',
+      results: [
+        {
+          origin: 'http://127.0.0.1:11434',
+          server: {
+            origin: 'http://127.0.0.1:11434',
+            kind: 'ollama',
+            models: [{ id: 'llama3.2', label: 'llama3.2', contextWindow: 131072 }],
+          },
+        },
+        { origin: 'http://127.0.0.1:1234', error: { code: 'local-unreachable', params: { host: '127.0.0.1:1234' } } },
+      ],
     },
   ],
   models: [

@@ -157,6 +157,8 @@ export interface RecordedRequest {
   chat: boolean;
   /** A streamed answer's body bytes as handed to the socket, once the stream is over. */
   sent?: Buffer;
+  /** Set when the request was refused before any route answered (Ollama mode's 403 origin check). */
+  status?: number;
 }
 
 /** An SSE event as planned by a dialect, before chunking. */

@@ -44,6 +44,7 @@ import {
   openaiStreamHeaders,
   validateOpenAI,
 } from './openai.ts';
+import { handleOllama, type OllamaModeOptions } from './ollama.ts';
 import {
   contentText,
   isRecord,
@@ -71,6 +72,11 @@ export interface MockProviderOptions {
    * 401 authentication_error. Default true, like the real API.
    */
   browserAccessRule?: boolean;
+  /**
+   * Ollama mode (ollama.ts): Ollama's origin check (403, empty body, for an Origin not on its
+   * list, e.g. any extension's) in front of every route, and its native /api routes.
+   */
+  ollama?: boolean | OllamaModeOptions;
   /** The scenario used when the queue is empty. Default: the friendly word-by-word answer, 40 ms apart. */
   defaultScenario?: Scenario;
 }
@@ -475,7 +481,9 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     const cors = corsHeaders(headers);
     let summary = '';
     try {
-      if (method === 'OPTIONS') {
+      if (options.ollama && (await handleOllama(record, res, cors, options.ollama === true ? {} : options.ollama))) {
+        summary = record.status === 403 ? '403 (Ollama origin check)' : 'ollama';
+      } else if (method === 'OPTIONS') {
         res.writeHead(204, preflightHeaders(headers));
         res.end();
         summary = 'preflight';

@@ -29,6 +29,7 @@ import type { PanelState } from '../state.ts';
 import { AppearanceSettings } from './AppearanceSettings.tsx';
 import { BuiltInModelStatus } from './BuiltInModelStatus.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
+import { LocalModelsFinder, type LocalModelPick } from './LocalModelsFinder.tsx';
 
 /** Examples and wire tokens shown in the form: not words, the same in every language. */
 const EXAMPLE_BASE_URL = 'https://host/v1';
@@ -139,6 +140,9 @@ export interface SettingsFormProps {
   onSave(input: SettingsInput): void;
   onTest(input: SettingsInput): void;
   onListModels(input: SettingsInput): void;
+  /** Find local models (absent: the form shows no finder). */
+  localModels?: PanelState['localModels'];
+  onFindLocalModels?: (addresses: string[]) => void;
   onClose?: () => void;
   language: UiLanguage;
   onLanguage(language: UiLanguage): void;
@@ -174,6 +178,15 @@ export function SettingsForm(props: SettingsFormProps) {
     setModel(next === saved.provider ? saved.model : presetFor(next).defaultModel);
     setBaseUrl(next === saved.provider ? saved.baseUrl : '');
     setDraft(draftOf(saved.modelOptions, next));
+    setApiKey('');
+    setProblem(null);
+  };
+  /** A model picked in Find local models: its server's preset, address and the model. */
+  const pickLocal = (pick: LocalModelPick) => {
+    setProvider(pick.provider);
+    setModel(pick.model);
+    setBaseUrl(pick.baseUrl);
+    setDraft(draftOf(saved.modelOptions, pick.provider));
     setApiKey('');
     setProblem(null);
   };
@@ -259,6 +272,9 @@ export function SettingsForm(props: SettingsFormProps) {
           ))}
         </select>
       </Field>
+      {props.onFindLocalModels && !isBuiltin && (
+        <LocalModelsFinder state={props.localModels ?? null} onFind={props.onFindLocalModels} onPick={pickLocal} />
+      )}
       {isBuiltin && <BuiltInModelStatus />}
       {!isBuiltin && (
         <Field label={t('field_api_key')} hint={preset.needsKey ? undefined : t('hint_optional')}>
