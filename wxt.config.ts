@@ -38,7 +38,8 @@ export default defineConfig({
       // images can never load: a markdown image is a known way to leak data from a
       // prompt-injected answer); no frames, objects, forms or <base>. connect-src is the
       // background's: one policy covers every extension page, the worker included, so it
-      // cannot be closed for the panel alone (the panel itself only reads its own locale files).
+      // cannot be closed for the panel alone (the panel itself only reads its own locale files,
+      // and blob: URLs it made itself: Firefox applies connect-src to those).
       // And Firefox does not add its default upgrade-insecure-requests, which would turn a
       // LAN http:// server into https.
       content_security_policy: {
@@ -47,7 +48,7 @@ export default defineConfig({
           "script-src 'self'",
           "style-src 'self'",
           "img-src 'self' data: blob:",
-          "connect-src 'self' https: http:",
+          "connect-src 'self' blob: https: http:",
           "object-src 'none'",
           "frame-src 'none'",
           "base-uri 'none'",

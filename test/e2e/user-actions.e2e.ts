@@ -90,6 +90,8 @@ function userActionTests(
     it('an action made in settings shows a live preview, and once saved is in the context menu', async () => {
       await driver.click('open-settings');
       await driver.waitFor(`document.querySelector('${testid('actions-settings')}')`, 'Settings › Actions');
+      // The list is read from storage after the section appears: count its rows once they are there.
+      await driver.waitFor(`document.querySelectorAll('${testid('action-row')}').length > 0`, 'the actions list');
       const rowsBefore = await driver.evaluate<number>(`document.querySelectorAll('${testid('action-row')}').length`);
       await driver.click('action-add');
       await driver.waitFor(`document.querySelectorAll('${testid('action-row')}').length === ${rowsBefore + 1}`, 'the new row');
