@@ -4,8 +4,8 @@
  */
 import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
-import { checkSettings, effectiveBaseUrl, originPattern } from '../providers/catalog.ts';
-import { newKeyOrigin } from '../providers/key-destination.ts';
+import { checkSettings, originPattern } from '../providers/catalog.ts';
+import { newKeyOrigin, requestUrl } from '../providers/key-destination.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
 import { takeStorageProblems } from '../storage/item.ts';
@@ -87,19 +87,14 @@ type SettingsMessageInput = Extract<ReceivedPanelMessage, { type: 'save-settings
 /** Characters an API key can have: printable ASCII (anything else cannot go in a header). */
 const KEY_CHARACTERS = /^[\x21-\x7e]*$/;
 
-/** Where requests go with these settings (the custom endpoint's URL, or the base URL). */
-export function targetUrl(settings: StoredSettings): string {
-  return settings.custom ? settings.custom.url : effectiveBaseUrl(settings);
-}
-
 /** The saved endpoint's Origin rule follows the settings (local-origin-rule.ts). */
 export function syncRuleWithSettings(settings: StoredSettings): Promise<void> {
-  return syncEndpointRule({ provider: settings.provider, url: targetUrl(settings) });
+  return syncEndpointRule({ provider: settings.provider, url: requestUrl(settings) });
 }
 
 /** A check of settings not saved yet gets the Origin rule its endpoint will have once saved. */
 function withRuleFor<T>(settings: StoredSettings, work: () => Promise<T>): Promise<T> {
-  const url = targetUrl(settings);
+  const url = requestUrl(settings);
   return withOriginRules(needsOriginRule(settings.provider, url) ? [url] : [], work);
 }
 

@@ -14,10 +14,15 @@ export interface KeyAddress {
   custom: CustomEndpoint | null;
 }
 
+/** Where requests go with these settings: the custom endpoint's URL, or the base URL. */
+export function requestUrl(settings: KeyAddress): string {
+  return settings.custom ? settings.custom.url : effectiveBaseUrl(settings);
+}
+
 /** The origin requests go to with these settings; null when the address does not parse. */
 export function requestOrigin(settings: KeyAddress): string | null {
   try {
-    return new URL(settings.custom ? settings.custom.url : effectiveBaseUrl(settings)).origin;
+    return new URL(requestUrl(settings)).origin;
   } catch {
     return null;
   }

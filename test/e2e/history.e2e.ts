@@ -135,9 +135,11 @@ describe('history in Chromium', () => {
     // Closing and reopening a panel gives its tab's conversation back.
     await panelA.close();
     const againA = await openPanel(articleTab);
-    await waitFor('tab A’s conversation to come back', async () =>
-      (await againA.evaluate<string[]>(TURNS_ON_SCREEN)).length === 2 ? true : undefined,
-    );
+    // Both turns, and the answer's text: the renderer loads lazily, so it is drawn a moment after the turn.
+    await waitFor('tab A’s conversation to come back', async () => {
+      const turns = await againA.evaluate<string[]>(TURNS_ON_SCREEN);
+      return turns.length === 2 && turns[1] !== 'assistant::complete' ? true : undefined;
+    });
     expect(await againA.evaluate(TURNS_ON_SCREEN)).toEqual(['user:What about the fox?', 'assistant:The fox jumps.:complete']);
 
     // Both are in history, each with its page.

@@ -3,7 +3,6 @@ import type { PublicSettings, SettingsInput, UserError } from '../../messaging/p
 import {
   BUILT_IN_ORIGINS,
   checkSettings,
-  effectiveBaseUrl,
   modelOptionsSupport,
   OLLAMA_ORIGINS_SETTING,
   originPattern,
@@ -11,7 +10,7 @@ import {
   presetFor,
   type ProviderId,
 } from '../../providers/catalog.ts';
-import { newKeyOrigin } from '../../providers/key-destination.ts';
+import { newKeyOrigin, requestUrl } from '../../providers/key-destination.ts';
 import { DEFAULT_CUSTOM_BODY_TEMPLATE, type CustomEndpoint } from '../../shared/custom-endpoint.ts';
 import { userError } from '../../shared/errors.ts';
 import { UI_LANGUAGES, type UiLanguage } from '../../shared/ids.ts';
@@ -224,7 +223,7 @@ export function SettingsForm(props: SettingsFormProps) {
   const withPermission = (action: (value: SettingsInput) => void, options: { modelOptional?: boolean } = {}) => {
     const value = input(options);
     if (!value) return;
-    const target = value.custom ? value.custom.url : effectiveBaseUrl({ provider, baseUrl: value.baseUrl });
+    const target = requestUrl({ provider, baseUrl: value.baseUrl, custom: value.custom ?? null });
     void requestHostFor(target).then((granted) => {
       if (granted) action(value);
       else setProblem(userError('permission-denied', { params: { host: new URL(target).host } }));
