@@ -44,6 +44,30 @@ afterEach(() => {
 });
 
 describe('Settings › Actions', () => {
+  it('offers no editing until the stored actions are read (editing the defaults would save over them)', async () => {
+    render(null, root);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const get = browser.storage.local.get.bind(browser.storage.local);
+    const held = ((...args: Parameters<typeof get>) => gate.then(() => get(...args))) as typeof get;
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- storage.get's promise form is what the store calls
+    const spy = vi.spyOn(browser.storage.local, 'get').mockImplementation(held);
+    try {
+      await act(() => render(<ActionsSettings />, root));
+      expect($('actions-loading')).not.toBeNull();
+      expect($('action-add')).toBeNull();
+      expect($$('action-row')).toEqual([]);
+      await act(async () => {
+        release();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      });
+      expect($('actions-loading')).toBeNull();
+      expect($('action-add')).not.toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('lists the built-in actions with accessible controls', () => {
     expect($$('action-row').map((row) => row.getAttribute('data-action-id'))).toEqual([
       'summarize',

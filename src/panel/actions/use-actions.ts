@@ -3,8 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { DEFAULT_ACTION_LIST, type ActionList } from '../../shared/actions.ts';
 import { loadActions, watchActions } from '../../storage/actions.ts';
 
-export function useActions(): ActionList {
-  const [list, setList] = useState<ActionList>(DEFAULT_ACTION_LIST);
+/** The stored list; null until it has been read (an editor must not start from the defaults). */
+export function useStoredActions(): ActionList | null {
+  const [list, setList] = useState<ActionList | null>(null);
   useEffect(() => {
     let live = true;
     void loadActions().then((loaded) => live && setList(loaded));
@@ -15,4 +16,9 @@ export function useActions(): ActionList {
     };
   }, []);
   return list;
+}
+
+/** The stored list, or the built-in actions until it has been read (enough for buttons and keys). */
+export function useActions(): ActionList {
+  return useStoredActions() ?? DEFAULT_ACTION_LIST;
 }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
+  DEFAULT_ACTION_LIST,
   exportActions,
   languageName,
   mergeImported,
@@ -30,7 +31,7 @@ import {
   TRANSLATE_LANGUAGES,
 } from '../actions/editor.ts';
 import { promptLanguage } from '../actions/run-action.ts';
-import { useActions } from '../actions/use-actions.ts';
+import { useStoredActions } from '../actions/use-actions.ts';
 import { actionName, browserLanguage, importProblemText, issueText, placeholderList } from '../actions/words.ts';
 import { providerName, t, uiLocale } from '../i18n/index.ts';
 
@@ -217,15 +218,16 @@ function ActionRow(props: {
 }
 
 export function ActionsSettings() {
-  const stored = useActions();
-  const [draft, setDraft] = useState<ActionList>(stored);
+  // Null until read: editing from the defaults before then would save over the user's actions.
+  const stored = useStoredActions();
+  const [draft, setDraft] = useState<ActionList>(stored ?? DEFAULT_ACTION_LIST);
   const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<Status>(null);
   const [focus, setFocus] = useState<{ id: string; control: string } | null>(null);
   const rootRef = useRef<HTMLElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    if (!dirty) setDraft(stored);
+    if (!dirty && stored) setDraft(stored);
   }, [stored]);
   // A moved row is re-inserted in the DOM, which drops focus: put it back on the same control.
   useEffect(() => {
@@ -277,6 +279,16 @@ export function ActionsSettings() {
     edit(merged);
     setStatus({ kind: 'imported', text: t('actions_imported', { count: result.actions.length }) });
   };
+  if (stored === null) {
+    return (
+      <section class="actions-settings" data-testid="actions-settings" aria-labelledby="actions-heading" aria-busy="true">
+        <h2 id="actions-heading">{t('actions_heading')}</h2>
+        <p class="muted small" data-testid="actions-loading">
+          {t('loading')}
+        </p>
+      </section>
+    );
+  }
   return (
     <section class="actions-settings" data-testid="actions-settings" aria-labelledby="actions-heading" ref={rootRef}>
       <h2 id="actions-heading">{t('actions_heading')}</h2>
