@@ -17,6 +17,8 @@ import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
 import { selectionBudget } from './budget.ts';
+import { continuesMidSentence } from '../providers/catalog.ts';
+import { modelOptionsOf } from '../shared/model-options.ts';
 
 /** The keyboard command's default (manifest commands); a key name, not a word. */
 const ASK_SHORTCUT = 'Alt+Shift+A';
@@ -72,6 +74,7 @@ export function App() {
           <button
             type="button"
             class="ghost"
+            data-testid="new-chat"
             onClick={commands.newConversation}
             disabled={answering || state.turns.length === 0}
             title={t('new_chat_title')}
@@ -183,6 +186,10 @@ export function App() {
               language={language}
               editing={state.editing}
               answering={answering}
+              continuesMidSentence={
+                state.settings === null ||
+                continuesMidSentence(state.settings.provider, modelOptionsOf(state.settings.modelOptions, state.settings.provider))
+              }
               onEdit={commands.startEdit}
               onCancelEdit={commands.cancelEdit}
               onResend={commands.resendEdit}

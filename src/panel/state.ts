@@ -422,6 +422,22 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
   }
 }
 
+/**
+ * An answer cut off mid-stream comes back from storage as the background last wrote it, up
+ * to a second behind what this panel already showed (when the background itself stopped):
+ * the panel's own text of the same answer is kept where it carries on the stored one.
+ */
+function keepShownText(restored: AssistantTurn, shown: readonly Turn[]): AssistantTurn {
+  const seen = shown.find((turn): turn is AssistantTurn => turn.role === 'assistant' && turn.requestId === restored.requestId);
+  if (!seen) return restored;
+  const longer = (stored: string | undefined, mine: string | undefined) =>
+    mine !== undefined && mine.length > (stored ?? '').length && mine.startsWith(stored ?? '') ? mine : stored;
+  const text = longer(restored.text, seen.text) ?? restored.text;
+  const thinking = longer(restored.thinking, seen.thinking);
+  if (text === restored.text && thinking === restored.thinking) return restored;
+  return { ...restored, text, ...(thinking !== undefined ? { thinking } : {}) };
+}
+
 export function reduce(state: PanelState, action: PanelAction): PanelState {
   switch (action.type) {
     case 'background':
@@ -446,8 +462,10 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       // (and resumable); this holds whatever the caller passes.
       const turns = action.saved.turns.map((turn) =>
         turn.role === 'assistant' && isLive(turn.status)
-          ? { ...turn, status: 'interrupted' as const, retry: undefined, resumable: true }
-          : turn,
+          ? keepShownText({ ...turn, status: 'interrupted' as const, retry: undefined, resumable: true }, state.turns)
+          : turn.role === 'assistant' && turn.resumable
+            ? keepShownText(turn, state.turns)
+            : turn,
       );
       return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft, editing: null };
     }

@@ -221,6 +221,17 @@ export interface ModelOptionsSupport {
   thinking: 'budget' | 'effort' | null;
 }
 
+/**
+ * Whether Continue lets the model carry on from the same character (an assistant prefill):
+ * the Anthropic API continues an assistant message, except with extended thinking; every
+ * other dialect is asked to go on instead, where a few words may repeat. The panel says so;
+ * the same rule as `Provider.continuesAssistantMessage` with the background's
+ * `continuationMode` (test/providers/catalog.test.ts keeps them in step).
+ */
+export function continuesMidSentence(provider: ProviderId, options: Pick<ModelOptions, 'thinking'>): boolean {
+  return presetFor(provider).dialect === 'anthropic' && !options.thinking;
+}
+
 export function modelOptionsSupport(provider: ProviderId): ModelOptionsSupport {
   switch (presetFor(provider).dialect) {
     case 'anthropic':

@@ -42,6 +42,8 @@ export interface Scenario {
   headersDelayMs?: number;
   /** Milliseconds between consecutive SSE events (every event after the first). Default 0. */
   delayMs?: number;
+  /** Silence mid-answer: after this many content deltas, nothing for `ms` (then the rest, as before). */
+  pause?: { afterDeltas: number; ms: number };
   /** How the response body is cut into socket writes. Default `'event'`. */
   chunking?: Chunking;
   /** Pause between two writes of a split event/body (so the client really sees separate reads). Default 2 ms; only used by `bytes`/`offsets` chunking. */

@@ -247,6 +247,25 @@ describe('chunking and timing', () => {
     }
   });
 
+  it('pause: silence after the given number of deltas, then the rest', async () => {
+    mock.enqueue({ text: ['a', 'b', 'c', 'd'], delayMs: 5, pause: { afterDeltas: 2, ms: 400 } });
+    const started = Date.now();
+    const res = await postAnthropic();
+    const reader = res.body!.getReader();
+    const deltas: { at: number; text: string }[] = [];
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value);
+      if (text.includes('content_block_delta')) deltas.push({ at: Date.now() - started, text });
+    }
+    expect(deltas.map((d) => JSON.parse(d.text.split('data: ')[1]!).delta.text)).toEqual(['a', 'b', 'c', 'd']);
+    expect(deltas[2]!.at - deltas[1]!.at).toBeGreaterThanOrEqual(380);
+    expect(deltas[1]!.at - deltas[0]!.at).toBeLessThan(200);
+    expect(deltas[3]!.at - deltas[2]!.at).toBeLessThan(200);
+  });
+
   it('the default scenario quotes the question word by word', async () => {
     const text = await (await postAnthropic()).text();
     const deltas = parseSSE(text).filter((e) => e.event === 'content_block_delta');

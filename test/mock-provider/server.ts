@@ -379,8 +379,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     let written = 0; // bytes handed to the socket
     let available = 0; // bytes that are due
     let cutIndex = 0;
+    let deltasSoFar = 0;
     for (let i = 0; i < buffers.length; i++) {
       if (i > 0) await wait(delay, res);
+      if (scenario.pause && events[i]!.kind === 'delta' && deltasSoFar++ === scenario.pause.afterDeltas) {
+        await wait(scenario.pause.ms, res);
+      }
       if (res.destroyed || closing) break;
       const buf = buffers[i]!;
       if (chunking === 'event') {

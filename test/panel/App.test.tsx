@@ -8,6 +8,8 @@ import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/panel/App.tsx';
 import { saveApiKey } from '../../src/storage/keys.ts';
+import { DEFAULT_SETTINGS, saveSettings } from '../../src/storage/settings.ts';
+import { DEFAULT_MODEL_OPTIONS } from '../../src/shared/model-options.ts';
 import { settle } from '../fake-port.ts';
 import { anthropicSse, chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
@@ -260,6 +262,8 @@ describe('answer actions', () => {
     await click('send');
     await until(() => $('answer')?.dataset.stopReason === 'max_tokens');
     expect($('answer-status-text')!.textContent).toContain('maximum output length');
+    // Anthropic picks up mid-sentence: no word about repeats.
+    expect($('continue-note')).toBeNull();
     await click('continue');
     await until(() => $('answer')?.dataset.stopReason === 'end_turn');
     expect($('answer-text')!.textContent).toBe('Once upon a time there was a fox.');
@@ -270,6 +274,21 @@ describe('answer actions', () => {
       { role: 'assistant', content: 'Once upon a time' },
     ]);
     expect($('continue')).toBeNull();
+  });
+
+  it('says when Continue cannot pick up mid-sentence (extended thinking allows no prefill), and offers Retry', async () => {
+    await saveSettings({
+      ...DEFAULT_SETTINGS,
+      modelOptions: { anthropic: { ...DEFAULT_MODEL_OPTIONS, thinking: true, maxTokens: 8000, thinkingBudget: 2000 } },
+    });
+    fetchMock.mockResolvedValueOnce(chunkedResponse(anthropicSse(['Once upon '], { stopReason: 'max_tokens' })));
+    await mount();
+    await type('composer', 'A story');
+    await click('send');
+    await until(() => $('answer')?.dataset.stopReason === 'max_tokens');
+    expect($('continue-note')!.textContent).toContain('cannot pick up mid-sentence');
+    expect($('continue')).not.toBeNull();
+    expect($('regenerate') ?? $('retry')).not.toBeNull();
   });
 
   it('Up in the empty composer edits the last question; sending replaces the answers after it', async () => {

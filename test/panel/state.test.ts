@@ -213,9 +213,8 @@ describe('restore', () => {
     expect(answer(state, 'c').status).toBe('interrupted');
   });
 
-  // BUG (left failing on purpose): `disconnected` clears `retry` when it interrupts an
-  // answer, `restore` does not. The panel renders `turn.retry` whatever the status, so an
-  // answer saved while waiting to retry comes back as "Interrupted" *and* "Retrying in 2 s…".
+  // The panel renders `turn.retry` whatever the status: an answer saved while waiting to
+  // retry must not come back as "Interrupted" *and* "Retrying in 2 s…".
   it('clears the retry countdown of an answer it marks interrupted, as disconnected does', () => {
     const turns: Turn[] = [
       { role: 'user', text: 'Q' },
@@ -223,6 +222,35 @@ describe('restore', () => {
     ];
     const state = reduce(initialState, { type: 'restore', saved: { turns, selection: null, draft: '' } });
     expect(answer(state, 'c').retry).toBeUndefined();
+  });
+
+  it('keeps the text this panel showed of an answer the background stopped on, when the stored one is behind', () => {
+    const streaming = run(ready, { type: 'ask', requestId: 'b', question: 'Q2' }, delta('b', 0, 'Half of it'), {
+      type: 'disconnected',
+    });
+    const stored: Turn[] = [
+      { role: 'user', text: 'Q2' },
+      { role: 'assistant', requestId: 'b', text: 'Half', status: 'streaming', lastSeq: 0 },
+    ];
+    const state = reduce(streaming, { type: 'restore', saved: { turns: stored, selection: null, draft: '' } });
+    expect(answer(state, 'b')).toMatchObject({ text: 'Half of it', status: 'interrupted', resumable: true });
+  });
+
+  it('takes the stored text when it is not what this panel showed (another answer, or further along)', () => {
+    const shown = run(ready, { type: 'ask', requestId: 'b', question: 'Q2' }, delta('b', 0, 'Other words'), {
+      type: 'disconnected',
+    });
+    const stored = (text: string): Turn[] => [
+      { role: 'user', text: 'Q2' },
+      { role: 'assistant', requestId: 'b', text, status: 'streaming', lastSeq: 0 },
+    ];
+    expect(answer(reduce(shown, { type: 'restore', saved: { turns: stored('Half'), selection: null, draft: '' } }), 'b').text).toBe(
+      'Half',
+    );
+    expect(
+      answer(reduce(shown, { type: 'restore', saved: { turns: stored('Other words and more'), selection: null, draft: '' } }), 'b')
+        .text,
+    ).toBe('Other words and more');
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkSettings, originPattern, PRESETS } from '../../src/providers/catalog.ts';
+import { checkSettings, continuesMidSentence, originPattern, PRESETS } from '../../src/providers/catalog.ts';
+import { providerFor } from '../../src/providers/registry.ts';
+import { continuationMode } from '../../src/background/answers/run-answer.ts';
 import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
 import { DEFAULT_MODEL } from '../../src/shared/ids.ts';
 import { DEFAULT_MODEL_OPTIONS } from '../../src/shared/model-options.ts';
@@ -276,5 +278,24 @@ describe('originPattern', () => {
 
   it('throws on a string that is not a URL', () => {
     expect(() => originPattern('not a url')).toThrow();
+  });
+});
+
+describe('continuesMidSentence', () => {
+  it('agrees with the background’s continuation mode for every provider, with thinking off and on', () => {
+    for (const preset of Object.values(PRESETS)) {
+      for (const thinking of [false, true]) {
+        const options = { ...DEFAULT_MODEL_OPTIONS, thinking };
+        expect(continuesMidSentence(preset.id, options), `${preset.id}, thinking ${thinking}`).toBe(
+          continuationMode(providerFor(preset.dialect), options) === 'prefill',
+        );
+      }
+    }
+  });
+
+  it('is true for Anthropic without thinking only', () => {
+    expect(continuesMidSentence('anthropic', { thinking: false })).toBe(true);
+    expect(continuesMidSentence('anthropic', { thinking: true })).toBe(false);
+    expect(continuesMidSentence('openai', { thinking: false })).toBe(false);
   });
 });

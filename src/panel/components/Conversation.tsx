@@ -32,7 +32,7 @@ export interface AnswerHandlers {
 }
 
 /** Copy, and for the last answer Continue and Regenerate (or Retry, when it did not finish). */
-function AnswerActions(props: { turn: AssistantTurn; isLast: boolean } & AnswerHandlers) {
+function AnswerActions(props: { turn: AssistantTurn; isLast: boolean; continuesMidSentence: boolean } & AnswerHandlers) {
   const { turn } = props;
   const hasText = turn.text.trim() !== '';
   const unfinished = turn.status === 'failed' || turn.status === 'truncated' || turn.status === 'interrupted';
@@ -67,6 +67,11 @@ function AnswerActions(props: { turn: AssistantTurn; isLast: boolean } & AnswerH
           {t('details_open')}
         </button>
       )}
+      {props.isLast && canContinue(turn) && !props.continuesMidSentence && (
+        <p class="muted small continue-note" data-testid="continue-note">
+          {t('continue_no_prefill')}
+        </p>
+      )}
       {props.isLast && canContinue(turn) && (
         <button
           type="button"
@@ -97,6 +102,8 @@ function Answer(
   props: {
     turn: AssistantTurn;
     isLast: boolean;
+    /** Whether Continue carries on from the same character (false: the model is asked to go on). */
+    continuesMidSentence: boolean;
     /** Not read: a change of language must re-render a memoized answer too. */
     language: UiLanguage;
   } & AnswerHandlers,
@@ -164,6 +171,8 @@ export function Conversation(
     editing: number | null;
     /** An answer is streaming: nothing can be edited or regenerated meanwhile. */
     answering: boolean;
+    /** The provider now chosen continues a cut-off answer mid-sentence (providers/catalog.ts). */
+    continuesMidSentence: boolean;
     onEdit(index: number): void;
     onCancelEdit(): void;
     onResend(index: number, text: string): void;
@@ -189,6 +198,8 @@ export function Conversation(
             key={turn.requestId}
             turn={turn}
             isLast={index === last}
+            // Only the last answer offers Continue: the others keep their memoized render.
+            continuesMidSentence={index === last ? props.continuesMidSentence : true}
             language={props.language}
             onRetry={props.onRetry}
             onContinue={props.onContinue}
