@@ -10,30 +10,16 @@
  * lazy and reported apart. Sizes are gzip level 9 of each file, summed (each file is
  * fetched on its own). Target: first-open JS ≤ 60 KB gzipped (KB = 1,000 bytes).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { freshBuild, ROOT } from './fresh-build.ts';
 
 export const name = 'bundle-size';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, '.output/chrome-mv3');
 const TARGET_KB = 60;
-/** What the build is made from: newer than the build's manifest means the build is stale. */
-const SOURCES = ['src', 'entrypoints', 'locales', 'public', 'wxt.config.ts', 'package-lock.json', 'tsconfig.json'];
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
 
 /** Specifiers of a module's static imports and re-exports, and of its dynamic imports. */
 function importsOf(code: string): { static: string[]; dynamic: string[] } {
@@ -75,15 +61,7 @@ export interface BundleSizeResult {
 
 export async function run(options: { log?: (line: string) => void } = {}): Promise<BundleSizeResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const manifest = join(OUT, 'manifest.json');
-  const built = existsSync(manifest) ? statSync(manifest).mtimeMs : 0;
-  const sources = Math.max(...SOURCES.map((s) => newestMtime(join(ROOT, s))));
-  if (process.env.BUNDLE_SIZE_REBUILD === '1' || built < sources) {
-    log(`bundle-size: ${built ? 'build older than its sources' : 'no build'}: running wxt build (chrome-mv3)`);
-    execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  } else {
-    log(`bundle-size: ${relative(ROOT, OUT)} is newer than its sources, measuring it as it is`);
-  }
+  freshBuild('bundle-size', '.output/chrome-mv3', ['build'], { force: process.env.BUNDLE_SIZE_REBUILD === '1', log });
 
   const html = readFileSync(join(OUT, 'sidepanel.html'), 'utf8');
   const entries = [

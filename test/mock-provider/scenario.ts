@@ -159,6 +159,14 @@ export interface RecordedRequest {
   chat: boolean;
   /** A streamed answer's body bytes as handed to the socket, once the stream is over. */
   sent?: Buffer;
+  /**
+   * When each content delta was handed to the socket (`event` chunking only), as high-resolution
+   * epoch milliseconds (`performance.timeOrigin + performance.now()`), so a browser page's own
+   * clock can be compared with it (bench/latency.ts).
+   */
+  deltaWrites?: number[];
+  /** When the client closed the connection before the response ended (same clock as deltaWrites). */
+  clientClosedAt?: number;
   /** Set when the request was refused before any route answered (Ollama mode's 403 origin check). */
   status?: number;
 }

@@ -245,6 +245,12 @@ describe('chunking and timing', () => {
     for (let i = 1; i < deltaArrivals.length; i++) {
       expect(deltaArrivals[i]!.at - deltaArrivals[i - 1]!.at).toBeGreaterThanOrEqual(45);
     }
+    // The server's own log of when each delta went out (on the high-resolution epoch clock).
+    const writes = mock.requests.find((r) => r.chat)!.deltaWrites!;
+    expect(writes).toHaveLength(4);
+    expect(writes[0]).toBeGreaterThanOrEqual(performance.timeOrigin);
+    for (let i = 1; i < writes.length; i++) expect(writes[i]! - writes[i - 1]!).toBeGreaterThanOrEqual(55);
+    expect(mock.requests.find((r) => r.chat)!.clientClosedAt).toBeUndefined();
   });
 
   it('pause: silence after the given number of deltas, then the rest', async () => {
@@ -351,10 +357,12 @@ describe('client-close detection', () => {
       text += decoder.decode(value, { stream: true });
     }
     const req = await mock.nextRequest();
-    const abortedAt = Date.now();
+    const abortedAt = performance.timeOrigin + performance.now();
     controller.abort();
     expect(await mock.responseFinished(req.index, 2000)).toEqual({ clientClosed: true });
-    expect(Date.now() - abortedAt).toBeLessThan(1000);
+    const closedAt = mock.requests[req.index]!.clientClosedAt!;
+    expect(closedAt).toBeGreaterThanOrEqual(abortedAt);
+    expect(closedAt - abortedAt).toBeLessThan(1000);
   });
 
   it('hangAfterHeaders sends headers then nothing; the abort is still seen', async () => {

@@ -282,6 +282,9 @@ function cutOffsets(chunking: Chunking, total: number): number[] {
   return [...new Set(chunking.offsets.map(Math.floor))].filter((o) => o > 0 && o < total).sort((a, b) => a - b);
 }
 
+/** High-resolution epoch milliseconds: comparable with a browser page's `performance.timeOrigin + performance.now()`. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
 export async function startMockProvider(options: MockProviderOptions = {}): Promise<MockProvider> {
   const queue: Scenario[] = [];
   const requests: RecordedRequest[] = [];
@@ -351,6 +354,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     headers: Record<string, string>,
     planned: PlannedEvent[],
     dialect: 'anthropic' | 'openai',
+    record: RecordedRequest,
   ): Promise<{ deltas: number; bytes: number; sent?: Buffer }> => {
     await wait(scenario.headersDelayMs ?? 0, res);
     if (res.destroyed || closing) return { deltas: 0, bytes: 0 };
@@ -389,6 +393,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
       const buf = buffers[i]!;
       if (chunking === 'event') {
         await write(res, buf);
+        if (events[i]!.kind === 'delta') (record.deltaWrites ??= []).push(epochNow());
         written += buf.length;
         continue;
       }
@@ -466,7 +471,11 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     const done = finishedFor(record.index);
     const state = { serverEnded: false };
     res.on('finish', () => done.resolve({ clientClosed: false }));
-    res.on('close', () => done.resolve({ clientClosed: !state.serverEnded && !res.writableFinished }));
+    res.on('close', () => {
+      const clientClosed = !state.serverEnded && !res.writableFinished;
+      if (clientClosed) record.clientClosedAt = epochNow();
+      done.resolve({ clientClosed });
+    });
     // A client that closes its side mid-response has gone away for good (HTTP/1.1 clients never half-close).
     const socket = req.socket;
     const onEnd = () => {
@@ -568,7 +577,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
                 : openaiStreamEvents(scenario, info);
           const streamHeaders =
             chatDialect === 'anthropic' ? anthropicStreamHeaders(anthropicRequestId()) : openaiStreamHeaders(openaiRequestId());
-          const r = await stream(res, state, scenario, { ...streamHeaders, ...extra }, planned, chatDialect);
+          const r = await stream(res, state, scenario, { ...streamHeaders, ...extra }, planned, chatDialect, record);
           if (r.sent) record.sent = r.sent;
           summary = scenario.hangAfterHeaders ? '200 stream (hung after headers)' : `200 stream, ${r.deltas} deltas, ${r.bytes} bytes`;
         } else {
