@@ -23,7 +23,12 @@ function newestMtime(path: string): number {
 }
 
 /** Rebuild `outDir` (relative to the repository) with `wxt <args>` unless it is newer than every source. */
-export function freshBuild(name: string, outDir: string, wxtArgs: string[], options: { force?: boolean; log: (line: string) => void }): string {
+export function freshBuild(
+  name: string,
+  outDir: string,
+  wxtArgs: string[],
+  options: { force?: boolean; log: (line: string) => void },
+): string {
   const out = join(ROOT, outDir);
   const manifest = join(out, 'manifest.json');
   const built = existsSync(manifest) ? statSync(manifest).mtimeMs : 0;

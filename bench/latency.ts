@@ -197,6 +197,7 @@ async function floorVariant(context: BrowserContext, pages: PageServer, mock: Mo
     },
     stop: () => page.evaluate(() => (window as unknown as { stopFloor(): number }).stopFloor()),
     reset: async () => {
+      await page.evaluate(() => document.querySelector('[data-testid="answer-text"]')!.replaceChildren());
       await page.evaluate('window.__latency.reset(), true');
     },
   };
@@ -206,6 +207,8 @@ async function floorVariant(context: BrowserContext, pages: PageServer, mock: Mo
 async function streamOnce(variant: Variant, mock: MockProvider, stream: { deltas: number; gapMs: number }): Promise<number[]> {
   mock.reset();
   mock.enqueue({ text: markers(stream.deltas), delayMs: stream.gapMs } satisfies Scenario);
+  // A tab in the background gets no frames (and timers once a second): the measured one is in front.
+  await variant.page.bringToFront();
   const offset = await clockOffset(variant.page);
   await variant.start();
   const request = await mock.nextRequest(10_000);
@@ -236,6 +239,7 @@ async function streamOnce(variant: Variant, mock: MockProvider, stream: { deltas
 async function stopOnce(variant: Variant, mock: MockProvider): Promise<number> {
   mock.reset();
   mock.enqueue({ text: markers(400), delayMs: 40 });
+  await variant.page.bringToFront();
   const offset = await clockOffset(variant.page);
   await variant.start();
   const request = await mock.nextRequest(10_000);

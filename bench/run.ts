@@ -4,6 +4,7 @@
  */
 import * as bundleSize from './bundle-size.ts';
 import * as history from './history.ts';
+import * as latency from './latency.ts';
 import * as providers from './providers.ts';
 import * as render from './render.ts';
 import * as sse from './sse.ts';
@@ -13,7 +14,7 @@ interface BenchModule {
   run(): Promise<unknown>;
 }
 
-const benches: BenchModule[] = [sse, providers, render, history, bundleSize];
+const benches: BenchModule[] = [sse, providers, render, latency, history, bundleSize];
 
 for (const bench of benches) {
   const t0 = performance.now();

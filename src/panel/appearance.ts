@@ -2,8 +2,8 @@
  * The panel's theme and text size, put on <html> as `data-theme` and `data-font-size`
  * (panel.css turns them into colours and a root font size).
  *
- * No flash of the wrong theme when the panel opens: main.tsx renders the panel only after
- * `restoreAppearance`, which applies the saved choice. Saved preferences live in
+ * No flash of the wrong theme when the panel opens: main.tsx renders the panel once the
+ * hint below is applied (at once), or on a first open after `restoreAppearance`. Saved preferences live in
  * storage.local, which can only be read asynchronously, and the page could be painted
  * (empty, in the system's colours) before that read is back; so each applied choice is also
  * mirrored in the page's synchronous localStorage, and that copy is applied first, while the
@@ -69,8 +69,18 @@ export function applyAppearance(appearance: Appearance): void {
 }
 
 /**
- * Before the panel's first render: applies the hint synchronously, then the saved
- * preferences (or the defaults, if they cannot be read). Never rejects.
+ * Applies the hint from the last open synchronously; false when there is none (the first
+ * open, or no localStorage), and the panel should wait for restoreAppearance.
+ */
+export function applyAppearanceHint(): boolean {
+  const hint = readHint();
+  if (hint) setOnDocument(hint);
+  return hint !== null;
+}
+
+/**
+ * Applies the hint synchronously, then the saved preferences (or the defaults, if they
+ * cannot be read). Never rejects.
  */
 export async function restoreAppearance(): Promise<void> {
   setOnDocument(readHint() ?? current);

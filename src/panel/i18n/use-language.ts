@@ -3,7 +3,7 @@
  * and re-renders on every switch; `<html lang>` follows. `ready` is false until the first
  * switch is done, so the panel never shows a flash of the other language.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import type { UiLanguage } from '../../shared/ids.ts';
 import { loadPreferences, saveLanguage } from '../../storage/preferences.ts';
 import { currentLanguage, onLanguageChange, setLanguage, uiLocale } from './index.ts';
@@ -11,7 +11,9 @@ import { currentLanguage, onLanguageChange, setLanguage, uiLocale } from './inde
 export function useLanguage(): { ready: boolean; language: UiLanguage; choose(language: UiLanguage): void } {
   const [ready, setReady] = useState(false);
   const [language, setLanguageState] = useState<UiLanguage>(currentLanguage());
-  useEffect(() => {
+  // A layout effect: the panel shows nothing until this read is back, and an effect would
+  // only start it after the next frame is drawn.
+  useLayoutEffect(() => {
     let disposed = false;
     const unsubscribe = onLanguageChange(() => {
       document.documentElement.lang = uiLocale();
