@@ -55,7 +55,10 @@ export function settingsForChoice(
   };
   const target = apiKey === '' ? null : newKeyOrigin(stored, settings);
   if (target !== null) {
-    return { ok: false, error: userError('compare-key-origin', { params: { provider: choice.provider, host: new URL(target).host }, fix: 'settings' }) };
+    return {
+      ok: false,
+      error: userError('compare-key-origin', { params: { provider: choice.provider, host: new URL(target).host }, fix: 'settings' }),
+    };
   }
   return { ok: true, settings };
 }

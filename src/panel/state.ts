@@ -217,16 +217,18 @@ export function isAnswering(state: PanelState): boolean {
 export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
   const before = turns.slice(0, upTo);
   const kept = keptForFollowUp(before);
-  return before.filter((_, index) => kept.has(index)).map((turn) =>
-    turn.role === 'user'
-      ? {
-          role: 'user' as const,
-          text: turn.text,
-          ...(turn.selection ? { selection: turn.selection } : {}),
-          ...(turn.action ? { action: turn.action } : {}),
-        }
-      : { role: 'assistant' as const, text: turn.text },
-  );
+  return before
+    .filter((_, index) => kept.has(index))
+    .map((turn) =>
+      turn.role === 'user'
+        ? {
+            role: 'user' as const,
+            text: turn.text,
+            ...(turn.selection ? { selection: turn.selection } : {}),
+            ...(turn.action ? { action: turn.action } : {}),
+          }
+        : { role: 'assistant' as const, text: turn.text },
+    );
 }
 
 /** Stop reasons that mean "cut at the output limit" (Anthropic, OpenAI family, Responses-style). */
@@ -587,18 +589,15 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'ask-compare': {
       const asked = reduce(state, { type: 'ask', requestId: action.answers[0].requestId, question: action.question });
       const group = action.answers[0].requestId;
-      const answers = action.answers.map(
-        (answer, column): AssistantTurn => ({
-          ...newAnswer(answer.requestId),
-          compare: { group, provider: answer.provider, model: answer.model, chosen: column === 0 },
-        }),
-      );
+      const answers = action.answers.map((answer, column): AssistantTurn => ({
+        ...newAnswer(answer.requestId),
+        compare: { group, provider: answer.provider, model: answer.model, chosen: column === 0 },
+      }));
       return { ...asked, turns: [...asked.turns.slice(0, -1), ...answers], compare: { ...asked.compare, open: false } };
     }
     case 'pick-answer': {
       const picked = state.turns.find((turn) => turn.role === 'assistant' && turn.requestId === action.requestId) as
-        | AssistantTurn
-        | undefined;
+        AssistantTurn | undefined;
       const group = picked?.compare?.group;
       if (group === undefined) return state;
       return {
@@ -620,7 +619,10 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'compare-list-models':
       return {
         ...state,
-        compare: { ...state.compare, models: { requestId: action.requestId, status: 'loading', list: state.compare.models?.list ?? [] } },
+        compare: {
+          ...state.compare,
+          models: { requestId: action.requestId, status: 'loading', list: state.compare.models?.list ?? [] },
+        },
       };
     case 'open-details':
       return { ...state, streamDetails: { requestId: action.requestId, status: 'loading', details: null } };

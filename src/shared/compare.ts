@@ -62,4 +62,3 @@ export function keptForFollowUp(turns: readonly Tagged[]): Set<number> {
   for (const index of chosenOf.values()) kept.add(index);
   return kept;
 }
-

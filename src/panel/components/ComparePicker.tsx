@@ -97,7 +97,11 @@ export function ComparePicker(props: {
         </label>
         {props.models?.status === 'done' && (
           <div class={props.models.error ? 'small' : 'muted small'} data-testid="compare-models-result">
-            {props.models.error ? <ErrorDetails error={props.models.error} /> : t('models_available', { count: props.models.list.length })}
+            {props.models.error ? (
+              <ErrorDetails error={props.models.error} />
+            ) : (
+              t('models_available', { count: props.models.list.length })
+            )}
           </div>
         )}
         {preset.dialect !== 'builtin' && !(same && settings.custom) && (
