@@ -86,12 +86,10 @@ describe('two asks of one question', () => {
     await saveSettings(settings);
     await saveApiKey('sk-ant-first', 'anthropic');
     await saveApiKey('sk-openai-second', 'openai');
-    fetchMock.mockImplementation((url: string) =>
-      Promise.resolve(
-        url.includes('anthropic') || url.startsWith('http://127.0.0.1:9001')
-          ? chunkedResponse(anthropicSse(['Alpha ', 'answer']), 9)
-          : chunkedResponse(openaiStream(['Beta ', 'answer']), 9),
-      ),
+    fetchMock.mockImplementation(async (url: string) =>
+      url.startsWith('http://127.0.0.1:9001')
+        ? chunkedResponse(anthropicSse(['Alpha ', 'answer']), 9)
+        : chunkedResponse(openaiStream(['Beta ', 'answer']), 9),
     );
     const port = fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
     const turns = [{ role: 'user' as const, text: 'Which?' }];
