@@ -74,10 +74,10 @@ describe('settingsForChoice', () => {
 });
 
 describe('two asks of one question', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
+  let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
   beforeEach(() => {
     startTestBackground();
-    fetchMock = vi.fn();
+    fetchMock = vi.fn<typeof fetch>();
     vi.stubGlobal('fetch', fetchMock);
   });
   afterEach(() => vi.unstubAllGlobals());
@@ -86,10 +86,12 @@ describe('two asks of one question', () => {
     await saveSettings(settings);
     await saveApiKey('sk-ant-first', 'anthropic');
     await saveApiKey('sk-openai-second', 'openai');
-    fetchMock.mockImplementation(async (url: string) =>
-      url.startsWith('http://127.0.0.1:9001')
-        ? chunkedResponse(anthropicSse(['Alpha ', 'answer']), 9)
-        : chunkedResponse(openaiStream(['Beta ', 'answer']), 9),
+    fetchMock.mockImplementation((url) =>
+      Promise.resolve(
+        (url as string).startsWith('http://127.0.0.1:9001')
+          ? chunkedResponse(anthropicSse(['Alpha ', 'answer']), 9)
+          : chunkedResponse(openaiStream(['Beta ', 'answer']), 9),
+      ),
     );
     const port = fakeBrowser.runtime.connect({ name: PANEL_PORT_NAME }) as unknown as FakePort;
     const turns = [{ role: 'user' as const, text: 'Which?' }];
@@ -109,7 +111,7 @@ describe('two asks of one question', () => {
         .join('');
     expect([text('a'), text('b')]).toEqual(['Alpha answer', 'Beta answer']);
     expect(ended('b')).toMatchObject({ type: 'end', outcome: 'complete', metrics: { provider: 'openai', model: 'gpt-x' } });
-    const calls = fetchMock.mock.calls as [string, RequestInit][];
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
     const first = calls.find(([url]) => url.startsWith('http://127.0.0.1:9001'))!;
     const second = calls.find(([url]) => url === 'https://api.openai.com/v1/chat/completions')!;
     expect((first[1].headers as Record<string, string>)['x-api-key']).toBe('sk-ant-first');
