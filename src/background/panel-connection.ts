@@ -6,7 +6,7 @@ import type { Browser } from 'wxt/browser';
 import { PANEL_PORT_NAME, parsePanelMessage, type ReceivedPanelMessage } from '../messaging/protocol.ts';
 import { checkSettings, originPattern } from '../providers/catalog.ts';
 import { newKeyOrigin, requestUrl } from '../providers/key-destination.ts';
-import { userError } from '../shared/errors.ts';
+import { userError, type UserError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadApiKey, providersWithKey, saveApiKey } from '../storage/keys.ts';
@@ -35,7 +35,7 @@ import { listModels, testConnection } from './provider-checks.ts';
 import { findLocalServers } from './local-discovery.ts';
 import { needsOriginRule, syncEndpointRule, withOriginRules } from './local-origin-rule.ts';
 import { loadPublicSettings } from './public-settings.ts';
-import { settingsForTurns } from './action-model.ts';
+import { settingsForChoice, settingsForTurns } from './action-model.ts';
 import { claimPendingSelection } from './selection-handoff.ts';
 import { countRequestTokens } from './token-count.ts';
 import { isOwnExtensionPage } from './sender-check.ts';
@@ -154,6 +154,20 @@ async function deliverPending(panel: PanelPort): Promise<void> {
   if (pending) postToPanel(panel, pending.message);
 }
 
+/** The settings and key an ask is answered with: a comparison's choice, an action's own model, or the settings. */
+async function settingsForAsk(
+  stored: StoredSettings,
+  message: Extract<ReceivedPanelMessage, { type: 'ask' }>,
+): Promise<{ ok: true; settings: StoredSettings; apiKey: string } | { ok: false; error: UserError }> {
+  if (!message.choice) {
+    const settings = settingsForTurns(stored, message.turns);
+    return { ok: true, settings, apiKey: await loadApiKey(settings.provider) };
+  }
+  const apiKey = await loadApiKey(message.choice.provider);
+  const chosen = settingsForChoice(stored, message.choice, apiKey);
+  return chosen.ok ? { ...chosen, apiKey } : chosen;
+}
+
 export async function handlePanelMessage(panel: PanelPort, message: ReceivedPanelMessage): Promise<void> {
   switch (message.type) {
     case 'hello': {
@@ -232,8 +246,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       const release = holdKeepalive();
       try {
         const stored = await withOnDeviceDefault(await loadSettings(), await providersWithKey());
-        const settings = settingsForTurns(stored, message.turns);
-        const apiKey = await loadApiKey(settings.provider);
+        const asked = await settingsForAsk(stored, message);
+        if (!asked.ok) return sink.fail(asked.error);
+        const { settings, apiKey } = asked;
         const options = modelOptionsOf(settings.modelOptions, settings.provider);
         await runAnswer({ turns: message.turns, settings, apiKey, options, continue: message.continue ?? false }, sink, signal, {
           canReach,

@@ -10,6 +10,7 @@ import { ActionIdSchema, TurnActionSchema } from '../shared/actions.ts';
 import { ProviderIdSchema } from '../shared/ids.ts';
 import { ModelOptionsByProviderSchema, ModelOptionsSchema } from '../shared/model-options.ts';
 import { AnswerMetricsSchema } from '../shared/answer-metrics.ts';
+import { ModelChoiceSchema } from '../shared/compare.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from '../shared/schemas.ts';
 import { StoredTurnSchema } from '../shared/stored-turn.ts';
 import {
@@ -32,6 +33,7 @@ export type { ErrorCode, Fix, UserError } from '../shared/errors.ts';
 export type { ModelOptions, ModelOptionsByProvider, ReasoningEffort } from '../shared/model-options.ts';
 export type { PageSelection, ToolCall, Usage } from '../shared/schemas.ts';
 export type { StoredTurn } from '../shared/stored-turn.ts';
+export type { CompareTag, ModelChoice } from '../shared/compare.ts';
 export { PageSelectionSchema, UsageSchema } from '../shared/schemas.ts';
 
 /** The name every panel port connects with; ports with any other name are refused. */
@@ -199,6 +201,8 @@ export const PanelMessageSchema = v.variant('type', [
     turns: v.pipe(v.array(TurnSchema), v.minLength(1), v.maxLength(MAX_TURNS)),
     /** Continue: the last turn is a partial answer for the model to carry on from (its text is not resent to the panel). */
     continue: v.optional(v.boolean()),
+    /** Compare models: this answer is asked of this provider and model instead of the ones in settings. */
+    choice: v.optional(ModelChoiceSchema),
   }),
   v.object({ type: v.literal('stop'), requestId }),
   /** The stream details of an answer (one of the last MAX_KEPT_DETAILS this background ran). */

@@ -1,5 +1,6 @@
 import { LazyActionsSettings } from './components/LazyActionsSettings.tsx';
 import { Composer } from './components/Composer.tsx';
+import { ComparePicker } from './components/ComparePicker.tsx';
 import { Conversation } from './components/Conversation.tsx';
 import { ConversationScroll } from './components/ConversationScroll.tsx';
 import { LiveAnnouncer } from './components/LiveAnnouncer.tsx';
@@ -197,6 +198,8 @@ export function App() {
               onContinue={commands.continueAnswer}
               onOpenSettings={openSettings}
               onDetails={commands.openDetails}
+              onStop={commands.stopAnswer}
+              onPick={commands.pickAnswer}
             />
             {state.turns.length === 0 && !state.selection && (
               <p class="muted empty-hint">
@@ -216,6 +219,16 @@ export function App() {
                 onDiscard={commands.discardSelection}
               />
             )}
+            {state.compare.open && state.settings && state.compare.choice && (
+              <ComparePicker
+                settings={state.settings}
+                choice={state.compare.choice}
+                models={state.compare.models}
+                onChoice={commands.setCompareChoice}
+                onListModels={commands.listCompareModels}
+                onClose={() => commands.openCompare(false)}
+              />
+            )}
             <Composer
               draft={state.draft}
               answering={answering}
@@ -226,6 +239,9 @@ export function App() {
               onUseSelection={commands.readSelection}
               onUsePage={commands.readPage}
               onEditLast={lastQuestion >= 0 && !answering ? () => commands.startEdit(lastQuestion) : undefined}
+              comparing={state.compare.open && state.compare.choice !== null}
+              onCompare={commands.openCompare}
+              onSendBoth={commands.askCompare}
             />
           </footer>
         </>

@@ -27,6 +27,7 @@ function answerToStored(turn: AssistantTurn): StoredAssistantTurn {
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls.slice(0, MAX_TOOL_CALLS) } : {}),
     ...(turn.metrics ? { metrics: turn.metrics } : {}),
+    ...(turn.compare ? { compare: turn.compare } : {}),
   };
 }
 
@@ -63,6 +64,7 @@ function answerFromStored(turn: StoredAssistantTurn): AssistantTurn {
     ...(turn.usage ? { usage: turn.usage } : {}),
     ...(turn.toolCalls ? { toolCalls: turn.toolCalls } : {}),
     ...(turn.metrics ? { metrics: turn.metrics } : {}),
+    ...(turn.compare ? { compare: turn.compare } : {}),
     // Not ended when saved: nothing streams into a panel that just opened, but the
     // background may still have it (re-attach on connect; a snapshot carries it all).
     status: live ? 'interrupted' : turn.status,

@@ -20,6 +20,7 @@ import type {
 import { presetFor } from '../providers/catalog.ts';
 import type { TurnAction } from '../shared/actions.ts';
 import type { AnswerMetrics } from '../shared/answer-metrics.ts';
+import { keptForFollowUp, type CompareTag, type ModelChoice } from '../shared/compare.ts';
 import { userError } from '../shared/errors.ts';
 import { MAX_QUESTION_CHARS, MAX_TURNS } from '../shared/limits.ts';
 
@@ -70,6 +71,8 @@ export interface AssistantTurn {
    * still have it, so the panel asks to re-attach when it connects.
    */
   resumable?: boolean;
+  /** One of the two answers of a comparison (Ask two models): who answers, and whether a follow-up continues with it. */
+  compare?: CompareTag;
 }
 
 export type { ToolCall } from '../messaging/protocol.ts';
@@ -107,6 +110,15 @@ export interface PanelState {
    * the staged selection it measured, so a count of an older one is never shown for a newer.
    */
   tokenCount: { requestId: string; selection: PageSelection; result: TokenCount | null } | null;
+  /**
+   * Ask two models: whether its picker shows, the second provider and model (the last one
+   * used, from storage; null: none yet), and that provider's models once loaded.
+   */
+  compare: {
+    open: boolean;
+    choice: ModelChoice | null;
+    models: { requestId: string; status: 'loading' | 'done'; list: { id: string; label: string }[]; error?: UserError } | null;
+  };
 }
 
 export type { TokenCount } from './budget.ts';
@@ -128,6 +140,7 @@ export const initialState: PanelState = {
   storage: 'disk',
   streamDetails: null,
   tokenCount: null,
+  compare: { open: false, choice: null, models: null },
 };
 
 export type PanelAction =
@@ -160,7 +173,24 @@ export type PanelAction =
   | { type: 'list-models'; requestId: string }
   | { type: 'find-local-models'; requestId: string }
   | { type: 'open-details'; requestId: string }
-  | { type: 'close-details' };
+  | { type: 'close-details' }
+  /** Ask two models: show or hide its picker. */
+  | { type: 'compare-open'; open: boolean }
+  /** The second provider and model (typed, picked, or read from storage). */
+  | { type: 'compare-choice'; choice: ModelChoice }
+  /** The second provider's models are being listed under this request id. */
+  | { type: 'compare-list-models'; requestId: string }
+  /** The staged question asked of two models: `answers` in column order, the first as in settings. */
+  | { type: 'ask-compare'; question: string; answers: readonly [ComparedAnswer, ComparedAnswer] }
+  /** A follow-up continues with this answer of its comparison. */
+  | { type: 'pick-answer'; requestId: string };
+
+/** One column of an ask-compare: its request, and who answers it. */
+export interface ComparedAnswer {
+  requestId: string;
+  provider: CompareTag['provider'];
+  model: string;
+}
 
 /** Settings that can answer: a key, or a provider that needs none (a local server). */
 export function isReady(settings: PublicSettings): boolean {
@@ -180,18 +210,25 @@ export function isAnswering(state: PanelState): boolean {
   return state.turns.some((turn) => turn.role === 'assistant' && isLive(turn.status));
 }
 
-/** The conversation as sent to the background: the turns before the given index. */
+/**
+ * The conversation as sent to the background: the turns before the given index, with one
+ * answer of each comparison (the chosen one).
+ */
 export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
-  return turns.slice(0, upTo).map((turn) =>
-    turn.role === 'user'
-      ? {
-          role: 'user' as const,
-          text: turn.text,
-          ...(turn.selection ? { selection: turn.selection } : {}),
-          ...(turn.action ? { action: turn.action } : {}),
-        }
-      : { role: 'assistant' as const, text: turn.text },
-  );
+  const before = turns.slice(0, upTo);
+  const kept = keptForFollowUp(before);
+  return before
+    .filter((_, index) => kept.has(index))
+    .map((turn) =>
+      turn.role === 'user'
+        ? {
+            role: 'user' as const,
+            text: turn.text,
+            ...(turn.selection ? { selection: turn.selection } : {}),
+            ...(turn.action ? { action: turn.action } : {}),
+          }
+        : { role: 'assistant' as const, text: turn.text },
+    );
 }
 
 /** Stop reasons that mean "cut at the output limit" (Anthropic, OpenAI family, Responses-style). */
@@ -216,13 +253,13 @@ export function lastUserTurnIndex(turns: readonly Turn[]): number {
   return turns.findLastIndex((turn) => turn.role === 'user');
 }
 
-/** Why a question cannot be sent now (an error code for the notice), or null when it can. */
-export function askProblem(state: PanelState, question: string): UserError | null {
+/** Why a question cannot be sent now (an error code for the notice), or null when it can. `answers`: 2 for a comparison. */
+export function askProblem(state: PanelState, question: string, answers = 1): UserError | null {
   if (!state.connected) return userError('reconnecting');
   if (isAnswering(state)) return userError('busy');
   if (question.trim() === '' && !state.selection) return userError('nothing-to-send');
   if (isOverBudget(state.selection, state.tokenCount)) return userError('over-budget');
-  if (state.turns.length + 2 > MAX_TURNS) return userError('turn-limit', { params: { max: MAX_TURNS } });
+  if (state.turns.length + 1 + answers > MAX_TURNS) return userError('turn-limit', { params: { max: MAX_TURNS } });
   if (question.length > MAX_QUESTION_CHARS) {
     return userError('question-too-long', { params: { length: question.length, max: MAX_QUESTION_CHARS } });
   }
@@ -286,6 +323,10 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
       if (state.streamDetails?.requestId !== message.requestId) return state;
       return { ...state, streamDetails: { requestId: message.requestId, status: 'ready', details: message.details } };
     case 'models':
+      if (state.compare.models?.requestId === message.requestId) {
+        const { type: _type, models: list, ...rest } = message;
+        return { ...state, compare: { ...state.compare, models: { ...rest, status: 'done', list } } };
+      }
       if (state.models?.requestId !== message.requestId) return state;
       return {
         ...state,
@@ -491,7 +532,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     }
     case 'retry': {
       const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === action.requestId);
-      if (index < 0) return state;
+      // An answer of a comparison is not regenerated alone: it would break the pair.
+      if (index < 0 || (state.turns[index] as AssistantTurn).compare) return state;
       const turns = state.turns.slice();
       turns[index] = newAnswer(action.newRequestId);
       return { ...state, turns: turns.slice(0, index + 1), notice: null, editing: null };
@@ -499,7 +541,7 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
     case 'continue': {
       const index = state.turns.findIndex((turn) => turn.role === 'assistant' && turn.requestId === action.requestId);
       const turn = state.turns[index] as AssistantTurn | undefined;
-      if (!turn || !canContinue(turn)) return state;
+      if (!turn || !canContinue(turn) || turn.compare) return state;
       // The model carries on from the text without its trailing whitespace (an assistant
       // prefill may not end with any): the continuation brings its own.
       const prefix = turn.text.trimEnd();
@@ -562,6 +604,44 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return { ...state, localModels: { requestId: action.requestId, status: 'probing', results: [] } };
     case 'list-models':
       return { ...state, models: { requestId: action.requestId, status: 'loading', list: state.models?.list ?? [] } };
+    case 'ask-compare': {
+      const asked = reduce(state, { type: 'ask', requestId: action.answers[0].requestId, question: action.question });
+      const group = action.answers[0].requestId;
+      const answers = action.answers.map((answer, column): AssistantTurn => ({
+        ...newAnswer(answer.requestId),
+        compare: { group, provider: answer.provider, model: answer.model, chosen: column === 0 },
+      }));
+      return { ...asked, turns: [...asked.turns.slice(0, -1), ...answers], compare: { ...asked.compare, open: false } };
+    }
+    case 'pick-answer': {
+      const picked = state.turns.find((turn) => turn.role === 'assistant' && turn.requestId === action.requestId) as
+        AssistantTurn | undefined;
+      const group = picked?.compare?.group;
+      if (group === undefined) return state;
+      return {
+        ...state,
+        turns: state.turns.map((turn) =>
+          turn.role === 'assistant' && turn.compare?.group === group
+            ? { ...turn, compare: { ...turn.compare, chosen: turn.requestId === action.requestId } }
+            : turn,
+        ),
+      };
+    }
+    case 'compare-open':
+      return { ...state, compare: { ...state.compare, open: action.open } };
+    case 'compare-choice': {
+      // Another provider's model list does not apply.
+      const models = state.compare.choice?.provider === action.choice.provider ? state.compare.models : null;
+      return { ...state, compare: { ...state.compare, choice: action.choice, models } };
+    }
+    case 'compare-list-models':
+      return {
+        ...state,
+        compare: {
+          ...state.compare,
+          models: { requestId: action.requestId, status: 'loading', list: state.compare.models?.list ?? [] },
+        },
+      };
     case 'open-details':
       return { ...state, streamDetails: { requestId: action.requestId, status: 'loading', details: null } };
     case 'close-details':

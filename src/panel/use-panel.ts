@@ -7,6 +7,10 @@ import type { BackgroundMessage, PanelMessage, SettingsInput } from '../messagin
 import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadActions } from '../storage/actions.ts';
+import { loadCompareChoice, saveCompareChoice } from '../storage/compare.ts';
+import type { ModelChoice } from '../shared/compare.ts';
+import { choiceAsSettings, choiceModel, choiceProblem, choiceUrl, firstPair, initialChoice } from './compare.ts';
+import { requestHostFor } from './host-permission.ts';
 import type { ActionList, TurnAction } from '../shared/actions.ts';
 import { connectToBackground, newConversation, openConversation, type BackgroundConnection } from './connection.ts';
 import { actionAsk, pageFallsBack, withPage } from './actions/run-action.ts';
@@ -76,6 +80,17 @@ export interface PanelCommands {
   useSections(spans: readonly TextSpan[]): void;
   /** Over the window: ask about each part in turn, then combine the answers (Stop ends the series). */
   sendParts(parts: readonly TextSpan[]): void;
+  /** Ask two models: show or hide the picker of the second provider and model. */
+  openCompare(open: boolean): void;
+  setCompareChoice(choice: ModelChoice): void;
+  /** Lists the second provider's models (with its stored key, in the background). */
+  listCompareModels(): void;
+  /** Must be called from a click or a key: the draft and staged selection, asked of both models at once. */
+  askCompare(): void;
+  /** Stop one answer (a comparison's column), leaving any other streaming. */
+  stopAnswer(requestId: string): void;
+  /** A follow-up continues with this answer of its comparison. */
+  pickAnswer(requestId: string): void;
 }
 
 /** Debounce of the budget count while the draft or the selection changes. */
@@ -93,9 +108,11 @@ interface PartsRun {
   requestId: string;
 }
 
-/** What must be saved at once when it changes: the turns and how each answer stands. */
+/** What must be saved at once when it changes: the turns, how each answer stands, and which answer of a comparison is chosen. */
 function conversationShape(state: PanelState): string {
-  return state.turns.map((turn) => (turn.role === 'user' ? 'u' : `${turn.requestId}:${turn.status}`)).join('|');
+  return state.turns
+    .map((turn) => (turn.role === 'user' ? 'u' : `${turn.requestId}:${turn.status}${turn.compare?.chosen ? ':chosen' : ''}`))
+    .join('|');
 }
 
 function newRequestId(): string {
@@ -117,6 +134,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   /** What the last page read asked for, so granting access retries that same read. */
   const lastReadRef = useRef<'read-selection' | 'read-page'>('read-selection');
   const tabIdRef = useRef<number | undefined>(undefined);
+  /** The second model last asked (storage), for the picker's first choice. */
+  const savedChoiceRef = useRef<ModelChoice | null>(null);
   const actions = useActions();
   const actionsRef = useRef<ActionList>(actions);
   useEffect(() => {
@@ -346,6 +365,47 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         partsRunRef.current = { parts, question, answers: [], requestId: '' };
         askNextPart();
       },
+      openCompare(open) {
+        const { settings, compare } = stateRef.current;
+        if (open && settings && compare.choice === null) {
+          dispatch({ type: 'compare-choice', choice: initialChoice(settings, savedChoiceRef.current) });
+        }
+        dispatch({ type: 'compare-open', open });
+      },
+      setCompareChoice: (choice) => dispatch({ type: 'compare-choice', choice }),
+      listCompareModels() {
+        const { settings, compare } = stateRef.current;
+        if (!settings || !compare.choice) return;
+        const requestId = newRequestId();
+        dispatch({ type: 'compare-list-models', requestId });
+        send({ type: 'list-models', requestId, settings: choiceAsSettings(compare.choice, settings) });
+      },
+      askCompare() {
+        const current = stateRef.current;
+        const { settings, draft } = current;
+        const choice = current.compare.choice;
+        if (!settings || !choice) return;
+        const problem = askProblem(current, draft, 2) ?? choiceProblem(choice, settings);
+        if (problem) return notice(problem);
+        const url = choiceUrl(choice, settings);
+        // No await before the request: the browser allows its prompt only inside the click.
+        // Refused or not, both are asked: the background says in that column which address it may not reach.
+        void (url ? requestHostFor(url) : Promise.resolve(true)).then(() => {
+          const now = stateRef.current;
+          if (askProblem(now, draft, 2)) return;
+          const first = { requestId: newRequestId(), ...firstPair(settings) };
+          const second = { requestId: newRequestId(), provider: choice.provider, model: choiceModel(choice, settings) };
+          dispatch({ type: 'ask-compare', question: draft, answers: [first, second] });
+          // Both are asked the same conversation: the turns up to this question.
+          const turns = turnsForRequest(stateRef.current.turns, stateRef.current.turns.length - 2);
+          sendAsk({ type: 'ask', requestId: first.requestId, turns });
+          sendAsk({ type: 'ask', requestId: second.requestId, turns, choice });
+          savedChoiceRef.current = choice;
+          saveCompareChoice(choice).catch(() => {});
+        });
+      },
+      stopAnswer: (requestId) => void send({ type: 'stop', requestId }),
+      pickAnswer: (requestId) => dispatch({ type: 'pick-answer', requestId }),
     };
   }, []);
 
@@ -376,17 +436,19 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       if (message.type === 'selection' && message.action) commands.runAction(message.action);
     };
     const start = async () => {
-      // Before connecting: a selection handed over with an action runs that action. The three
-      // reads go out together (one after another they were ~15 ms of the panel's open).
-      const [actions, windowId, tab] = await Promise.all([
+      // Before connecting: a selection handed over with an action runs that action. The reads
+      // go out together (one after another they were ~15 ms of the panel's open).
+      const [actions, savedChoice, windowId, tab] = await Promise.all([
         loadActions(),
+        loadCompareChoice(),
         browser.windows.getCurrent().then(
-          (window) => window.id,
+          (window) => window?.id,
           () => undefined,
         ),
         findPanelTab(browserPanelTabApi()),
       ]);
       actionsRef.current = actions;
+      savedChoiceRef.current = savedChoice;
       windowIdRef.current = windowId;
       tabIdRef.current = tab.tabId;
       if (disposed) return;

@@ -111,6 +111,8 @@ export const ERROR_CODES = [
   'key-retype',
   /** Save: the address changed to another origin and the stored key was neither typed again nor confirmed. params: host */
   'key-new-origin',
+  /** Compare models: the second model's address is not where its provider's saved key goes. params: provider, host */
+  'compare-key-origin',
   // Model options (src/shared/model-options.ts)
   /** Not a number in the provider's range. params: max */
   'temperature-range',

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { TurnActionSchema } from './actions.ts';
 import { AnswerMetricsSchema } from './answer-metrics.ts';
+import { CompareTagSchema } from './compare.ts';
 import { UserErrorSchema } from './errors.ts';
 import { MAX_PORT_TEXT_CHARS, MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TOOL_CALLS } from './limits.ts';
 import { PageSelectionSchema, ToolCallSchema, UsageSchema } from './schemas.ts';
@@ -43,6 +44,8 @@ const StoredAssistantTurnSchema = v.object({
   toolCalls: v.optional(v.pipe(v.array(ToolCallSchema), v.maxLength(MAX_TOOL_CALLS))),
   /** The answer's numbers, measured by the background (src/shared/answer-metrics.ts). */
   metrics: v.optional(AnswerMetricsSchema),
+  /** One of the answers of a comparison ("Ask two models", src/shared/compare.ts). */
+  compare: v.optional(CompareTagSchema),
 });
 
 export const StoredTurnSchema = v.variant('role', [StoredUserTurnSchema, StoredAssistantTurnSchema]);

@@ -153,6 +153,24 @@ function defineChecks(get: () => { driver: Driver; mock: MockProvider }) {
     await expectNoSeriousViolations(driver, 'an error answer');
   });
 
+  it('a comparison of two models, with the picker open, has no serious axe violation', async () => {
+    const { driver, mock } = get();
+    mock.enqueue({ text: deltas(MARKDOWN_ANSWER), delayMs: 5 }, { text: ['Four ', 'legs.'], delayMs: 5 });
+    await driver.fill('composer', 'And cats?');
+    await driver.click('[data-testid="compare-open"]');
+    await driver.waitFor(q('compare-picker'), 'the compare picker');
+    await driver.fill('compare-model', 'claude-haiku-4-5');
+    await driver.click('[data-testid="compare-send"]');
+    await driver.waitFor(
+      `document.querySelectorAll('[data-testid="compare-column"] [data-testid="answer"][data-status="complete"]').length === 2`,
+      'both answers of the comparison',
+    );
+    await driver.click('[data-testid="compare-open"]');
+    await driver.waitFor(q('compare-picker'), 'the compare picker again');
+    await expectNoSeriousViolations(driver, 'a comparison with the picker open');
+    await driver.click('[data-testid="compare-close"]');
+  });
+
   it('follows a long streaming answer, offers Jump to latest once scrolled up, and announces it a few sentences at a time', async () => {
     const { driver, mock } = get();
     const probe = () => driver.evaluate<ScrollProbe>(SCROLL);

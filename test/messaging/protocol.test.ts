@@ -734,3 +734,35 @@ describe('parseBackgroundMessage rejects malformed messages', () => {
     expect(parseBackgroundMessage(input)).toBeNull();
   });
 });
+
+describe('compare models', () => {
+  const ask = { type: 'ask', requestId: 'r2', turns: [{ role: 'user', text: 'Which?' }] } as const;
+  const tagged = {
+    role: 'assistant',
+    requestId: 'r2',
+    text: 'Beta',
+    status: 'stopped',
+    compare: { group: 'r1', provider: 'openai-compatible', model: 'mock-b', chosen: false },
+  } as const;
+
+  it('an ask may name the provider, model and address to answer it', () => {
+    const choice = { provider: 'openai-compatible', model: 'mock-b', baseUrl: 'http://127.0.0.1:9/v1' } as const;
+    expect(parsePanelMessage({ ...ask, choice })).toEqual({ ...ask, choice });
+    expect(parsePanelMessage(ask)).toEqual(ask);
+  });
+
+  it('refuses a choice with an unknown provider, a missing field or an overlong model', () => {
+    expect(parsePanelMessage({ ...ask, choice: { provider: 'skynet', model: 'x', baseUrl: '' } })).toBeNull();
+    expect(parsePanelMessage({ ...ask, choice: { provider: 'openai', model: 'x' } })).toBeNull();
+    expect(parsePanelMessage({ ...ask, choice: { provider: 'openai', model: 'x'.repeat(201), baseUrl: '' } })).toBeNull();
+  });
+
+  it('a saved conversation carries each answer’s comparison tag, checked', () => {
+    const save = { type: 'conversation.save', id: 'c1', turns: [{ role: 'user', text: 'Which?' }, tagged] } as const;
+    expect(parsePanelMessage(save)).toEqual(save);
+    expect(parsePanelMessage({ ...save, turns: [{ ...tagged, compare: { ...tagged.compare, chosen: 'yes' } }] })).toBeNull();
+    expect(parsePanelMessage({ ...save, turns: [{ ...tagged, compare: { ...tagged.compare, group: '' } }] })).toBeNull();
+    const conversation = { type: 'conversation', id: 'c1', turns: save.turns, storage: 'disk' } as const;
+    expect(parseBackgroundMessage(conversation)).toEqual(conversation);
+  });
+});

@@ -15,7 +15,16 @@ export function Composer(props: {
   onUsePage(): void;
   /** Up in an empty composer: edit the last question (absent: there is none to edit). */
   onEditLast?: () => void;
+  /** Ask two models: its picker shows, and sending asks both. */
+  comparing: boolean;
+  onCompare(open: boolean): void;
+  onSendBoth(): void;
 }) {
+  const submit = () => {
+    if (props.answering) return;
+    if (props.comparing) props.onSendBoth();
+    else props.onSend();
+  };
   const input = useRef<HTMLTextAreaElement>(null);
   // A selection arriving for "Ask Aside about this" puts the cursor where the question goes.
   useEffect(() => {
@@ -26,7 +35,7 @@ export function Composer(props: {
       class="composer"
       onSubmit={(event) => {
         event.preventDefault();
-        if (!props.answering) props.onSend();
+        submit();
       }}
     >
       <textarea
@@ -40,7 +49,7 @@ export function Composer(props: {
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
-            if (!props.answering) props.onSend();
+            submit();
           } else if (event.key === 'ArrowUp' && props.draft === '' && props.onEditLast && !hasModifier(event)) {
             event.preventDefault();
             props.onEditLast();
@@ -56,10 +65,25 @@ export function Composer(props: {
             {t('use_page')}
           </button>
         )}
+        <button
+          type="button"
+          class="ghost"
+          data-testid="compare-open"
+          aria-pressed={props.comparing}
+          aria-controls={props.comparing ? 'compare-picker' : undefined}
+          title={t('compare_open_title')}
+          onClick={() => props.onCompare(!props.comparing)}
+        >
+          {t('compare_open')}
+        </button>
         <span class="spacer" />
         {props.answering ? (
           <button type="button" class="stop" data-testid="stop" title={t('stop_title')} onClick={props.onStop}>
             {t('stop')}
+          </button>
+        ) : props.comparing ? (
+          <button type="submit" data-testid="compare-send">
+            {t('compare_send')}
           </button>
         ) : (
           <button type="submit" data-testid="send">

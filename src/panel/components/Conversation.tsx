@@ -10,6 +10,7 @@ import { ErrorDetails } from './NoticeBanner.tsx';
 import { QuestionTurn } from './QuestionTurn.tsx';
 import { ThinkingSection } from './ThinkingSection.tsx';
 import { ToolCallCard } from './ToolCallCard.tsx';
+import { pairLabel } from './ComparePicker.tsx';
 
 const STATUS_TEXT: Partial<Record<AssistantTurn['status'], () => string>> = {
   stopped: () => t('status_stopped'),
@@ -163,6 +164,99 @@ function Answer(
 /** Finished turns never change: skip re-rendering them while the last one streams. */
 const MemoAnswer = memo(Answer);
 
+export interface CompareHandlers {
+  /** Stops this answer only. */
+  onStop(requestId: string): void;
+  /** A follow-up continues with this answer of its comparison. */
+  onPick(requestId: string): void;
+}
+
+/**
+ * The answers of one comparison, side by side (stacked in a narrow panel): each labelled
+ * with who answers it, with its own Stop while it streams; the last comparison's finished
+ * answers offer to be the one a follow-up continues with.
+ */
+function CompareAnswers(
+  props: { turns: AssistantTurn[]; isLast: boolean; answering: boolean; language: UiLanguage } & AnswerHandlers & CompareHandlers,
+) {
+  const { turns, ...handlers } = props;
+  return (
+    <div class="compare" role="group" aria-label={t('compare_group_label')} data-testid="compare">
+      {turns.map((turn) => {
+        const live = turn.status === 'streaming' || turn.status === 'retrying';
+        const chosen = turn.compare?.chosen === true;
+        const label = pairLabel({ provider: turn.compare!.provider, model: turn.compare!.model });
+        return (
+          <section key={turn.requestId} class="compare-column" data-testid="compare-column" data-chosen={chosen} aria-label={label}>
+            <div class="compare-label">
+              <span class="compare-pair" data-testid="compare-label">
+                {label}
+              </span>
+              {live && (
+                <button
+                  type="button"
+                  class="stop small-button"
+                  data-testid="answer-stop"
+                  aria-label={t('compare_stop_label', { pair: label })}
+                  onClick={() => props.onStop(turn.requestId)}
+                >
+                  {t('stop')}
+                </button>
+              )}
+            </div>
+            <MemoAnswer
+              turn={turn}
+              isLast={false}
+              // A comparison's answers offer no Continue.
+              continuesMidSentence
+              language={props.language}
+              onRetry={handlers.onRetry}
+              onContinue={handlers.onContinue}
+              onOpenSettings={handlers.onOpenSettings}
+              onDetails={handlers.onDetails}
+            />
+            {props.isLast && !props.answering ? (
+              <button
+                type="button"
+                class="ghost small-button compare-pick"
+                data-testid="compare-pick"
+                aria-pressed={chosen}
+                title={t('compare_pick_title')}
+                onClick={() => props.onPick(turn.requestId)}
+              >
+                {chosen ? t('compare_chosen') : t('compare_pick')}
+              </button>
+            ) : (
+              chosen && (
+                <p class="muted small compare-chosen" data-testid="compare-chosen">
+                  {t('compare_chosen')}
+                </p>
+              )
+            )}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The turns in order, a comparison's answers as one item. */
+function groupTurns(turns: readonly Turn[]): ({ index: number; turn: Turn } | { index: number; compare: AssistantTurn[] })[] {
+  const items: ({ index: number; turn: Turn } | { index: number; compare: AssistantTurn[] })[] = [];
+  turns.forEach((turn, index) => {
+    const previous = items[items.length - 1];
+    if (turn.role === 'assistant' && turn.compare) {
+      if (previous && 'compare' in previous && previous.compare[0]!.compare!.group === turn.compare.group) {
+        previous.compare.push(turn);
+        previous.index = index;
+      } else items.push({ index, compare: [turn] });
+      return;
+    }
+    items.push({ index, turn });
+  });
+  return items;
+}
+
 export function Conversation(
   props: {
     turns: Turn[];
@@ -176,13 +270,32 @@ export function Conversation(
     onEdit(index: number): void;
     onCancelEdit(): void;
     onResend(index: number, text: string): void;
-  } & AnswerHandlers,
+  } & AnswerHandlers &
+    CompareHandlers,
 ) {
   const last = props.turns.length - 1;
   return (
     <div class="conversation">
-      {props.turns.map((turn, index) =>
-        turn.role === 'user' ? (
+      {groupTurns(props.turns).map((item) => {
+        if ('compare' in item) {
+          return (
+            <CompareAnswers
+              key={item.compare[0]!.compare!.group}
+              turns={item.compare}
+              isLast={item.index === last}
+              answering={props.answering}
+              language={props.language}
+              onRetry={props.onRetry}
+              onContinue={props.onContinue}
+              onOpenSettings={props.onOpenSettings}
+              onDetails={props.onDetails}
+              onStop={props.onStop}
+              onPick={props.onPick}
+            />
+          );
+        }
+        const { turn, index } = item;
+        return turn.role === 'user' ? (
           <QuestionTurn
             key={index}
             turn={turn}
@@ -206,8 +319,8 @@ export function Conversation(
             onOpenSettings={props.onOpenSettings}
             onDetails={props.onDetails}
           />
-        ),
-      )}
+        );
+      })}
     </div>
   );
 }

@@ -1,11 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { PublicSettings, SettingsInput, UserError } from '../../messaging/protocol.ts';
 import {
-  BUILT_IN_ORIGINS,
   checkSettings,
   modelOptionsSupport,
   OLLAMA_ORIGINS_SETTING,
-  originPattern,
   PROVIDER_IDS,
   presetFor,
   type ProviderId,
@@ -24,6 +22,7 @@ import {
   type ReasoningEffort,
 } from '../../shared/model-options.ts';
 import { connectionTestText, providerKeyHint, providerName, t, tParts } from '../i18n/index.ts';
+import { requestHostFor } from '../host-permission.ts';
 import type { PanelState } from '../state.ts';
 import { AppearanceSettings } from './AppearanceSettings.tsx';
 import { BuiltInModelStatus } from './BuiltInModelStatus.tsx';
@@ -93,21 +92,6 @@ const LANGUAGE_LABELS = {
   en: () => t('language_en'),
   zh_CN: () => t('language_zh_CN'),
 } satisfies Record<UiLanguage, () => string>;
-
-/**
- * A provider other than Anthropic needs a host permission, asked for inside this click
- * (the browser allows the prompt only then). Resolves true when not needed or granted.
- */
-function requestHostFor(url: string): Promise<boolean> {
-  let origin: string;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    return Promise.resolve(true); // the background reports the bad URL
-  }
-  if (BUILT_IN_ORIGINS.includes(origin)) return Promise.resolve(true);
-  return browser.permissions.request({ origins: [originPattern(url)] }).catch(() => false);
-}
 
 const EMPTY_CUSTOM: CustomEndpoint = {
   url: '',

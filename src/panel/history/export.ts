@@ -61,7 +61,9 @@ export function conversationMarkdown(conversation: HistoryConversation, labels: 
       if (turn.selection?.text) lines.push(`${labels.selection}:`, '', quote(turn.selection.text), '');
       lines.push(turn.text, '');
     } else {
-      lines.push(`## ${labels.answer}`, '', turn.text, '');
+      // A comparison's answers say who gave each (provider id and model: names, not words).
+      const who = turn.compare ? ` (${turn.compare.provider}: ${turn.compare.model})` : '';
+      lines.push(`## ${labels.answer}${who}`, '', turn.text, '');
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;

@@ -6,6 +6,13 @@
  *
  * Version 1 of the stored format. Every record carries its version, so a later format can
  * migrate records as it reads them.
+ *
+ * Additions within version 1, each optional, so every earlier record still loads as it is
+ * and needs no migration: an answer's `compare` tag (Ask two models, src/shared/compare.ts)
+ * marks the answers of one comparison, which follow their question side by side. An Aside
+ * from before it drops the tag and shows both answers one after the other. What a record's
+ * tags do not settle (no answer chosen, or more than one) reads as "the first one"
+ * (keptForFollowUp), so a hand-edited or imported record is never refused for it.
  */
 import * as v from 'valibot';
 import { MAX_REQUEST_ID_CHARS, MAX_SHORT_TEXT_CHARS, MAX_TURNS, MAX_URL_CHARS } from '../../shared/limits.ts';

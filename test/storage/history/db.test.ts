@@ -277,3 +277,52 @@ describe('history database version 1 → 2', () => {
     raw.close();
   });
 });
+
+describe('a comparison in history', () => {
+  const tag = (model: string, chosen: boolean) => ({ group: 'ra', provider: 'anthropic' as const, model, chosen });
+
+  it('keeps both answers with their tags, their numbers and the choice, and finds both', async () => {
+    const metrics = { provider: 'anthropic' as const, model: 'claude-a', ttftMs: 120, totalMs: 900, deltas: 8, gaps: null };
+    const c = conversation('Which river is longer?', 'unused', {
+      turns: [
+        { role: 'user', text: 'Which river is longer?' },
+        {
+          role: 'assistant',
+          requestId: 'ra',
+          text: 'The Nile, says alpha.',
+          status: 'complete',
+          metrics,
+          compare: tag('claude-a', false),
+        },
+        {
+          role: 'assistant',
+          requestId: 'rb',
+          text: 'The Amazon, says beta.',
+          status: 'stopped',
+          usage: { inputTokens: 12, outputTokens: 5 },
+          compare: tag('claude-b', true),
+        },
+        { role: 'user', text: 'Why?' },
+        { role: 'assistant', requestId: 'rc', text: 'Its basin.', status: 'complete' },
+      ],
+    });
+    await store.save(c);
+    expect(await store.get(c.id)).toEqual(c);
+    expect((await store.search('amazon')).map((hit) => hit.summary.id)).toEqual([c.id]);
+    expect((await store.search('nile')).map((hit) => hit.summary.id)).toEqual([c.id]);
+  });
+
+  it('an earlier record, without tags, still loads as it was', async () => {
+    const c = conversation('Old question', 'Old answer');
+    await store.save(c);
+    const back = await store.get(c.id);
+    expect(back).toEqual(c);
+    expect(back!.turns.some((turn) => 'compare' in turn)).toBe(false);
+  });
+
+  it('a malformed tag is refused, like any malformed field', async () => {
+    const bad = conversation('Q', 'A');
+    const turns = [bad.turns[0]!, { ...bad.turns[1]!, compare: { group: 'ra', provider: 'nobody', model: 'm', chosen: true } }];
+    await expect(store.save({ ...bad, turns } as unknown as HistoryConversation)).rejects.toThrow();
+  });
+});
