@@ -1,5 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { FIREFOX_ADDON_ID } from './src/shared/ids.ts';
 
 // `--mode e2e` builds to .output/<target>-e2e with the loopback host permission the
 // browser tests need to reach the mock provider; it never reaches a shipped manifest.
@@ -64,7 +65,7 @@ export default defineConfig({
       ...(browser === 'firefox' && {
         browser_specific_settings: {
           gecko: {
-            id: 'aside@example.com',
+            id: FIREFOX_ADDON_ID,
             strict_min_version: '140.0',
             data_collection_permissions: { required: ['websiteContent'] },
           },

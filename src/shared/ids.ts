@@ -34,3 +34,11 @@ export type UiLanguage = (typeof UI_LANGUAGES)[number];
 /** The provider and model a new user starts with. */
 export const DEFAULT_PROVIDER: ProviderId = 'anthropic';
 export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+/**
+ * Aside's Firefox add-on id. A GUID rather than an e-mail-like id: the project has no domain
+ * of its own to name, and addons.mozilla.org ties a GUID to the account that first submits
+ * it, which makes it the project's. It must never change after a release: Firefox keys the
+ * add-on's storage, permissions and updates by it.
+ */
+export const FIREFOX_ADDON_ID = '{fd090418-080b-4b81-9106-483dfcedb2aa}';

@@ -128,7 +128,7 @@ describe('Firefox', () => {
   });
 
   it('installs the add-on with the pinned UUID', () => {
-    expect(firefox.addonId).toBe('aside@example.com');
+    expect(firefox.addonId).toBe('{fd090418-080b-4b81-9106-483dfcedb2aa}');
     expect(firefox.baseUrl).toMatch(/^moz-extension:\/\/[0-9a-f-]{36}$/);
   });
 

@@ -24,9 +24,10 @@ import { join, resolve } from 'node:path';
 import { BiDiClient, deserialize, type RemoteValue } from './bidi.ts';
 import { startPageServer, type PageServer } from './pages.ts';
 import { waitFor } from './paths.ts';
+import { FIREFOX_ADDON_ID } from '../../../src/shared/ids.ts';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-export const FIREFOX_ADDON_ID = 'aside@example.com';
+export { FIREFOX_ADDON_ID };
 
 export interface FirefoxExtension {
   bidi: BiDiClient;
@@ -34,7 +35,7 @@ export interface FirefoxExtension {
   uuid: string;
   /** `moz-extension://<uuid>` */
   baseUrl: string;
-  /** The add-on id (`aside@example.com`). */
+  /** The add-on id (FIREFOX_ADDON_ID, src/shared/ids.ts). */
   addonId: string;
   /** The top-level browsing context the helpers act on (see `use`). */
   context: string;
