@@ -11,9 +11,8 @@ import {
   DEFAULT_CUSTOM_BODY_TEMPLATE,
   customProvider,
   fillJsonTemplate,
-  getPath,
-  parsePath,
 } from '../../src/providers/custom.ts';
+import { getPath, parseDotPath as parsePath } from '../../src/providers/json-path.ts';
 import { ProviderSetupError, type ProviderSettings } from '../../src/providers/provider.ts';
 import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
 import {
@@ -462,7 +461,9 @@ describe('customProvider.buildCall', () => {
     method: 'POST',
     headers: 'Authorization: Bearer {{key}}\nX-Key-Again: {{ key }}/{{key}}\n\nX-Trace: 1',
     bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+    dataMode: 'json',
     textPath: 'choices.0.delta.content',
+    pattern: '',
     reasoningPath: '',
     textMode: 'delta',
     doneData: '',
