@@ -39,7 +39,7 @@
  */
 import type { CustomDataMode } from '../shared/custom-endpoint.ts';
 import type { ErrorCode } from '../shared/errors.ts';
-import { MAX_REGEX_INPUT_CHARS } from '../shared/limits.ts';
+import { MAX_ERROR_PARAM_CHARS, MAX_REGEX_INPUT_CHARS } from '../shared/limits.ts';
 import type { SseEvent } from '../sse/index.ts';
 import { formatPath, lookup, parsePath, type PathError, type PathSegment, type PathSyntax } from './json-path.ts';
 import { mapOpenAIUsage, streamErrorOf } from './stream-fields.ts';
@@ -53,6 +53,18 @@ export const CUMULATIVE_REWRITE_ERROR = { type: 'cumulative_text_rewritten', mes
 /** Rule 6: the message is the path or the pattern. */
 export const PATH_MATCHED_NOTHING = 'custom_path_matched_nothing';
 export const PATTERN_MATCHED_NOTHING = 'custom_pattern_matched_nothing';
+
+/** Rule 6's error as an error code and params (the panel's words name the path or pattern). */
+export function matchedNothingError(error: { type: string; message: string }): {
+  code: 'custom-nothing-extracted';
+  params: { mode: 'json' | 'regex'; where: string };
+} | null {
+  if (error.type !== PATH_MATCHED_NOTHING && error.type !== PATTERN_MATCHED_NOTHING) return null;
+  return {
+    code: 'custom-nothing-extracted',
+    params: { mode: error.type === PATH_MATCHED_NOTHING ? 'json' : 'regex', where: error.message.slice(0, MAX_ERROR_PARAM_CHARS) },
+  };
+}
 
 // ---------------------------------------------------------------------------------------
 // The format, checked
@@ -123,7 +135,9 @@ export function compilePattern(pattern: string): { regex: RegExp; group: 'text' 
 const isProblem = (value: object): value is FormatProblem => 'field' in value;
 
 /** The format with its paths parsed and its pattern compiled, or the first problem. */
-export function compileFormat(format: CustomStreamFormat): { ok: true; format: CompiledFormat } | { ok: false; problem: FormatProblem } {
+export function compileFormat(
+  format: CustomStreamFormat,
+): { ok: true; format: CompiledFormat } | { ok: false; problem: FormatProblem } {
   const mode = format.dataMode ?? 'json';
   // Only json mode reads the paths: another mode keeps what was typed there, unchecked.
   const text = mode === 'json' ? compilePath(format.textPath, 'text-path') : { source: '', syntax: 'dot' as const, segments: [] };
@@ -328,6 +342,8 @@ export function createCustomReader(format: CompiledFormat): CustomReader {
           return { reading, deltas: 'malformed' };
         case 'error':
           return { reading, deltas: [{ type: 'error', error: reading.error }] };
+        case 'content':
+          break;
       }
       contentEvents++;
       const out: ChatDelta[] = [];

@@ -51,9 +51,11 @@ const UNSUPPORTED_IN_NAME: Record<string, string> = { '*': '*', '(': '(', ')': '
 const NOT_IN_NAME = /[\s'"\]]/;
 const ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', '/': '/', '\\': '\\', "'": "'", '"': '"' };
 
-class Stop {
+/** Thrown inside the parser only, to stop at the first problem. */
+class Stop extends Error {
   readonly error: PathError;
   constructor(error: PathError) {
+    super(error.kind);
     this.error = error;
   }
 }
@@ -215,7 +217,8 @@ export function formatPath(syntax: PathSyntax, path: readonly PathSegment[], dep
     if (typeof step === 'object') out += `[${step.index}]`;
     else if (typeof step === 'number') out += `.${step}`;
     else if (SHORTHAND.test(step)) out += `.${step}`;
-    else out += `['${step.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}']`;
+    else
+      out += `['${step.replace(/[\\']/g, (c) => `\\${c}`).replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}']`;
   }
   return out;
 }

@@ -101,7 +101,6 @@ export function openAIStreamError(json: Json, eventType: string): { type: string
   return streamErrorOf(error);
 }
 
-
 /**
  * Maps one SSE event. Returns 'malformed' for data that is not a JSON object. A `done`
  * delta (for `[DONE]`) or an `error` delta ends the stream; the caller stops reading.

@@ -43,4 +43,21 @@ export const CustomEndpointSchema = v.object({
 });
 export type CustomEndpoint = v.InferOutput<typeof CustomEndpointSchema>;
 
+/** How an answer's events were read (the stream details view reads them again with it). */
+export const CustomReadingSchema = v.pick(CustomEndpointSchema, [
+  'dataMode',
+  'textPath',
+  'pattern',
+  'reasoningPath',
+  'textMode',
+  'doneData',
+  'eventType',
+]);
+export type CustomReading = v.InferOutput<typeof CustomReadingSchema>;
+
+export function customReadingOf(endpoint: CustomEndpoint): CustomReading {
+  const { dataMode, textPath, pattern, reasoningPath, textMode, doneData, eventType } = endpoint;
+  return { dataMode, textPath, pattern, reasoningPath, textMode, doneData, eventType };
+}
+
 export const DEFAULT_CUSTOM_BODY_TEMPLATE = '{"messages": {{messages}}, "stream": true}';

@@ -236,7 +236,10 @@ describe('a custom SSE endpoint', () => {
     // "None of the events had text at the text path “delta”": the path is named.
     expect(received(port).at(-1)).toMatchObject({
       requestId: 'p2',
-      result: { kind: 'failed', error: { code: 'custom-nothing-extracted', params: { mode: 'json', where: 'delta' }, fix: 'settings' } },
+      result: {
+        kind: 'failed',
+        error: { code: 'custom-nothing-extracted', params: { mode: 'json', where: 'delta' }, fix: 'settings' },
+      },
     });
   });
 

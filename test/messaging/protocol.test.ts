@@ -144,6 +144,7 @@ const validBackgroundMessages: Record<BackgroundMessage['type'], BackgroundMessa
         sse: 'event: message_start\ndata: {}\n\n',
         sseBytesDropped: 0,
         gaps: [3, 4],
+        customReading: null,
       },
     },
   ],

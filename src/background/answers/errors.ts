@@ -2,12 +2,11 @@
  * From what went wrong to a UserError: a code, its params, the provider's own words as
  * detail, and the one fix that helps. No sentences here; the panel words each code.
  */
-import { PATH_MATCHED_NOTHING, PATTERN_MATCHED_NOTHING } from '../../providers/custom-extract.ts';
+import { matchedNothingError } from '../../providers/custom-extract.ts';
 import { RedirectRefused } from '../../providers/http.ts';
 import type { Failure } from '../../providers/provider.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../../providers/catalog.ts';
 import { hostOf, userError, type ErrorCode, type Fix, type UserError } from '../../shared/errors.ts';
-import { MAX_ERROR_PARAM_CHARS } from '../../shared/limits.ts';
 import { ON_DEVICE_ERROR_TYPES } from '../../shared/on-device-ai.ts';
 
 const FIX_BY_KIND: Partial<Record<Failure['kind'], Fix>> = {
@@ -72,12 +71,8 @@ export function streamError(error: { type: string; message: string }): UserError
   const detail = error.message ? `${error.type}: ${error.message}` : error.type;
   if (error.type === 'malformed_stream') return userError('malformed-stream', { fix: 'retry' });
   if (error.type === 'cumulative_text_rewritten') return userError('text-rewritten', { fix: 'retry' });
-  if (error.type === PATH_MATCHED_NOTHING || error.type === PATTERN_MATCHED_NOTHING) {
-    return userError('custom-nothing-extracted', {
-      params: { mode: error.type === PATH_MATCHED_NOTHING ? 'json' : 'regex', where: error.message.slice(0, MAX_ERROR_PARAM_CHARS) },
-      fix: 'settings',
-    });
-  }
+  const nothing = matchedNothingError(error);
+  if (nothing) return userError(nothing.code, { params: nothing.params, fix: 'settings' });
   const code = error.type === 'overloaded_error' ? 'stream-overloaded' : 'stream-error';
   return userError(code, { detail, fix: 'retry' });
 }
