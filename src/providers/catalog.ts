@@ -20,7 +20,7 @@ import {
   MIN_THINKING_BUDGET,
 } from '../shared/limits.ts';
 import { DEFAULT_MODEL_OPTIONS, REASONING_EFFORTS, type ModelOptions } from '../shared/model-options.ts';
-import { compileFormat, formatProblemError } from './custom-extract.ts';
+import { compileFormat, formatProblemError, streamFormatOf } from './custom-extract.ts';
 import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 
 export { parseHeaderLines } from './custom-template.ts';
@@ -145,7 +145,7 @@ function checkCustom(custom: CustomEndpoint | null | undefined, sendsKey: boolea
   const url = checkEndpointUrl(custom.url, sendsKey || /\{\{\s*key\s*\}\}/.test(custom.headers), 'endpoint-url');
   if (!url.ok) return url;
   if (custom.dataMode === 'json' && custom.textPath.trim() === '') return fail('custom-text-path');
-  const format = compileFormat(custom);
+  const format = compileFormat(streamFormatOf(custom));
   if (!format.ok) {
     const { code, params, detail } = formatProblemError(format.problem);
     return fail(code, { params, ...(detail !== undefined ? { detail } : {}) });

@@ -37,7 +37,7 @@
  * without one (DashScope), when the body ends normally after an event carried a finish
  * (rule 5). A body that ends without either is incomplete (truncated).
  */
-import type { CustomDataMode } from '../shared/custom-endpoint.ts';
+import type { CustomDataMode, CustomReading } from '../shared/custom-endpoint.ts';
 import type { ErrorCode } from '../shared/errors.ts';
 import { MAX_ERROR_PARAM_CHARS, MAX_REGEX_INPUT_CHARS } from '../shared/limits.ts';
 import type { SseEvent } from '../sse/index.ts';
@@ -53,6 +53,23 @@ export const CUMULATIVE_REWRITE_ERROR = { type: 'cumulative_text_rewritten', mes
 /** Rule 6: the message is the path or the pattern. */
 export const PATH_MATCHED_NOTHING = 'custom_path_matched_nothing';
 export const PATTERN_MATCHED_NOTHING = 'custom_pattern_matched_nothing';
+
+/**
+ * How the stream is read, from the endpoint's settings (the background's call and the
+ * panel's re-reading agree): empty optional fields are left out, so an empty end marker
+ * is the default `[DONE]`.
+ */
+export function streamFormatOf(endpoint: CustomReading): CustomStreamFormat {
+  return {
+    ...(endpoint.dataMode !== 'json' ? { dataMode: endpoint.dataMode } : {}),
+    textPath: endpoint.textPath,
+    ...(endpoint.dataMode === 'regex' ? { pattern: endpoint.pattern } : {}),
+    ...(endpoint.reasoningPath ? { reasoningPath: endpoint.reasoningPath } : {}),
+    textMode: endpoint.textMode,
+    ...(endpoint.doneData ? { doneData: endpoint.doneData } : {}),
+    ...(endpoint.eventType ? { eventType: endpoint.eventType } : {}),
+  };
+}
 
 /** Rule 6's error as an error code and params (the panel's words name the path or pattern). */
 export function matchedNothingError(error: { type: string; message: string }): {

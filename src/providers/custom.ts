@@ -5,7 +5,7 @@
  * expression's capture).
  */
 import { DEFAULT_CUSTOM_BODY_TEMPLATE } from '../shared/custom-endpoint.ts';
-import { compileFormat, createCustomReader, formatProblemError, type CustomStreamFormat } from './custom-extract.ts';
+import { compileFormat, createCustomReader, formatProblemError, streamFormatOf, type CustomStreamFormat } from './custom-extract.ts';
 import { classifyHttpFailure } from './failures.ts';
 import { streamHttp } from './http.ts';
 import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
@@ -121,7 +121,7 @@ export const customProvider: Provider = {
   buildCall(settings, apiKey, request) {
     const custom = settings.custom;
     if (!custom) throw new ProviderSetupError('custom-incomplete');
-    compiled(custom);
+    compiled(streamFormatOf(custom));
     return {
       request: buildCustomRequest({
         url: custom.url,
@@ -131,16 +131,7 @@ export const customProvider: Provider = {
         messages: request.messages,
         system: request.system,
       }),
-      format: {
-        kind: 'custom',
-        ...(custom.dataMode !== 'json' ? { dataMode: custom.dataMode } : {}),
-        textPath: custom.textPath,
-        ...(custom.dataMode === 'regex' ? { pattern: custom.pattern } : {}),
-        ...(custom.reasoningPath ? { reasoningPath: custom.reasoningPath } : {}),
-        textMode: custom.textMode,
-        ...(custom.doneData ? { doneData: custom.doneData } : {}),
-        ...(custom.eventType ? { eventType: custom.eventType } : {}),
-      },
+      format: { kind: 'custom', ...streamFormatOf(custom) },
     };
   },
   eventMapper: (format) => createCustomEventMapper(format.kind === 'custom' ? format : { textPath: '' }),

@@ -10,11 +10,12 @@ import {
   explainEvents,
   formatProblemError,
   matchedNothingError,
+  streamFormatOf,
   type CompiledFormat,
-  type CustomStreamFormat,
   type EventExplanation,
   type Miss,
 } from '../../providers/custom-extract.ts';
+import type { CustomReading } from '../../shared/custom-endpoint.ts';
 import { userError } from '../../shared/errors.ts';
 import { MAX_REGEX_INPUT_CHARS } from '../../shared/limits.ts';
 import { errorText, t, tParts } from '../i18n/index.ts';
@@ -106,17 +107,17 @@ export function ExtractionNote(props: { explanation: EventExplanation | undefine
   );
 }
 
-/** The format compiled, remembered while it stays the same. */
-export function useCompiledFormat(format: CustomStreamFormat | null) {
-  const key = format ? JSON.stringify(format) : '';
-  return useMemo(() => (format ? compileFormat(format) : null), [key]);
+/** The endpoint's reading compiled as the background compiles it, remembered while it stays the same. */
+export function useCompiledFormat(reading: CustomReading | null) {
+  const key = reading ? JSON.stringify(reading) : '';
+  return useMemo(() => (reading ? compileFormat(streamFormatOf(reading)) : null), [key]);
 }
 
 /**
  * The settings form's "Try an event": a sample pasted from the stream, and what the
  * settings as typed (not yet saved) take from each of its events.
  */
-export function CustomSamplePreview(props: { format: CustomStreamFormat; sample: string; onSample(sample: string): void }) {
+export function CustomSamplePreview(props: { format: CustomReading; sample: string; onSample(sample: string): void }) {
   const compiled = useCompiledFormat(props.format);
   const events = useMemo(() => sampleEvents(props.sample), [props.sample]);
   const explained = useMemo(() => (compiled?.ok ? explainEvents(events, compiled.format) : []), [compiled, events]);
