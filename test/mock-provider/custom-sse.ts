@@ -23,7 +23,11 @@ export function customShapeOf(url: string): CustomShape {
 }
 
 /** The SSE lines of one data payload (a line break starts another `data:` line). */
-const dataLines = (payload: string) => `${payload.split('\n').map((line) => `data: ${line}`).join('\n')}\n\n`;
+const dataLines = (payload: string) =>
+  `${payload
+    .split('\n')
+    .map((line) => `data: ${line}`)
+    .join('\n')}\n\n`;
 
 export function customStreamEvents(scenario: Scenario, info: RequestInfo, shape: CustomShape): PlannedEvent[] {
   const text = scenarioText(scenario, info.lastUserText);

@@ -446,11 +446,11 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
             ? 'openai'
             : path === CUSTOM_SSE_PATH
               ? 'custom'
-            : path === '/v1/models'
-              ? headers['anthropic-version']
-                ? 'anthropic'
-                : 'openai'
-              : null;
+              : path === '/v1/models'
+                ? headers['anthropic-version']
+                  ? 'anthropic'
+                  : 'openai'
+                : null;
     const record: RecordedRequest = {
       index: requests.length,
       method,
@@ -533,7 +533,12 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
         // A custom SSE endpoint: no key rule, no validation; always a stream (custom-sse.ts).
         const scenario = queue.shift() ?? options.defaultScenario ?? DEFAULT_SCENARIO;
         const planned = customStreamEvents(scenario, requestInfo(body, 'openai'), customShapeOf(url));
-        const headers = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...cors, ...scenario.headers };
+        const headers = {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          ...cors,
+          ...scenario.headers,
+        };
         const r = await stream(res, state, scenario, headers, planned, 'openai');
         if (r.sent) record.sent = r.sent;
         summary = `200 custom stream (${customShapeOf(url)}), ${r.deltas} deltas, ${r.bytes} bytes`;
