@@ -74,10 +74,10 @@ module.exports = {
     {
       name: 'panel-providers-catalog-only',
       comment:
-        'Of src/providers, the panel may import only the catalog (names, models, defaults) and where a saved key may go (key-destination).',
+        'Of src/providers, the panel may import only the catalog (names, models, defaults), where a saved key may go (key-destination) and the pure reading of custom endpoint events (custom-extract: the settings preview and the details view).',
       severity: 'error',
       from: { path: '^src/panel/' },
-      to: { path: '^src/providers/', pathNot: '^src/providers/(catalog|key-destination)\\.ts$' },
+      to: { path: '^src/providers/', pathNot: '^src/providers/(catalog|key-destination|custom-extract)\\.ts$' },
     },
     {
       name: 'background-not-panel',

@@ -4,7 +4,7 @@
  * is a trust boundary, and a malformed message must be dropped, never half-handled.
  */
 import * as v from 'valibot';
-import { CustomEndpointSchema } from '../shared/custom-endpoint.ts';
+import { CustomEndpointSchema, CustomReadingSchema } from '../shared/custom-endpoint.ts';
 import { UserErrorSchema } from '../shared/errors.ts';
 import { ActionIdSchema, TurnActionSchema } from '../shared/actions.ts';
 import { ProviderIdSchema } from '../shared/ids.ts';
@@ -147,6 +147,8 @@ export const StreamDetailsSchema = v.object({
   sseBytesDropped: count,
   /** Gaps between deltas in ms, in order (thinned evenly when there are many). */
   gaps: v.pipe(v.array(count), v.maxLength(MAX_GAP_POINTS)),
+  /** A custom endpoint's answer: how its events were read (the view shows what each gave). */
+  customReading: v.nullable(CustomReadingSchema),
 });
 export type StreamDetails = v.InferOutput<typeof StreamDetailsSchema>;
 export type SentRequest = v.InferOutput<typeof SentRequestSchema>;

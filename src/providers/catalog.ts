@@ -20,6 +20,7 @@ import {
   MIN_THINKING_BUDGET,
 } from '../shared/limits.ts';
 import { DEFAULT_MODEL_OPTIONS, REASONING_EFFORTS, type ModelOptions } from '../shared/model-options.ts';
+import { compileFormat, formatProblemError, streamFormatOf } from './custom-extract.ts';
 import { fillJsonTemplate, parseHeaderLines } from './custom-template.ts';
 
 export { parseHeaderLines } from './custom-template.ts';
@@ -143,7 +144,12 @@ function checkCustom(custom: CustomEndpoint | null | undefined, sendsKey: boolea
   if (!custom) return fail('custom-incomplete');
   const url = checkEndpointUrl(custom.url, sendsKey || /\{\{\s*key\s*\}\}/.test(custom.headers), 'endpoint-url');
   if (!url.ok) return url;
-  if (custom.textPath.trim() === '') return fail('custom-text-path');
+  if (custom.dataMode === 'json' && custom.textPath.trim() === '') return fail('custom-text-path');
+  const format = compileFormat(streamFormatOf(custom));
+  if (!format.ok) {
+    const { code, params, detail } = formatProblemError(format.problem);
+    return fail(code, { params, ...(detail !== undefined ? { detail } : {}) });
+  }
   const headers = parseHeaderLines(custom.headers);
   if (!headers.ok) return fail('header-line', { params: { line: headers.line } });
   if (custom.method === 'POST') {

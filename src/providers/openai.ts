@@ -16,8 +16,11 @@ import { streamHttp } from './http.ts';
 import { fetchModelList, modelsRequest } from './models.ts';
 import { isLocalAddress } from './local-servers.ts';
 import type { EventMapper, HttpRequest, Provider } from './provider.ts';
-import type { ChatDelta, ChatMessage, ChatUsage } from './types.ts';
+import type { ChatDelta, ChatMessage } from './types.ts';
 import type { ReasoningEffort } from '../shared/model-options.ts';
+import { mapOpenAIUsage, streamErrorOf } from './stream-fields.ts';
+
+export { mapOpenAIUsage, streamErrorOf } from './stream-fields.ts';
 
 export interface OpenAIRequest {
   /** Includes the API version segment, e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1`. */
@@ -85,28 +88,6 @@ export function buildOpenAIRequest(request: OpenAIRequest): HttpRequest {
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object';
-const num = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
-
-/**
- * OpenAI-style usage (`prompt_tokens`, `completion_tokens`, details) to ChatUsage.
- * inputTokens is the provider's `prompt_tokens`, which (unlike Anthropic's input_tokens)
- * already includes the cached part reported as cacheReadTokens.
- */
-export function mapOpenAIUsage(usage: unknown): ChatUsage | null {
-  if (!isObject(usage)) return null;
-  const out: ChatUsage = {};
-  const input = num(usage.prompt_tokens);
-  if (input !== undefined) out.inputTokens = input;
-  const output = num(usage.completion_tokens);
-  if (output !== undefined) out.outputTokens = output;
-  const promptDetails = usage.prompt_tokens_details;
-  const cached = (isObject(promptDetails) ? num(promptDetails.cached_tokens) : undefined) ?? num(usage.prompt_cache_hit_tokens); // DeepSeek
-  if (cached !== undefined) out.cacheReadTokens = cached;
-  const completionDetails = usage.completion_tokens_details;
-  const reasoning = isObject(completionDetails) ? num(completionDetails.reasoning_tokens) : undefined;
-  if (reasoning !== undefined) out.reasoningTokens = reasoning;
-  return out;
-}
 
 /** The error of a mid-stream error chunk, or null when the chunk is not one. */
 export function openAIStreamError(json: Json, eventType: string): { type: string; message: string } | null {
@@ -118,20 +99,6 @@ export function openAIStreamError(json: Json, eventType: string): { type: string
     else return null;
   }
   return streamErrorOf(error);
-}
-
-/** The type and message of an error value found in a stream (a string or an error object). */
-export function streamErrorOf(error: unknown): { type: string; message: string } {
-  if (typeof error === 'string') return { type: 'error', message: error };
-  const e = isObject(error) ? error : {};
-  const type =
-    typeof e.type === 'string' && e.type !== ''
-      ? e.type
-      : typeof e.code === 'string' || typeof e.code === 'number'
-        ? String(e.code)
-        : 'error';
-  const message = typeof e.message === 'string' ? e.message : '';
-  return { type, message };
 }
 
 /**

@@ -2,6 +2,8 @@
  * The one small stream-delta type every provider dialect is mapped to. The panel and the
  * background consume only this, never raw provider JSON.
  */
+import type { CustomDataMode } from '../shared/custom-endpoint.ts';
+
 export type ChatDelta =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
@@ -47,8 +49,15 @@ export type StreamFormat =
   | { kind: 'builtin' }
   | {
       kind: 'custom';
-      /** Dot path into each event's JSON: "delta", "token", "output.text", "choices.0.delta.content". */
+      /**
+       * How each event's data is read: JSON and a path (default), the data itself as text, or
+       * a regular expression's capture.
+       */
+      dataMode?: CustomDataMode;
+      /** Path into each event's JSON (json mode): a dot path ("choices.0.delta.content") or JSONPath ("$.output['text']"). */
       textPath: string;
+      /** regex mode: the pattern; capture group `text` (or group 1) is the text. */
+      pattern?: string;
       /** Optional dot path for reasoning text. */
       reasoningPath?: string;
       /** cumulative: each event repeats the whole text so far (DashScope without incremental output). */

@@ -63,6 +63,11 @@ export const ERROR_CODES = [
   'malformed-stream',
   /** A cumulative custom stream rewrote text it had already sent (partial kept). */
   'text-rewritten',
+  /**
+   * A custom stream's text path (or pattern) found text in none of its events. params:
+   * mode ('json' | 'regex'), where (the path or the pattern)
+   */
+  'custom-nothing-extracted',
   /** The answer passed MAX_ANSWER_CHARS: it ends there, the text so far kept. params: max */
   'answer-too-long',
   /** A 200 without a body. */
@@ -99,6 +104,16 @@ export const ERROR_CODES = [
   'header-line',
   'custom-incomplete',
   'custom-text-path',
+  /** A text or reasoning path that is not valid JSONPath. params: field ('text-path' | 'reasoning-path'), column */
+  'custom-path-syntax',
+  /** A JSONPath feature Aside does not read (wildcard, filter, …). params: field, token, column */
+  'custom-path-unsupported',
+  /** Regex data mode without a pattern. */
+  'custom-pattern-missing',
+  /** A pattern that is not a valid regular expression. detail: the engine's message */
+  'custom-pattern-invalid',
+  /** A pattern without a capture group. */
+  'custom-pattern-group',
   /** detail: the JSON parser's message */
   'template-json',
   /** A GET request with a body template. params: method */

@@ -62,6 +62,14 @@ export const MAX_MODEL_CHARS = 200;
 export const MAX_CUSTOM_HEADERS_CHARS = 8_000;
 export const MAX_CUSTOM_BODY_CHARS = 20_000;
 export const MAX_CUSTOM_PATH_CHARS = 200;
+/** A custom endpoint's regular expression (regex data mode). */
+export const MAX_CUSTOM_PATTERN_CHARS = 500;
+/**
+ * The regex data mode searches at most this many characters of an event's data. A user's
+ * own pattern may backtrack badly (nested quantifiers); a bounded input keeps a polynomial
+ * blow-up small, though it cannot make an exponential pattern fast.
+ */
+export const MAX_REGEX_INPUT_CHARS = 8_192;
 
 // --- Provider calls -----------------------------------------------------------------------
 /** Output tokens asked for per answer unless the user chose another maximum in settings. */

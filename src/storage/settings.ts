@@ -3,6 +3,8 @@
  * `storage.local`. API keys are not here: they are in keys.ts, which only the background
  * imports, so nothing that reads settings can leak one.
  *
+ * Version 4 added the custom endpoint's `dataMode` and `pattern`: a version 3 endpoint read
+ * JSON at its text path, so it gets `json` and no pattern.
  * Version 3 (schema-checked) added `modelOptions`, by provider; version 2 settings get none,
  * so every provider starts with the defaults. Version 1 was the version 2 object without a
  * version, and the oldest ones lack `provider` and `custom`: that migration fills what is
@@ -46,7 +48,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const settingsItem = defineVersionedItem<StoredSettings>({
   key: 'local:settings',
-  version: 3,
+  version: 4,
   schema: StoredSettingsSchema,
   fallback: DEFAULT_SETTINGS,
   migrations: {
@@ -54,6 +56,9 @@ const settingsItem = defineVersionedItem<StoredSettings>({
     2: (old: unknown) => (isRecord(old) ? { ...VERSION_2_DEFAULTS, ...old } : old),
     // Model options are new: every provider starts with the defaults.
     3: (old: unknown) => (isRecord(old) ? { ...old, modelOptions: {} } : old),
+    // Custom endpoints read JSON at a path until now.
+    4: (old: unknown) =>
+      isRecord(old) && isRecord(old.custom) ? { ...old, custom: { dataMode: 'json', pattern: '', ...old.custom } } : old,
   },
 });
 

@@ -172,7 +172,9 @@ describe('a custom SSE endpoint', () => {
     method: 'POST',
     headers: 'Authorization: Bearer {{key}}\nX-Client: aside',
     bodyTemplate: '{"input": {"prompt": {{prompt}}}, "history": {{messages}}}',
+    dataMode: 'json',
     textPath: 'output.text',
+    pattern: '',
     reasoningPath: '',
     textMode: 'cumulative',
     doneData: '',
@@ -231,8 +233,14 @@ describe('a custom SSE endpoint', () => {
       },
     } satisfies PanelMessage);
     await vi.waitFor(() => expect(received(port).at(-1)?.type).toBe('connection-test'));
-    // "Connected, but no text was found at that text path in any event."
-    expect(received(port).at(-1)).toMatchObject({ requestId: 'p2', result: { kind: 'failed', error: { code: 'preview-no-text' } } });
+    // "None of the events had text at the text path “delta”": the path is named.
+    expect(received(port).at(-1)).toMatchObject({
+      requestId: 'p2',
+      result: {
+        kind: 'failed',
+        error: { code: 'custom-nothing-extracted', params: { mode: 'json', where: 'delta' }, fix: 'settings' },
+      },
+    });
   });
 
   it('rejects a body template that is not JSON before sending anything', async () => {

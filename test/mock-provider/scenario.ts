@@ -153,9 +153,9 @@ export interface RecordedRequest {
   rawBody: string;
   /** Date.now() when the request arrived. */
   time: number;
-  /** Which dialect answered: anthropic, openai, or null for OPTIONS / unknown paths. */
-  dialect: 'anthropic' | 'openai' | null;
-  /** True for POST /v1/messages and POST /v1/chat/completions (these consume scenarios). */
+  /** Which dialect answered: anthropic, openai, custom (custom-sse.ts), or null for OPTIONS / unknown paths. */
+  dialect: 'anthropic' | 'openai' | 'custom' | null;
+  /** True for POST /v1/messages, POST /v1/chat/completions and POST /custom/stream (these consume scenarios). */
   chat: boolean;
   /** A streamed answer's body bytes as handed to the socket, once the stream is over. */
   sent?: Buffer;

@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider, type Scenario } from './server.ts';
+import { accumulateChat, readChatStream, type StreamFormat } from '../../src/providers/index.ts';
 
 let mock: MockProvider;
 
@@ -707,5 +708,38 @@ describe('queue, recording, CORS', () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: { message: expect.any(String) } });
     expect(mock.pending).toBe(1);
+  });
+});
+
+describe('custom SSE shapes (custom-sse.ts), read by Aside’s own custom dialect', () => {
+  const ask = (shape: string, scenario: Scenario) => {
+    mock.enqueue(scenario);
+    return fetch(`${mock.url}/custom/stream?shape=${shape}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }], stream: true }),
+    });
+  };
+  const read = async (response: Response, format: Omit<Extract<StreamFormat, { kind: 'custom' }>, 'kind'>) =>
+    accumulateChat(readChatStream({ kind: 'custom', ...format }, response.body!));
+
+  it('jsonpath: the text under a dotted key only JSONPath names, then [DONE]', async () => {
+    const response = await ask('jsonpath', { text: ['Hel', 'lo'] });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(await read(response, { textPath: "$.result['my.text']" })).toMatchObject({ text: 'Hello', complete: true });
+    expect(mock.requests.at(-1)).toMatchObject({ path: '/custom/stream', dialect: 'custom', chat: true });
+  });
+
+  it('plain: the data lines are the text, a line break as two data lines', async () => {
+    const response = await ask('plain', { text: ['Line', ' one\nline two'] });
+    expect(await read(response, { dataMode: 'text', textPath: '' })).toMatchObject({ text: 'Line one\nline two', complete: true });
+  });
+
+  it('tagged: numbered lines and pings, for a regular expression', async () => {
+    const response = await ask('tagged', { text: ['a', 'b|c'] });
+    expect(await read(response, { dataMode: 'regex', textPath: '', pattern: '^\\d+\\|(?<text>.*)$' })).toMatchObject({
+      text: 'ab|c',
+      complete: true,
+    });
   });
 });

@@ -3,7 +3,8 @@
  *
  * Speaks Anthropic Messages (`POST /v1/messages`, streamed or not) and OpenAI chat
  * completions (`POST /v1/chat/completions`), plus `GET /v1/models` in either shape and
- * Anthropic's `POST /v1/messages/count_tokens` (a deterministic count). Binds
+ * Anthropic's `POST /v1/messages/count_tokens` (a deterministic count), and a custom SSE
+ * server (`POST /custom/stream?shape=jsonpath|plain|tagged`, custom-sse.ts). Binds
  * 127.0.0.1 only. Each POST to a chat endpoint consumes the next queued `Scenario`
  * (see `scenario.ts`); with an empty queue the default scenario streams a friendly canned
  * answer that quotes the question, word by word, 40 ms apart.
@@ -45,6 +46,7 @@ import {
   validateOpenAI,
 } from './openai.ts';
 import { handleOllama, type OllamaModeOptions } from './ollama.ts';
+import { CUSTOM_SSE_PATH, customShapeOf, customStreamEvents } from './custom-sse.ts';
 import {
   contentText,
   isRecord,
@@ -442,7 +444,8 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
-    const isChat = method === 'POST' && (path === '/v1/messages' || path === '/v1/chat/completions');
+    const isCustom = method === 'POST' && path === CUSTOM_SSE_PATH;
+    const isChat = method === 'POST' && (path === '/v1/messages' || path === '/v1/chat/completions' || isCustom);
     const dialect: RecordedRequest['dialect'] =
       method === 'OPTIONS'
         ? null
@@ -450,11 +453,13 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           ? 'anthropic'
           : path === '/v1/chat/completions'
             ? 'openai'
-            : path === '/v1/models'
-              ? headers['anthropic-version']
-                ? 'anthropic'
-                : 'openai'
-              : null;
+            : path === CUSTOM_SSE_PATH
+              ? 'custom'
+              : path === '/v1/models'
+                ? headers['anthropic-version']
+                  ? 'anthropic'
+                  : 'openai'
+                : null;
     const record: RecordedRequest = {
       index: requests.length,
       method,
@@ -537,6 +542,19 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
             summary = 'models (openai)';
           }
         }
+      } else if (isCustom) {
+        // A custom SSE endpoint: no key rule, no validation; always a stream (custom-sse.ts).
+        const scenario = queue.shift() ?? options.defaultScenario ?? DEFAULT_SCENARIO;
+        const planned = customStreamEvents(scenario, requestInfo(body, 'openai'), customShapeOf(url));
+        const headers = {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          ...cors,
+          ...scenario.headers,
+        };
+        const r = await stream(res, state, scenario, headers, planned, 'openai');
+        if (r.sent) record.sent = r.sent;
+        summary = `200 custom stream (${customShapeOf(url)}), ${r.deltas} deltas, ${r.bytes} bytes`;
       } else if (isChat) {
         const chatDialect = dialect === 'anthropic' ? 'anthropic' : 'openai';
         const scenario = queue.shift() ?? options.defaultScenario ?? DEFAULT_SCENARIO;

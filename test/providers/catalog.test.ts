@@ -196,7 +196,9 @@ describe('checkSettings: custom endpoint', () => {
     method: 'POST',
     headers: 'Authorization: Bearer {{key}}',
     bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+    dataMode: 'json',
     textPath: ' choices.0.delta.content ',
+    pattern: '',
     reasoningPath: ' ',
     textMode: 'delta',
     doneData: ' [DONE] ',
@@ -226,6 +228,44 @@ describe('checkSettings: custom endpoint', () => {
         doneData: '[DONE]',
       },
     });
+  });
+
+  it('accepts JSONPath, plain text (no path needed) and a regex with a group; keeps the pattern as typed', () => {
+    expect(custom({ textPath: " $.choices[0]['delta'].content " })).toMatchObject({
+      ok: true,
+      custom: { textPath: "$.choices[0]['delta'].content" },
+    });
+    expect(custom({ dataMode: 'text', textPath: '' })).toMatchObject({ ok: true, custom: { dataMode: 'text' } });
+    expect(custom({ dataMode: 'regex', textPath: '', pattern: ' ^data (?<text>.*)$' })).toMatchObject({
+      ok: true,
+      custom: { dataMode: 'regex', pattern: ' ^data (?<text>.*)$' },
+    });
+    // Another mode does not check the (hidden) path.
+    expect(custom({ dataMode: 'text', textPath: '$.a[*]' }).ok).toBe(true);
+  });
+
+  it('refuses JSONPath it does not read and malformed paths, naming the field, the token and the column', () => {
+    expect(custom({ textPath: '$.choices[*].text' })).toEqual({
+      ok: false,
+      error: { code: 'custom-path-unsupported', params: { field: 'text-path', token: '*', column: 11 } },
+    });
+    expect(custom({ reasoningPath: '$..reasoning' })).toEqual({
+      ok: false,
+      error: { code: 'custom-path-unsupported', params: { field: 'reasoning-path', token: '..', column: 2 } },
+    });
+    expect(custom({ textPath: "$['text" })).toEqual({
+      ok: false,
+      error: { code: 'custom-path-syntax', params: { field: 'text-path', column: 8 } },
+    });
+  });
+
+  it('refuses a regex that does not compile (with the engine’s words), has no group, or is empty', () => {
+    const broken = custom({ dataMode: 'regex', pattern: '(?<text>[a-' });
+    expect(broken).toMatchObject({ ok: false, error: { code: 'custom-pattern-invalid', detail: expect.stringMatching(/./) } });
+    expect(custom({ dataMode: 'regex', pattern: 'text=.*' })).toEqual({ ok: false, error: { code: 'custom-pattern-group' } });
+    expect(custom({ dataMode: 'regex', pattern: '' })).toEqual({ ok: false, error: { code: 'custom-pattern-missing' } });
+    // Unicode mode: an escape that means nothing is an error, not a silent literal.
+    expect(custom({ dataMode: 'regex', pattern: '(\\q)' })).toMatchObject({ ok: false, error: { code: 'custom-pattern-invalid' } });
   });
 
   it('refuses a missing endpoint, a missing text path, a bad header line and a template that is not JSON', () => {

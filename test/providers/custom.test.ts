@@ -11,9 +11,10 @@ import {
   DEFAULT_CUSTOM_BODY_TEMPLATE,
   customProvider,
   fillJsonTemplate,
-  getPath,
-  parsePath,
 } from '../../src/providers/custom.ts';
+import { PATH_MATCHED_NOTHING, PATTERN_MATCHED_NOTHING } from '../../src/providers/custom-extract.ts';
+import { getPath, parseDotPath as parsePath } from '../../src/providers/json-path.ts';
+import { MAX_REGEX_INPUT_CHARS } from '../../src/shared/limits.ts';
 import { ProviderSetupError, type ProviderSettings } from '../../src/providers/provider.ts';
 import type { CustomEndpoint } from '../../src/shared/custom-endpoint.ts';
 import {
@@ -297,6 +298,160 @@ describe('custom stream: usage and errors', () => {
   });
 });
 
+/** The same reading, however the body is cut: one byte at a time up to all at once. */
+const CHUNK_SIZES = [1, 2, 5, 64, 1 << 20];
+async function eachCut(fields: CustomFields, text: string) {
+  const results = [];
+  for (const size of CHUNK_SIZES) results.push(await accumulateChat(readChatStream({ kind: 'custom', ...fields }, bodyOf(text, size))));
+  for (const other of results.slice(1)) expect(other).toEqual(results[0]);
+  return results[0]!;
+}
+
+describe('custom stream: JSONPath', () => {
+  it('reads $.choices[0].delta.content and $["output"]["text"], in any cut', async () => {
+    const openai = sse(
+      { choices: [{ delta: { role: 'assistant', content: '' } }] },
+      { choices: [{ delta: { content: 'Hel' } }] },
+      { choices: [{ delta: { content: 'lo 👋' }, finish_reason: 'stop' }] },
+      '[DONE]',
+    );
+    expect(await eachCut({ textPath: '$.choices[0].delta.content' }, openai)).toMatchObject({
+      text: 'Hello 👋',
+      stopReason: 'stop',
+      complete: true,
+    });
+    const dashscope = sse({ output: { text: 'a' } }, { output: { text: 'b', finish_reason: 'stop' } });
+    expect(await eachCut({ textPath: "$['output']['text']" }, dashscope)).toMatchObject({
+      text: 'ab',
+      stopReason: 'stop',
+      complete: true,
+    });
+  });
+
+  it('reads keys a dot path cannot name, negative indexes, and reasoning by JSONPath', async () => {
+    const text = sse({ result: { 'my.text': 'x', parts: ['old', 'new'] }, r: ['think'] }, '[DONE]');
+    expect(await eachCut({ textPath: "$.result['my.text']", reasoningPath: '$.r[-1]' }, text)).toMatchObject({
+      text: 'x',
+      thinking: 'think',
+    });
+    expect((await eachCut({ textPath: '$.result.parts[-1]' }, text)).text).toBe('new');
+  });
+
+  it('refuses a wildcard path before reading anything', () => {
+    expect(setupErrorOf(() => readChatStream({ kind: 'custom', textPath: '$.choices[*].text' }, bodyOf('')))).toEqual({
+      code: 'custom-path-unsupported',
+      params: { field: 'text-path', token: '*', column: 11 },
+      detail: undefined,
+    });
+  });
+});
+
+describe('custom stream: plain text data lines', () => {
+  const text: CustomFields = { dataMode: 'text', textPath: '' };
+
+  it('takes each data line as the text, as it is, up to [DONE], in any cut', async () => {
+    const body = 'data: Hel\n\ndata: lo, {"json": "is text"}\n\ndata:  two spaces\n\ndata: [DONE]\n\ndata: after\n\n';
+    expect(await eachCut(text, body)).toMatchObject({ text: 'Hello, {"json": "is text"} two spaces', complete: true, error: null });
+  });
+
+  it('keeps several data lines of one event joined by a line break, and CRLF streams', async () => {
+    expect((await eachCut(text, 'data: line one\r\ndata: line two\r\n\r\ndata: [DONE]\r\n\r\n')).text).toBe('line one\nline two');
+  });
+
+  it('honours a custom end marker and the event type in text mode', async () => {
+    const body = 'event: token\ndata: a\n\nevent: ping\ndata: not text\n\nevent: token\ndata: b\n\nevent: close\ndata: END\n\n';
+    expect(await eachCut({ ...text, eventType: 'token', doneData: 'END' }, body)).toMatchObject({ text: 'ab', complete: true });
+  });
+
+  it('reports an event: error with its data as the message', async () => {
+    expect(await deltas(text, 'data: a\n\nevent: error\ndata: model overloaded\n\ndata: b\n\n')).toEqual([
+      { type: 'text', text: 'a' },
+      { type: 'error', error: { type: 'error', message: 'model overloaded' } },
+    ]);
+  });
+
+  it('reads cumulative text lines as their new suffix', async () => {
+    expect(
+      (await eachCut({ ...text, textMode: 'cumulative' }, 'data: I\n\ndata: I am\n\ndata: I am here\n\ndata: [DONE]\n\n')).text,
+    ).toBe('I am here');
+  });
+});
+
+describe('custom stream: a regular expression', () => {
+  const regex = (pattern: string, more: CustomFields | object = {}): CustomFields => ({
+    dataMode: 'regex',
+    textPath: '',
+    pattern,
+    ...more,
+  });
+
+  it('takes capture group 1, or the group named text, in any cut', async () => {
+    const body = 'data: 1|Hel\n\ndata: 2|lo\n\ndata: keepalive\n\ndata: 3|!\n\ndata: [DONE]\n\n';
+    expect(await eachCut(regex('^\\d+\\|(.*)$'), body)).toMatchObject({ text: 'Hello!', complete: true });
+    expect(await eachCut(regex('^(\\d+)\\|(?<text>.*)$'), body)).toMatchObject({ text: 'Hello!', complete: true });
+  });
+
+  it('reads text out of JSON-ish or any data, with the event type and end marker', async () => {
+    const body =
+      'event: delta\ndata: {"t":"a\\"b"}\n\nevent: meta\ndata: {"t":"no"}\n\nevent: delta\ndata: {"t":"c"}\n\ndata: STOP\n\n';
+    expect(await eachCut(regex('"t":"((?:[^"\\\\]|\\\\.)*)"', { eventType: 'delta', doneData: 'STOP' }), body)).toMatchObject({
+      text: 'a\\"bc',
+      complete: true,
+    });
+  });
+
+  it('searches only the first MAX_REGEX_INPUT_CHARS of an event', async () => {
+    const long = `${'x'.repeat(MAX_REGEX_INPUT_CHARS)}TEXT=late`;
+    expect(await deltas(regex('TEXT=(.*)'), `data: ${long}\n\ndata: TEXT=early\n\ndata: [DONE]\n\n`)).toEqual([
+      { type: 'text', text: 'early' },
+      { type: 'done' },
+    ]);
+  });
+
+  it('refuses a pattern that does not compile or has no capture group', () => {
+    expect(setupErrorOf(() => readChatStream({ kind: 'custom', ...regex('(unclosed') }, bodyOf(''))).code).toBe(
+      'custom-pattern-invalid',
+    );
+    expect(setupErrorOf(() => readChatStream({ kind: 'custom', ...regex('no group') }, bodyOf(''))).code).toBe('custom-pattern-group');
+    expect(setupErrorOf(() => readChatStream({ kind: 'custom', ...regex('') }, bodyOf(''))).code).toBe('custom-pattern-missing');
+  });
+});
+
+describe('custom stream: a path or pattern that never matches', () => {
+  it('ends with an error naming the path instead of an empty complete answer, keeping reasoning', async () => {
+    const out = await eachCut(
+      { textPath: '$.choices[0].text', reasoningPath: 'r' },
+      sse({ r: 'hmm', choices: [{ delta: 'x' }] }, '[DONE]'),
+    );
+    expect(out).toMatchObject({
+      text: '',
+      thinking: 'hmm',
+      complete: false,
+      error: { type: PATH_MATCHED_NOTHING, message: '$.choices[0].text' },
+    });
+  });
+
+  it('names the pattern in regex mode; a finish without a marker ends the same way', async () => {
+    expect((await eachCut({ dataMode: 'regex', textPath: '', pattern: 'x=(.*)' }, 'data: y=1\n\ndata: [DONE]\n\n')).error).toEqual({
+      type: PATTERN_MATCHED_NOTHING,
+      message: 'x=(.*)',
+    });
+    expect((await eachCut({ textPath: 'text' }, sse({ other: 'a', finish_reason: 'stop' }))).error).toEqual({
+      type: PATH_MATCHED_NOTHING,
+      message: 'text',
+    });
+  });
+
+  it('is not an error when the path matched an empty string, or when no event came', async () => {
+    expect(await eachCut({ textPath: 'text' }, sse({ text: '' }, '[DONE]'))).toMatchObject({ error: null, complete: true });
+    expect(await eachCut({ textPath: 'text' }, sse('[DONE]'))).toMatchObject({ error: null, complete: true });
+    expect(await eachCut({ textPath: 'text' }, sse({ nope: 1 }, { text: 'late' }, '[DONE]'))).toMatchObject({
+      text: 'late',
+      error: null,
+    });
+  });
+});
+
 describe('fillJsonTemplate', () => {
   it('puts a bare placeholder as a JSON value and one inside a string as escaped string contents', () => {
     const body = fillJsonTemplate('{"p": {{prompt}}, "s": "Q: {{prompt}} ({{ n }})", "n": {{n}}}', { prompt: 'say "hi"\n\\ ☕', n: 3 });
@@ -462,7 +617,9 @@ describe('customProvider.buildCall', () => {
     method: 'POST',
     headers: 'Authorization: Bearer {{key}}\nX-Key-Again: {{ key }}/{{key}}\n\nX-Trace: 1',
     bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+    dataMode: 'json',
     textPath: 'choices.0.delta.content',
+    pattern: '',
     reasoningPath: '',
     textMode: 'delta',
     doneData: '',

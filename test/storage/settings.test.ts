@@ -16,12 +16,17 @@ const endpoint: CustomEndpoint = {
   method: 'POST',
   headers: 'Authorization: Bearer {{key}}',
   bodyTemplate: '{"messages": {{messages}}, "stream": true}',
+  dataMode: 'json',
   textPath: 'delta',
+  pattern: '',
   reasoningPath: '',
   textMode: 'delta',
   doneData: '[DONE]',
   eventType: '',
 };
+
+/** The endpoint as version 3 and earlier stored it: JSON at a path, no data mode or pattern. */
+const { dataMode: _mode, pattern: _pattern, ...endpointV3 } = endpoint;
 
 const stored = async () => fakeBrowser.storage.local.get<Record<string, unknown>>(null);
 
@@ -39,12 +44,12 @@ describe('settings', () => {
     expect(await stored()).toEqual({});
   });
 
-  it('round-trips, stamped version 3', async () => {
+  it('round-trips, stamped version 4', async () => {
     const { loadSettings, saveSettings } = await start();
     const settings: StoredSettings = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint, modelOptions: {} };
     await saveSettings(settings);
     expect(await loadSettings()).toEqual(settings);
-    expect(await stored()).toEqual({ settings, settings$: { v: 3 } });
+    expect(await stored()).toEqual({ settings, settings$: { v: 4 } });
     const again = await start();
     expect(await again.loadSettings()).toEqual(settings);
   });
@@ -69,7 +74,7 @@ describe('settings', () => {
       modelOptions: {},
     };
     expect(await loadSettings()).toEqual(expected);
-    expect(await stored()).toEqual({ settings: expected, settings$: { v: 3 } });
+    expect(await stored()).toEqual({ settings: expected, settings$: { v: 4 } });
     expect(takeStorageProblems()).toEqual([]);
   });
 
@@ -80,13 +85,14 @@ describe('settings', () => {
     expect(await loadSettings()).toEqual({ ...v1, modelOptions: {} });
   });
 
-  it('migrates version 2 settings to version 3: every provider gets the default model options', async () => {
-    const v2 = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpoint };
+  it('migrates version 2 settings to version 4: every provider gets the default model options, the endpoint reads JSON', async () => {
+    const v2 = { provider: 'custom-sse', model: '', baseUrl: '', custom: endpointV3 };
     await fakeBrowser.storage.local.set({ settings: v2, settings$: { v: 2 } });
     const { loadSettings, modelOptionsOf, DEFAULT_MODEL_OPTIONS, takeStorageProblems } = await start();
     const settings = await loadSettings();
-    expect(settings).toEqual({ ...v2, modelOptions: {} });
-    expect(await stored()).toEqual({ settings: { ...v2, modelOptions: {} }, settings$: { v: 3 } });
+    const expected = { ...v2, custom: endpoint, modelOptions: {} };
+    expect(settings).toEqual(expected);
+    expect(await stored()).toEqual({ settings: expected, settings$: { v: 4 } });
     expect(modelOptionsOf(settings.modelOptions, 'anthropic')).toEqual(DEFAULT_MODEL_OPTIONS);
     expect(DEFAULT_MODEL_OPTIONS).toEqual({
       temperature: null,
@@ -98,6 +104,30 @@ describe('settings', () => {
       extraFields: '',
     });
     expect(takeStorageProblems()).toEqual([]);
+  });
+
+  it('migrates version 3 settings to version 4: a custom endpoint reads JSON at its path, with no pattern', async () => {
+    const v3 = {
+      provider: 'custom-sse',
+      model: '',
+      baseUrl: '',
+      custom: { ...endpointV3, textPath: 'choices.0.delta.content' },
+      modelOptions: {},
+    };
+    await fakeBrowser.storage.local.set({ settings: v3, settings$: { v: 3 } });
+    const { loadSettings, takeStorageProblems } = await start();
+    const expected = { ...v3, custom: { ...v3.custom, dataMode: 'json', pattern: '' } };
+    expect(await loadSettings()).toEqual(expected);
+    expect(await stored()).toEqual({ settings: expected, settings$: { v: 4 } });
+    expect(takeStorageProblems()).toEqual([]);
+  });
+
+  it('migrates version 3 settings without a custom endpoint unchanged', async () => {
+    const v3 = { provider: 'openai', model: 'm', baseUrl: '', custom: null, modelOptions: {} };
+    await fakeBrowser.storage.local.set({ settings: v3, settings$: { v: 3 } });
+    const { loadSettings } = await start();
+    expect(await loadSettings()).toEqual(v3);
+    expect(await stored()).toEqual({ settings: v3, settings$: { v: 4 } });
   });
 
   it('keeps each provider’s model options, and a provider without any reads the defaults', async () => {

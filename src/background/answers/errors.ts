@@ -2,6 +2,7 @@
  * From what went wrong to a UserError: a code, its params, the provider's own words as
  * detail, and the one fix that helps. No sentences here; the panel words each code.
  */
+import { matchedNothingError } from '../../providers/custom-extract.ts';
 import { RedirectRefused } from '../../providers/http.ts';
 import type { Failure } from '../../providers/provider.ts';
 import { OLLAMA_ORIGINS_SETTING } from '../../providers/catalog.ts';
@@ -70,6 +71,8 @@ export function streamError(error: { type: string; message: string }): UserError
   const detail = error.message ? `${error.type}: ${error.message}` : error.type;
   if (error.type === 'malformed_stream') return userError('malformed-stream', { fix: 'retry' });
   if (error.type === 'cumulative_text_rewritten') return userError('text-rewritten', { fix: 'retry' });
+  const nothing = matchedNothingError(error);
+  if (nothing) return userError(nothing.code, { params: nothing.params, fix: 'settings' });
   const code = error.type === 'overloaded_error' ? 'stream-overloaded' : 'stream-error';
   return userError(code, { detail, fix: 'retry' });
 }

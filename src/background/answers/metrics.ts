@@ -5,6 +5,7 @@
  */
 import type { SentRequest } from '../../messaging/protocol.ts';
 import { gapStats, type AnswerMetrics } from '../../shared/answer-metrics.ts';
+import type { CustomReading } from '../../shared/custom-endpoint.ts';
 import type { ProviderId } from '../../shared/ids.ts';
 import { estimateTokens } from '../../shared/budget.ts';
 import type { Clock } from './delta-batcher.ts';
@@ -19,6 +20,8 @@ export interface RequestInfo {
   promptText: string;
   /** The request as sent, key masked (the details view). */
   request?: SentRequest;
+  /** A custom endpoint's: how its events are read (the details view). */
+  customReading?: CustomReading;
 }
 
 export interface MetricsRecorder {
@@ -30,6 +33,7 @@ export interface MetricsRecorder {
   /** The gaps between deltas in order, thinned evenly to at most `points`. */
   gaps(points: number): number[];
   readonly request: SentRequest | null;
+  readonly customReading: CustomReading | null;
 }
 
 export function createMetricsRecorder(clock: Clock, startedAt: number): MetricsRecorder {
@@ -70,6 +74,9 @@ export function createMetricsRecorder(clock: Clock, startedAt: number): MetricsR
     },
     get request() {
       return info?.request ?? null;
+    },
+    get customReading() {
+      return info?.customReading ?? null;
     },
   };
 }

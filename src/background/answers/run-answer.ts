@@ -8,6 +8,7 @@ import { presetFor } from '../../providers/catalog.ts';
 import { chatRequestOptions } from '../../providers/model-options.ts';
 import { ProviderSetupError, type Provider, type ProviderCall, type ProviderSettings } from '../../providers/provider.ts';
 import { providerForSettings } from '../../providers/registry.ts';
+import { customReadingOf } from '../../shared/custom-endpoint.ts';
 import { userError } from '../../shared/errors.ts';
 import { IDLE_TIMEOUT_MS } from '../../shared/limits.ts';
 import { DEFAULT_MODEL_OPTIONS, type ModelOptions } from '../../shared/model-options.ts';
@@ -112,6 +113,7 @@ export async function runAnswer(job: AnswerJob, sink: AnswerSink, signal: AbortS
     model: job.settings.model || presetFor(job.settings.provider).defaultModel,
     promptText: [answerSystemPrompt(options.systemPrompt), ...messages.map((message) => message.content)].join('\n\n'),
     request: sentRequest(call.request, job.apiKey),
+    ...(provider.dialect === 'custom' && job.settings.custom ? { customReading: customReadingOf(job.settings.custom) } : {}),
   });
   const idleTimeoutMs = deps.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const opened = await openWithRetries(provider, call, {

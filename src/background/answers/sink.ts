@@ -360,6 +360,7 @@ export function createAnswerSink(requestId: string, options: SinkOptions = {}): 
         sse: new TextDecoder().decode(all),
         sseBytesDropped: bodyDropped,
         gaps: metrics.gaps(MAX_GAP_POINTS),
+        customReading: metrics.customReading,
       };
     },
     retrying(error, inSeconds) {

@@ -9,7 +9,13 @@ import {
   type ProviderId,
 } from '../../providers/catalog.ts';
 import { newKeyOrigin, requestUrl } from '../../providers/key-destination.ts';
-import { DEFAULT_CUSTOM_BODY_TEMPLATE, type CustomEndpoint } from '../../shared/custom-endpoint.ts';
+import {
+  CUSTOM_DATA_MODES,
+  DEFAULT_CUSTOM_BODY_TEMPLATE,
+  type CustomDataMode,
+  type CustomEndpoint,
+} from '../../shared/custom-endpoint.ts';
+import { MAX_REGEX_INPUT_CHARS } from '../../shared/limits.ts';
 import { userError } from '../../shared/errors.ts';
 import { UI_LANGUAGES, type UiLanguage } from '../../shared/ids.ts';
 import { MAX_OUTPUT_TOKENS, MIN_THINKING_BUDGET } from '../../shared/limits.ts';
@@ -27,6 +33,7 @@ import type { PanelState } from '../state.ts';
 import { AppearanceSettings } from './AppearanceSettings.tsx';
 import { BuiltInModelStatus } from './BuiltInModelStatus.tsx';
 import { ErrorDetails } from './NoticeBanner.tsx';
+import { CustomSamplePreview } from '../custom/Extraction.tsx';
 import { LocalModelsFinder, type LocalModelPick } from './LocalModelsFinder.tsx';
 
 /** Examples and wire tokens shown in the form: not words, the same in every language. */
@@ -38,6 +45,38 @@ const KEY_TOKEN = '{{key}}';
 const BODY_TOKENS = '{{messages}}, {{prompt}}, {{system}}';
 
 const EXAMPLE_EXTRA_FIELDS = '{"top_k": 5}';
+const EXAMPLE_DOT_PATH = 'choices.0.delta.content';
+const EXAMPLE_JSON_PATH = '$.choices[0].delta.content';
+const EXAMPLE_PATTERN = '^token: (?<text>.*)$';
+
+const DATA_MODE_LABELS = {
+  json: () => t('data_mode_json'),
+  text: () => t('data_mode_text'),
+  regex: () => t('data_mode_regex'),
+} satisfies Record<CustomDataMode, () => string>;
+
+/** The custom endpoint field a settings problem is about: it is shown there, not under the form. */
+type ProblemField = 'text-path' | 'reasoning-path' | 'pattern';
+function problemField(problem: UserError | null): ProblemField | null {
+  if (!problem) return null;
+  if (problem.code === 'custom-text-path') return 'text-path';
+  if (problem.code === 'custom-path-syntax' || problem.code === 'custom-path-unsupported')
+    return problem.params?.field === 'reasoning-path' ? 'reasoning-path' : 'text-path';
+  if (problem.code.startsWith('custom-pattern-')) return 'pattern';
+  return null;
+}
+
+/** A problem shown at its field (the field names it with aria-describedby). */
+function FieldProblem({ id, problem }: { id: string; problem: UserError }) {
+  return (
+    <div id={id} role="alert" data-testid={`${id}-problem`} data-code={problem.code}>
+      <ErrorDetails error={problem} />
+    </div>
+  );
+}
+
+/** aria attributes of a control whose field has the problem. */
+const invalidIf = (bad: boolean, id: string) => (bad ? { 'aria-invalid': true, 'aria-describedby': id } : {});
 /** `.settings label` is a grid (label above control); a checkbox sits beside its words. */
 const CHECKBOX_ROW = { display: 'flex', gap: '8px', alignItems: 'flex-start' } as const;
 /** Inputs are full width in panel.css; a checkbox keeps its own size. */
@@ -98,7 +137,9 @@ const EMPTY_CUSTOM: CustomEndpoint = {
   method: 'POST',
   headers: 'Authorization: Bearer {{key}}',
   bodyTemplate: DEFAULT_CUSTOM_BODY_TEMPLATE,
+  dataMode: 'json',
   textPath: 'delta',
+  pattern: '',
   reasoningPath: '',
   textMode: 'delta',
   doneData: '',
@@ -140,10 +181,13 @@ export function SettingsForm(props: SettingsFormProps) {
   const [custom, setCustom] = useState<CustomEndpoint>(saved.custom ?? EMPTY_CUSTOM);
   const [draft, setDraft] = useState<OptionsDraft>(() => draftOf(saved.modelOptions, saved.provider));
   const [problem, setProblem] = useState<UserError | null>(null);
+  /** "Try an event": a sample pasted from the stream (never saved). */
+  const [sample, setSample] = useState('');
   /** The origin the user ticked "send my saved key to" for; it counts only while it is still the target. */
   const [keyTo, setKeyTo] = useState<string | null>(null);
   const preset = presetFor(provider);
   const isCustom = preset.dialect === 'custom';
+  const atField = isCustom ? problemField(problem) : null;
   /** The browser's own model: no key, model or address to ask for. */
   const isBuiltin = preset.dialect === 'builtin';
   const support = modelOptionsSupport(provider);
@@ -389,15 +433,51 @@ export function SettingsForm(props: SettingsFormProps) {
               />
             </Field>
           )}
-          <Field label={t('field_text_path')} hint={t('hint_text_path')}>
-            <input
-              type="text"
-              data-testid="custom-text-path"
-              spellcheck={false}
-              value={custom.textPath}
-              onInput={(e) => editCustom({ textPath: e.currentTarget.value })}
-            />
+          <Field label={t('field_data_mode')}>
+            <select
+              data-testid="custom-data-mode"
+              value={custom.dataMode}
+              onChange={(e) => {
+                editCustom({ dataMode: e.currentTarget.value as CustomDataMode });
+                // A problem belongs to a field of the mode it was found in.
+                setProblem(null);
+              }}
+            >
+              {CUSTOM_DATA_MODES.map((mode) => (
+                <option key={mode} value={mode}>
+                  {DATA_MODE_LABELS[mode]()}
+                </option>
+              ))}
+            </select>
           </Field>
+          {custom.dataMode === 'json' && (
+            <Field label={t('field_text_path')} hint={t('hint_text_path', { dot: EXAMPLE_DOT_PATH, jsonpath: EXAMPLE_JSON_PATH })}>
+              <input
+                type="text"
+                data-testid="custom-text-path"
+                spellcheck={false}
+                value={custom.textPath}
+                placeholder={EXAMPLE_JSON_PATH}
+                {...invalidIf(atField === 'text-path', 'custom-text-path')}
+                onInput={(e) => editCustom({ textPath: e.currentTarget.value })}
+              />
+            </Field>
+          )}
+          {custom.dataMode === 'json' && atField === 'text-path' && problem && <FieldProblem id="custom-text-path" problem={problem} />}
+          {custom.dataMode === 'regex' && (
+            <Field label={t('field_pattern')} hint={t('hint_pattern', { max: MAX_REGEX_INPUT_CHARS })}>
+              <input
+                type="text"
+                data-testid="custom-pattern"
+                spellcheck={false}
+                value={custom.pattern}
+                placeholder={EXAMPLE_PATTERN}
+                {...invalidIf(atField === 'pattern', 'custom-pattern')}
+                onInput={(e) => editCustom({ pattern: e.currentTarget.value })}
+              />
+            </Field>
+          )}
+          {custom.dataMode === 'regex' && atField === 'pattern' && problem && <FieldProblem id="custom-pattern" problem={problem} />}
           <Field label={t('field_text_mode')}>
             <select
               data-testid="custom-text-mode"
@@ -408,15 +488,21 @@ export function SettingsForm(props: SettingsFormProps) {
               <option value="cumulative">{t('text_mode_cumulative')}</option>
             </select>
           </Field>
-          <Field label={t('field_reasoning_path')} hint={t('hint_optional')}>
-            <input
-              type="text"
-              data-testid="custom-reasoning-path"
-              spellcheck={false}
-              value={custom.reasoningPath}
-              onInput={(e) => editCustom({ reasoningPath: e.currentTarget.value })}
-            />
-          </Field>
+          {custom.dataMode === 'json' && (
+            <Field label={t('field_reasoning_path')} hint={t('hint_optional')}>
+              <input
+                type="text"
+                data-testid="custom-reasoning-path"
+                spellcheck={false}
+                value={custom.reasoningPath}
+                {...invalidIf(atField === 'reasoning-path', 'custom-reasoning-path')}
+                onInput={(e) => editCustom({ reasoningPath: e.currentTarget.value })}
+              />
+            </Field>
+          )}
+          {custom.dataMode === 'json' && atField === 'reasoning-path' && problem && (
+            <FieldProblem id="custom-reasoning-path" problem={problem} />
+          )}
           <Field label={t('field_done')} hint={t('hint_done')}>
             <input
               type="text"
@@ -436,6 +522,7 @@ export function SettingsForm(props: SettingsFormProps) {
               onInput={(e) => editCustom({ eventType: e.currentTarget.value })}
             />
           </Field>
+          <CustomSamplePreview format={custom} sample={sample} onSample={setSample} />
         </fieldset>
       )}
       {/* Options of the chosen provider; `custom` gives the bordered look of the endpoint's fieldset. */}
@@ -530,7 +617,7 @@ export function SettingsForm(props: SettingsFormProps) {
           {t('model_options_template')}
         </p>
       )}
-      {problem && (
+      {problem && !atField && (
         <div role="alert" data-testid="settings-problem" data-code={problem.code}>
           <ErrorDetails error={problem} />
         </div>

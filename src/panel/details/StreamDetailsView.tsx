@@ -14,6 +14,8 @@ import type { AssistantTurn } from '../state.ts';
 import { curlCommand } from './curl.ts';
 import { sparklinePoints } from './sparkline.ts';
 import { eventTypes, filterEvents, groupRuns, prettyPayload, utf8Length, type EventRun } from './timeline.ts';
+import { ExtractionNote, useCompiledFormat } from '../custom/Extraction.tsx';
+import { explainEvents, type CompiledFormat, type EventExplanation } from '../../providers/custom-extract.ts';
 
 export interface StreamDetailsProps {
   turn: AssistantTurn | null;
@@ -58,7 +60,23 @@ function DownloadSse({ sse, name }: { sse: string; name: string }) {
   );
 }
 
-function RunRow({ run, open, onToggle }: { run: EventRun; open: boolean; onToggle(): void }) {
+/** A custom endpoint's answer: what the reading took from each event (by the event's index). */
+interface Extraction {
+  format: CompiledFormat;
+  explanations: readonly EventExplanation[];
+}
+
+function RunRow({
+  run,
+  open,
+  onToggle,
+  extraction,
+}: {
+  run: EventRun;
+  open: boolean;
+  onToggle(): void;
+  extraction: Extraction | null;
+}) {
   const first = run.events[0]!;
   const bytes = run.events.reduce((sum, event) => sum + utf8Length(event.data), 0);
   return (
@@ -79,6 +97,7 @@ function RunRow({ run, open, onToggle }: { run: EventRun; open: boolean; onToggl
                 </summary>
                 <pre class="details-payload">{prettyPayload(event.data)}</pre>
               </details>
+              {extraction && <ExtractionNote explanation={extraction.explanations[event.index]} format={extraction.format} />}
             </li>
           ))}
         </ol>
@@ -87,7 +106,7 @@ function RunRow({ run, open, onToggle }: { run: EventRun; open: boolean; onToggl
   );
 }
 
-function Timeline({ details }: { details: StreamDetails }) {
+function Timeline({ details, extraction }: { details: StreamDetails; extraction: Extraction | null }) {
   const [type, setType] = useState('');
   const [query, setQuery] = useState('');
   const [openRuns, setOpenRuns] = useState<ReadonlySet<number>>(new Set());
@@ -141,7 +160,7 @@ function Timeline({ details }: { details: StreamDetails }) {
       <ol class="details-runs">
         {runs.map((run) => {
           const at = run.events[0]!.index;
-          return <RunRow key={at} run={run} open={openRuns.has(at)} onToggle={() => toggle(at)} />;
+          return <RunRow key={at} run={run} open={openRuns.has(at)} onToggle={() => toggle(at)} extraction={extraction} />;
         })}
       </ol>
     </section>
@@ -174,8 +193,32 @@ function Merged({ turn }: { turn: AssistantTurn }) {
   );
 }
 
+/**
+ * The extraction of a custom answer, read again here from the kept events with the rules the
+ * background used. When the ring dropped the oldest events, the reading starts at the first
+ * kept one (a cumulative stream's first kept event then counts as all new).
+ */
+function useExtraction(details: StreamDetails | null): { extraction: Extraction | null; unreadable: boolean } {
+  const compiled = useCompiledFormat(details?.customReading ?? null);
+  return useMemo(() => {
+    if (!details || !compiled) return { extraction: null, unreadable: false };
+    if (!compiled.ok) return { extraction: null, unreadable: true };
+    return { extraction: { format: compiled.format, explanations: explainEvents(details.events, compiled.format) }, unreadable: false };
+  }, [details, compiled]);
+}
+
+function ExtractionSummary({ extraction, total }: { extraction: Extraction; total: number }) {
+  const count = extraction.explanations.filter((e) => e.text !== '' || e.reasoning !== '').length;
+  return (
+    <p class="small" data-testid="details-extraction-summary" data-count={count} data-total={total}>
+      {t('details_extraction_summary', { count, total })}
+    </p>
+  );
+}
+
 export function StreamDetailsView(props: StreamDetailsProps) {
   const { turn, details } = props;
+  const { extraction, unreadable } = useExtraction(details);
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
   const stats = details ? gapStats(details.gaps) : null;
@@ -239,7 +282,9 @@ export function StreamDetailsView(props: StreamDetailsProps) {
             </details>
           )}
           <Merged turn={turn} />
-          <Timeline details={details} />
+          {extraction && <ExtractionSummary extraction={extraction} total={details.events.length} />}
+          {unreadable && <p class="muted small">{t('details_extraction_unreadable')}</p>}
+          <Timeline details={details} extraction={extraction} />
         </>
       )}
     </section>

@@ -123,6 +123,9 @@ const VARIES_BY: Partial<Record<ErrorCode, string>> = {
   'connection-dropped': 'partial',
   'stream-error': 'partial',
   'stream-overloaded': 'partial',
+  'custom-path-syntax': 'field',
+  'custom-path-unsupported': 'field',
+  'custom-nothing-extracted': 'mode',
 };
 
 /** Number params shown as amounts (digit grouping); the rest (statuses, lines, limits in URLs) as typed. */
