@@ -552,7 +552,7 @@ export async function startMockProvider(options: MockProviderOptions = {}): Prom
           ...cors,
           ...scenario.headers,
         };
-        const r = await stream(res, state, scenario, headers, planned, 'openai');
+        const r = await stream(res, state, scenario, headers, planned, 'openai', record);
         if (r.sent) record.sent = r.sent;
         summary = `200 custom stream (${customShapeOf(url)}), ${r.deltas} deltas, ${r.bytes} bytes`;
       } else if (isChat) {
