@@ -73,10 +73,27 @@ function customSseTests(name: string, setup: () => Promise<{ driver: Driver; moc
       return driver.evaluate<[string, string][]>(NOTES);
     }
 
+    /**
+     * Clicks until `expression` holds. The settings form grows and shrinks as a mode's fields come
+     * and go, so a real click can land where the button was a moment before (seen once in
+     * Firefox); the clicks used here (Save) are harmless to repeat.
+     */
+    async function clickUntil(id: string, expression: string, what: string) {
+      for (let attempt = 1; ; attempt++) {
+        await driver.click(id);
+        try {
+          await driver.waitFor(expression, what, attempt < 3 ? 3_000 : 10_000);
+          return;
+        } catch (e) {
+          if (attempt >= 3) throw e;
+        }
+      }
+    }
+
     /** Settings opened by hand stay open after Save: wait until the endpoint is stored in this mode, then Done. */
     async function saveAndClose(mode: string) {
-      await driver.click('save-settings');
-      await driver.waitFor(
+      await clickUntil(
+        'save-settings',
         `${API}.storage.local.get('settings').then((r) => r.settings?.custom?.dataMode === '${mode}')`,
         `the endpoint saved in ${mode} mode`,
       );
@@ -147,9 +164,9 @@ function customSseTests(name: string, setup: () => Promise<{ driver: Driver; moc
       await closeDetailsAndOpenSettings();
       await driver.select('custom-data-mode', 'regex');
       await driver.fill('custom-url', `${mock.url}/custom/stream?shape=tagged`);
+      await driver.waitFor(exists('custom-pattern'), 'the pattern field');
       await driver.fill('custom-pattern', '^\\d+\\|(?<text>.*$');
-      await driver.click('save-settings');
-      await driver.waitFor(exists('custom-pattern-problem'), 'the problem at the pattern');
+      await clickUntil('save-settings', exists('custom-pattern-problem'), 'the problem at the pattern');
       expect(await driver.evaluate(`document.querySelector('${testid('custom-pattern-problem')}').getAttribute('data-code')`)).toBe(
         'custom-pattern-invalid',
       );

@@ -18,7 +18,8 @@
  *   A long paragraph's text is in runs (runs.ts: inline-blocks of a few text pieces, each its
  *   own formatting context), and the frozen start ends where a run ends: its runs are made
  *   once and reused, and only the last run and the growing tail are laid out again.
- * - Updates are applied at most once per animation frame; end() renders synchronously.
+ * - Updates are applied at most once per animation frame; end() renders synchronously, and so
+ *   does the first update after a pause of IDLE_RENDER_MS (a slow stream's next words).
  *
  * Safety: every node is made with createElement/createTextNode and a fixed list of tags and
  * attributes (render.ts, dom.ts); raw HTML is text; hrefs are http(s)/mailto only; images are
@@ -44,6 +45,8 @@ export interface StreamingRenderer {
 }
 
 export const BLOCKS_PER_CHUNK = 50;
+/** An update this long after the previous one is rendered at once (two frames at 60 Hz). */
+export const IDLE_RENDER_MS = 33;
 export const CHUNKS_PER_GROUP = 50;
 /** An open paragraph longer than this freezes its plain start. */
 export const FREEZE_AFTER = 8 * MAX_TEXT_NODE;
@@ -128,6 +131,8 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
   /** A long open paragraph's frozen plain start: text[committed, committed + length), in runs. */
   let frozen: { length: number; runs: VElement[] } | null = null;
   let frame: number | null = null;
+  /** When update() was last called (the view's clock), to tell a slow stream from a fast one. */
+  let lastUpdate = -Infinity;
   let disposed = false;
 
   function reset(): void {
@@ -356,9 +361,16 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     update(fullText: string, _newChunk: string) {
       if (disposed) return;
       take(fullText);
+      const now = view?.performance?.now() ?? Date.now();
+      const idle = now - lastUpdate >= IDLE_RENDER_MS;
+      lastUpdate = now;
       if (frame !== null) return;
-      if (view?.requestAnimationFrame) frame = view.requestAnimationFrame(runFrame);
-      else runFrame();
+      // After a pause (the first words, or a slow stream), render now: waiting for the next
+      // frame would show every word of a slow stream ~8 ms later on average (bench/latency.ts).
+      // Deltas that follow within the pause's length still wait for a frame, so a fast stream
+      // is rendered at most once a frame.
+      if (idle || !view?.requestAnimationFrame) runFrame();
+      else frame = view.requestAnimationFrame(runFrame);
     },
     end(fullText: string) {
       if (disposed) return;

@@ -2,7 +2,7 @@
 /** Each markdown construct, rendered; code fences highlighted after they close; Copy. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { highlightingSettled } from '../../../src/panel/markdown/highlight.ts';
-import { createStreamingRenderer } from '../../../src/panel/markdown/index.ts';
+import { createStreamingRenderer, IDLE_RENDER_MS } from '../../../src/panel/markdown/index.ts';
 import { browserSpeaks } from '../../i18n/catalogs.ts';
 import { manualFrames, newContainer, renderAll } from './helpers.ts';
 
@@ -177,13 +177,31 @@ describe('the open tail', () => {
     expect([...c.querySelectorAll('th')].map((th) => th.textContent)).toEqual(['a', 'b']);
   });
 
-  it('applies updates at most once per frame', () => {
+  it('applies updates at most once per frame; the first after a pause at once', () => {
+    const now = vi.spyOn(window.performance, 'now').mockReturnValue(1_000);
     const container = newContainer();
     const renderer = createStreamingRenderer(container);
     renderer.update('a', 'a');
+    // The first words show at once, without waiting for a frame.
+    expect(frames.pending).toBe(0);
+    expect(container.textContent).toBe('a');
+    now.mockReturnValue(1_005);
+    renderer.update('ab', 'b');
+    now.mockReturnValue(1_010);
+    renderer.update('abc', 'c');
+    expect(frames.pending).toBe(1);
+    expect(container.textContent).toBe('a');
+    frames.run();
+    expect(container.textContent).toBe('abc');
+    // A slow stream: the next words after a pause longer than IDLE_RENDER_MS show at once too.
+    now.mockReturnValue(1_010 + IDLE_RENDER_MS);
+    renderer.update('abcd', 'd');
+    expect(frames.pending).toBe(0);
+    expect(container.textContent).toBe('abcd');
+    // Not a continuation (an edit): starts over, within the pause so at the next frame.
+    now.mockReturnValue(1_010 + IDLE_RENDER_MS + 1);
     renderer.update('ab', 'b');
     expect(frames.pending).toBe(1);
-    expect(container.textContent).toBe('');
     frames.run();
     expect(container.textContent).toBe('ab');
     renderer.update('abc', 'c');
