@@ -3,7 +3,8 @@
  * an OpenAI-compatible model whose list reports a 2,048-token window (`mock-small-2k`),
  * a long selection staged from a loopback page, the warning with where the cut falls and
  * the three choices, and nothing sent until one is chosen; "first part" then sends only
- * the first part. With Anthropic the count comes from the mock's count_tokens, exact.
+ * the first part; "parts one after another" sends every part alone, in order, then one
+ * request that combines their answers (a summary of summaries). With Anthropic the count comes from the mock's count_tokens, exact.
  *
  * A selection read from a page has no headings (the page extraction that finds them is
  * another part of the issue), so here "pick sections" shows as disabled with its reason;
@@ -134,6 +135,39 @@ function budgetTests(
       expect(sent).toContain(PARAGRAPHS[0]);
       expect(sent).not.toContain(PARAGRAPHS.at(-1));
       expect(sent).toContain('This is only the first part of a longer text');
+    });
+
+    it('“parts one after another” sends each part alone, then one request that combines their answers', async () => {
+      await driver.click('new-chat');
+      await stageLong();
+      await driver.waitFor($('budget-parts'), 'the parts choice', 20_000);
+      const count = Number((await driver.evaluate<string>(`${$('budget-parts')}.textContent`)).match(/\d+/)![0]);
+      expect(count).toBeGreaterThan(1);
+      const chatsBefore = chatBodies(mock).length;
+      for (let i = 1; i <= count; i++) mock.enqueue({ text: [`Summary `, `of part ${i}.`], delayMs: 5 });
+      mock.enqueue({ text: ['All ', 'parts ', 'combined.'], delayMs: 5 });
+      await driver.click('budget-parts');
+      await driver.waitFor(
+        `document.querySelectorAll('${testid('answer')}').length === ${count + 1} && [...document.querySelectorAll('${testid('answer')}')].at(-1).dataset.status === 'complete' && [...document.querySelectorAll('${testid('answer-text')}')].at(-1).textContent === 'All parts combined.'`,
+        'every part answered, then the combined answer',
+        60_000,
+      );
+      const bodies = chatBodies(mock).slice(chatsBefore);
+      expect(bodies).toHaveLength(count + 1);
+      const texts = bodies.map((body) => body.messages.map((m) => m.content).join('\n'));
+      // Each part alone (one user message after the system prompt), in order, the whole text covered once.
+      for (let i = 0; i < count; i++) {
+        expect(bodies[i]!.messages.filter((m) => m.role !== 'system')).toHaveLength(1);
+        expect(texts[i]).toContain(`(part ${i + 1} of ${count})`);
+      }
+      expect(texts[0]).toContain(PARAGRAPHS[0]);
+      expect(texts[0]).not.toContain(PARAGRAPHS.at(-1));
+      expect(texts[count - 1]).toContain(PARAGRAPHS.at(-1));
+      for (const paragraph of PARAGRAPHS)
+        expect(texts.slice(0, count).filter((t) => t.includes(paragraph)).length).toBeGreaterThanOrEqual(1);
+      // The last request carries the parts' answers, not the text.
+      for (let i = 1; i <= count; i++) expect(texts[count]).toContain(`Part ${i} of ${count}:\nSummary of part ${i}.`);
+      expect(texts[count]).not.toContain(PARAGRAPHS[0]);
     });
 
     it('with Anthropic the tokens are counted by count_tokens, exactly', async () => {
