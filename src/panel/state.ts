@@ -212,23 +212,27 @@ export function isAnswering(state: PanelState): boolean {
 
 /**
  * The conversation as sent to the background: the turns before the given index, with one
- * answer of each comparison (the chosen one).
+ * answer of each comparison (the chosen one). The parts of a text sent one after another
+ * (the budget's "parts" choice) go without their text once a later question follows: all of
+ * them together are what did not fit the model's window; their questions and answers stay.
  */
 export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
   const before = turns.slice(0, upTo);
   const kept = keptForFollowUp(before);
+  const lastQuestion = before.findLastIndex((turn) => turn.role === 'user');
   return before
-    .filter((_, index) => kept.has(index))
-    .map((turn) =>
-      turn.role === 'user'
-        ? {
-            role: 'user' as const,
-            text: turn.text,
-            ...(turn.selection ? { selection: turn.selection } : {}),
-            ...(turn.action ? { action: turn.action } : {}),
-          }
-        : { role: 'assistant' as const, text: turn.text },
-    );
+    .map((turn, index) => ({ turn, index }))
+    .filter(({ index }) => kept.has(index))
+    .map(({ turn, index }) => {
+      if (turn.role === 'assistant') return { role: 'assistant' as const, text: turn.text };
+      const earlierPart = turn.selection?.excerpt?.kind === 'part' && index !== lastQuestion;
+      return {
+        role: 'user' as const,
+        text: turn.text,
+        ...(turn.selection && !earlierPart ? { selection: turn.selection } : {}),
+        ...(turn.action ? { action: turn.action } : {}),
+      };
+    });
 }
 
 /** Stop reasons that mean "cut at the output limit" (Anthropic, OpenAI family, Responses-style). */

@@ -168,6 +168,24 @@ function budgetTests(
       // The last request carries the parts' answers, not the text.
       for (let i = 1; i <= count; i++) expect(texts[count]).toContain(`Part ${i} of ${count}:\nSummary of part ${i}.`);
       expect(texts[count]).not.toContain(PARAGRAPHS[0]);
+
+      // A follow-up carries the parts' questions and answers, not the text that did not fit.
+      mock.enqueue({ text: ['The mill ', 'again.'], delayMs: 5 });
+      await driver.evaluate(setValue('composer', 'And the mill?'));
+      await driver.click('send');
+      await driver.waitFor(
+        `[...document.querySelectorAll('${testid('answer-text')}')].at(-1).textContent === 'The mill again.'`,
+        'the follow-up’s answer',
+        30_000,
+      );
+      const followUp = chatBodies(mock)
+        .at(-1)!
+        .messages.map((m) => m.content)
+        .join('\n');
+      expect(followUp).toContain('And the mill?');
+      expect(followUp).toContain('Summary of part 1.');
+      expect(followUp).toContain('All parts combined.');
+      expect(followUp).not.toContain(PARAGRAPHS[0]);
     });
 
     it('with Anthropic the tokens are counted by count_tokens, exactly', async () => {

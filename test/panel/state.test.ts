@@ -183,6 +183,56 @@ describe('connection', () => {
   });
 });
 
+describe('turnsForRequest', () => {
+  const part = (index: number): PageSelection => ({
+    ...selection,
+    text: `Part ${index} text`,
+    excerpt: { kind: 'part', index, count: 2 },
+  });
+  const answered = (requestId: string, text: string): Turn => ({ role: 'assistant', requestId, text, status: 'complete', lastSeq: 1 });
+  const series: Turn[] = [
+    { role: 'user', text: 'Summarize (part 1 of 2)', selection: part(1) },
+    answered('p1', 'Summary one.'),
+    { role: 'user', text: 'Summarize (part 2 of 2)', selection: part(2) },
+    answered('p2', 'Summary two.'),
+    { role: 'user', text: 'Summarize (the 2 parts combined)' },
+    answered('c', 'Both parts.'),
+  ];
+
+  it('a follow-up after a parts series sends the parts’ questions and answers without their text', () => {
+    const turns = turnsForRequest([...series, { role: 'user', text: 'And then?' }]);
+    expect(turns.filter((turn) => turn.role === 'user' && turn.selection)).toEqual([]);
+    expect(turns.map((turn) => turn.text)).toEqual([
+      'Summarize (part 1 of 2)',
+      'Summary one.',
+      'Summarize (part 2 of 2)',
+      'Summary two.',
+      'Summarize (the 2 parts combined)',
+      'Both parts.',
+      'And then?',
+    ]);
+  });
+
+  it('a part asked again (Retry, Continue) keeps its own text', () => {
+    const retry = turnsForRequest(series, 3);
+    expect(retry.at(-1)).toEqual({ role: 'user', text: 'Summarize (part 2 of 2)', selection: part(2) });
+    expect(retry[0]).toEqual({ role: 'user', text: 'Summarize (part 1 of 2)' });
+  });
+
+  it('keeps an ordinary selection and a first-part excerpt in a follow-up', () => {
+    const first: PageSelection = { ...selection, excerpt: { kind: 'first' } };
+    const turns = turnsForRequest([
+      { role: 'user', text: 'Q1', selection: first },
+      answered('a', 'A1'),
+      { role: 'user', text: 'Q2', selection },
+      answered('b', 'A2'),
+      { role: 'user', text: 'Q3' },
+    ]);
+    expect(turns[0]).toMatchObject({ selection: first });
+    expect(turns[2]).toMatchObject({ selection });
+  });
+});
+
 describe('restore', () => {
   const savedTurns: Turn[] = [
     { role: 'user', text: 'Q1', selection },
