@@ -6,9 +6,9 @@
  * the first part; "parts one after another" sends every part alone, in order, then one
  * request that combines their answers (a summary of summaries). With Anthropic the count comes from the mock's count_tokens, exact.
  *
- * A selection read from a page has no headings (the page extraction that finds them is
- * another part of the issue), so here "pick sections" shows as disabled with its reason;
- * the sections themselves are covered by test/shared/budget.test.ts.
+ * A selection read from a page has no headings, so there "pick sections" shows as disabled
+ * with its reason; the whole page read with Ask about this page has them: two of its six
+ * sections are picked, and only they are sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicCountTokens } from '../mock-provider/anthropic.ts';
@@ -23,6 +23,8 @@ interface Driver {
   evaluate<T>(expression: string): Promise<T>;
   waitFor(expression: string, what: string, timeoutMs?: number): Promise<void>;
   selectLong(): Promise<string>;
+  /** Shows another page of the test server in the tab the panel belongs to. */
+  showPage(path: string): Promise<void>;
 }
 
 const PARAGRAPHS = Array.from(
@@ -31,6 +33,15 @@ const PARAGRAPHS = Array.from(
 );
 const LONG_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Long article</title></head><body>
 <div id="long">${PARAGRAPHS.map((p) => `<p>${p}</p>`).join('\n')}</div></body></html>`;
+
+const SECTIONS = ['The river', 'The mill', 'The village', 'The harbour', 'The hills', 'The road'];
+const sectionParagraph = (section: string, i: number) =>
+  `${section} section, paragraph ${i + 1}, goes on about ${section.toLowerCase()} for one sentence more than it needs to.`;
+/** About 1,700 characters under each of six headings: the page is far over a 2,048-token window, two sections fit. */
+const SECTIONS_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Sections article</title></head><body><article>
+<h1>Sections article</h1>
+${SECTIONS.map((section) => `<h2>${section}</h2>\n${Array.from({ length: 15 }, (_, i) => `<p>${sectionParagraph(section, i)}</p>`).join('\n')}`).join('\n')}
+</article></body></html>`;
 
 const testid = (id: string) => `[data-testid="${id}"]`;
 const $ = (id: string) => `document.querySelector('${testid(id)}')`;
@@ -188,6 +199,50 @@ function budgetTests(
       expect(followUp).not.toContain(PARAGRAPHS[0]);
     });
 
+    it('“pick sections” on a page read whole: the chosen sections alone are sent', async () => {
+      await driver.click('new-chat');
+      await driver.showPage('/sections.html');
+      await driver.click('use-page');
+      await driver.waitFor($('budget-over'), 'the budget warning for the whole page', 20_000);
+      expect(await driver.evaluate<boolean>(`${$('budget-sections')}.disabled`)).toBe(false);
+      await driver.click('budget-sections');
+      await driver.waitFor($('budget-section-list'), 'the sections');
+      const labels = await driver.evaluate<string[]>(
+        `[...document.querySelectorAll('${testid('budget-section')}')].map((box) => box.closest('label').textContent)`,
+      );
+      for (const section of SECTIONS) expect(labels.some((label) => label.startsWith(section))).toBe(true);
+      // Nothing chosen yet: nothing to use.
+      expect(await driver.evaluate<boolean>(`${$('budget-sections-use')}.disabled`)).toBe(true);
+      const choose = (section: string) =>
+        driver.evaluate(
+          `([...document.querySelectorAll('${testid('budget-section')}')].find((box) => box.closest('label').textContent.startsWith(${JSON.stringify(section)})).click(), true)`,
+        );
+      await choose('The mill');
+      await choose('The harbour');
+      await driver.waitFor(`!${$('budget-sections-use')}.disabled`, 'two sections that fit');
+      await driver.click('budget-sections-use');
+      await driver.waitFor(`!${$('budget-over')} && !${$('summarize')}.disabled`, 'the chosen sections to fit', 20_000);
+      const chatsBefore = chatBodies(mock).length;
+      mock.enqueue({ text: ['The mill ', 'and the harbour.'], delayMs: 5 });
+      await driver.click('summarize');
+      await driver.waitFor(
+        `[...document.querySelectorAll('${testid('answer-text')}')].at(-1)?.textContent === 'The mill and the harbour.'`,
+        'the answer about the sections',
+        30_000,
+      );
+      expect(chatBodies(mock).length).toBe(chatsBefore + 1);
+      const sent = chatBodies(mock)
+        .at(-1)!
+        .messages.map((m) => m.content)
+        .join('\n');
+      for (const section of ['The mill', 'The harbour']) {
+        expect(sent).toContain(sectionParagraph(section, 0));
+        expect(sent).toContain(sectionParagraph(section, 14));
+      }
+      for (const section of ['The river', 'The village', 'The hills', 'The road']) expect(sent).not.toContain(`${section} section`);
+      await driver.showPage('/long.html'); // where the next test selects
+    });
+
     it('with Anthropic the tokens are counted by count_tokens, exactly', async () => {
       await driver.click('open-settings');
       await configure('anthropic', mock.url, 'claude-sonnet-4-5-20250929', false);
@@ -211,7 +266,7 @@ function budgetTests(
 budgetTests('Chromium', async () => {
   requireBuild(CHROME_E2E_BUILD);
   const mock = await startMockProvider();
-  const pages = await startPageServer({ '/long.html': LONG_HTML });
+  const pages = await startPageServer({ '/long.html': LONG_HTML, '/sections.html': SECTIONS_HTML });
   const chrome = await launchChromiumWithExtension(CHROME_E2E_BUILD);
   const article = await chrome.context.newPage();
   await article.goto(pages.url('/long.html'));
@@ -229,6 +284,9 @@ budgetTests('Chromium', async () => {
       await waitFor(what, async () => ((await panel.evaluate(expression)) ? true : undefined), { timeoutMs });
     },
     selectLong: () => article.evaluate<string>(selectTextExpression('#long')),
+    showPage: async (path) => {
+      await article.goto(pages.url(path));
+    },
   };
   return {
     driver,
@@ -245,7 +303,7 @@ budgetTests('Chromium', async () => {
 budgetTests('Firefox', async () => {
   requireBuild(FIREFOX_E2E_BUILD);
   const mock = await startMockProvider();
-  const pages = await startPageServer({ '/long.html': LONG_HTML });
+  const pages = await startPageServer({ '/long.html': LONG_HTML, '/sections.html': SECTIONS_HTML });
   const firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD);
   await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
   const panelTab = firefox.context;
@@ -267,6 +325,14 @@ budgetTests('Firefox', async () => {
       await firefox.waitFor(expression, { what, timeoutMs });
     },
     selectLong: () => firefox.evaluate<string>(selectTextExpression('#long'), { context: articleTab }),
+    showPage: async (path) => {
+      firefox.use(articleTab);
+      try {
+        await firefox.navigate(pages.url(path));
+      } finally {
+        firefox.use(panelTab);
+      }
+    },
   };
   return {
     driver,
