@@ -2,15 +2,16 @@
  * Conversations that are never lost, one per tab, in real Chromium and Firefox against the
  * mock provider: two tabs keep two conversations (each panel bound to its tab with
  * `sidepanel.html?tab=ID`), closing and reopening a panel gives its tab's conversation back,
- * and (Chromium) restarting the browser with the same profile keeps history in IndexedDB.
+ * and restarting the browser with the same profile keeps history in IndexedDB.
  *
- * Firefox: the harness installs Aside as a temporary add-on into a fresh temporary profile,
- * and a temporary add-on's data goes with it when Firefox closes, so a restart with the same
- * profile cannot be shown there; that part runs in Chromium only.
+ * Firefox: a temporary add-on's data goes with it when Firefox closes, so for the restart the
+ * harness keeps the profile and installs Aside into it permanently (an unsigned XPI, which
+ * Firefox ESR accepts with signatures off), with the same moz-extension UUID on both launches.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
@@ -187,15 +188,18 @@ describe('history in Firefox', () => {
     );
   }
 
+  let profile: { dir: string; uuid: string };
   beforeAll(async () => {
     requireBuild(FIREFOX_E2E_BUILD);
-    firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD);
+    profile = { dir: join(await mkdtemp(join(tmpdir(), 'aside-history-firefox-')), 'profile'), uuid: randomUUID() };
+    firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD, { keptProfile: profile });
   });
   afterAll(async () => {
     await firefox?.close();
+    await rm(join(profile.dir, '..'), { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   });
 
-  it('two tabs keep two conversations, and a closed and reopened panel gets its tab’s back', async () => {
+  it('two tabs keep two conversations; a closed and reopened panel gets its tab’s back; a restart keeps history', async () => {
     // Two pages, then a panel bound to each (their tab ids, read through the API from a panel).
     const first = firefox.context;
     await firefox.navigate(pages.url('/article.html'));
@@ -247,5 +251,19 @@ describe('history in Firefox', () => {
       'user:Why is the sea salty?',
     ]);
     firefox.use(first);
+
+    // Restart Firefox with the same profile: history is still there, answers and all.
+    await firefox.close();
+    firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD, { keptProfile: profile });
+    // The same installation as before the restart, not a new one.
+    expect(firefox.installedNow).toBe(false);
+    await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
+    const kept = await waitFor<StoredView[]>('history after the restart', async () => {
+      const view = await firefox.evaluate<StoredView[]>(READ_HISTORY);
+      return view.length === 2 ? view : undefined;
+    });
+    const turnsOf = (question: string) => kept.find((c) => c.turns[0] === `user:${question}`)?.turns;
+    expect(turnsOf('What about the fox?')).toEqual(['user:What about the fox?', 'assistant:The fox jumps.:complete']);
+    expect(turnsOf('Why is the sea salty?')).toEqual(['user:Why is the sea salty?', 'assistant:Rivers bring salt.:complete']);
   });
 });

@@ -16,9 +16,10 @@
  * context"), so extension pages are opened from a loopback page with `location.href = …`;
  * that needs the e2e build's web_accessible_resources entry for sidepanel.html.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BiDiClient, deserialize, type RemoteValue } from './bidi.ts';
@@ -37,6 +38,8 @@ export interface FirefoxExtension {
   baseUrl: string;
   /** The add-on id (FIREFOX_ADDON_ID, src/shared/ids.ts). */
   addonId: string;
+  /** Whether this launch installed the add-on (false: it was already in the kept profile). */
+  installedNow: boolean;
   /** The top-level browsing context the helpers act on (see `use`). */
   context: string;
   /** Console messages and JS errors from every page (`log.entryAdded`), for diagnostics. */
@@ -143,6 +146,14 @@ export function userPrefs(uuid: string): Record<string, string | number | boolea
   };
 }
 
+/** The build as an XPI (a zip of its files) next to the profile, for a permanent install. */
+async function packXpi(extDir: string, profileDir: string): Promise<string> {
+  const xpi = `${profileDir}.xpi`;
+  await rm(xpi, { force: true });
+  execFileSync('zip', ['-q', '-r', '-X', xpi, '.'], { cwd: resolve(extDir) });
+  return xpi;
+}
+
 function userJs(prefs: Record<string, string | number | boolean>): string {
   return (
     Object.entries(prefs)
@@ -158,11 +169,22 @@ export async function launchFirefoxWithExtension(
     timeoutMs?: number;
     extraPrefs?: Record<string, string | number | boolean>;
     executablePath?: string;
+    /**
+     * A profile that outlives this browser (for a restart): kept at close, and the add-on is
+     * installed permanently into it (an unsigned XPI, which ESR allows with
+     * xpinstall.signatures.required off) the first time, then found there on later launches.
+     * Without it, each launch has a fresh temporary profile and a temporary add-on, which
+     * Firefox removes, with its data, when it closes.
+     */
+    keptProfile?: { dir: string; uuid: string };
   } = {},
 ): Promise<FirefoxExtension> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const uuid = randomUUID();
-  const profileDir = await mkdtemp(join(tmpdir(), 'aside-firefox-'));
+  const kept = options.keptProfile;
+  const uuid = kept?.uuid ?? randomUUID();
+  const profileDir = kept?.dir ?? (await mkdtemp(join(tmpdir(), 'aside-firefox-')));
+  const installedBefore = kept !== undefined && existsSync(join(profileDir, 'extensions.json'));
+  await mkdir(profileDir, { recursive: true });
   await writeFile(join(profileDir, 'user.js'), userJs({ ...userPrefs(uuid), ...options.extraPrefs }));
 
   let output = '';
@@ -204,7 +226,7 @@ export async function launchFirefoxWithExtension(
       clearTimeout(timer);
     }
     await pages?.close();
-    await rm(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
+    if (!kept) await rm(profileDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }).catch(() => {});
   };
   const fail = async (what: string, e: unknown): Promise<never> => {
     await kill();
@@ -246,16 +268,20 @@ export async function launchFirefoxWithExtension(
     // diagnostics only
   }
 
-  let addonId: string;
-  try {
-    const r = await client.send<{ extension: string }>(
-      'webExtension.install',
-      { extensionData: { type: 'path', path: resolve(extDir) } },
-      timeoutMs,
-    );
-    addonId = r.extension;
-  } catch (e) {
-    return fail(`webExtension.install of ${extDir}`, e);
+  let addonId: string = FIREFOX_ADDON_ID;
+  if (!installedBefore) {
+    try {
+      const r = await client.send<{ extension: string }>(
+        'webExtension.install',
+        kept
+          ? { extensionData: { type: 'archivePath', path: await packXpi(extDir, profileDir) }, 'moz:permanent': true }
+          : { extensionData: { type: 'path', path: resolve(extDir) } },
+        timeoutMs,
+      );
+      addonId = r.extension;
+    } catch (e) {
+      return fail(`webExtension.install of ${extDir}`, e);
+    }
   }
 
   let current: string;
@@ -439,6 +465,7 @@ export async function launchFirefoxWithExtension(
     uuid,
     baseUrl,
     addonId,
+    installedNow: !installedBefore,
     get context() {
       return current;
     },
