@@ -19,6 +19,7 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { chromiumDriver, firefoxDriver, testid, type PanelDriver } from './harness/driver.ts';
 
 /** Firefox's event page is suspended after this long without events or API calls. */
 const IDLE_MS = 3_000;
@@ -29,7 +30,6 @@ const FULL = Array.from({ length: WORDS }, (_, i) => `w${i}`).join(' ') + '.';
 /** The background writes a streaming answer's text at least this often (src/background/conversations.ts). */
 const PERSIST_MS = 1_000;
 
-const testid = (id: string) => `[data-testid="${id}"]`;
 const ANSWER = `(() => {
   const all = document.querySelectorAll('[data-testid="answer"]');
   const el = all[all.length - 1];
@@ -37,10 +37,7 @@ const ANSWER = `(() => {
 })()`;
 type View = { count: number; status: string; text: string; words: string } | null;
 
-interface Driver {
-  fill(testId: string, value: string): Promise<void>;
-  click(testId: string): Promise<void>;
-  evaluate<T>(expression: string): Promise<T>;
+interface Driver extends Pick<PanelDriver, 'fill' | 'click' | 'evaluate'> {
   /** Reload the panel page: what closing and opening the panel again gives. */
   reload(): Promise<void>;
   /**
@@ -48,6 +45,11 @@ interface Driver {
    * suspends it by itself within IDLE_MS), and resolve once it has.
    */
   stopBackground(): Promise<void>;
+  /**
+   * Keeps the restarted background from being stopped again while the test goes on (Firefox:
+   * a runtime message every second resets the short idle timeout; Chromium: nothing to do).
+   */
+  keepAwake(on: boolean): Promise<void>;
 }
 
 const wordCount = (text: string) => text.split(' ').filter((w) => w !== '').length;
@@ -98,6 +100,7 @@ function backgroundStoppedTests(name: string, setup: () => Promise<{ driver: Dri
 
     /** Ask, let some words arrive, stop the background: the interrupted answer as shown. */
     async function askAndStop(question: string): Promise<{ shown: string; request: number }> {
+      await driver.keepAwake(false);
       mock.reset();
       mock.enqueue(slowAnswer);
       await driver.fill('composer', question);
@@ -118,6 +121,7 @@ function backgroundStoppedTests(name: string, setup: () => Promise<{ driver: Dri
       );
       // The upstream request died with the background, before the server's last word.
       expect(await mock.responseFinished(request, 5_000)).toEqual({ clientClosed: true });
+      await driver.keepAwake(true);
       expect(interrupted.words).toContain('background stopped');
       // Everything before the silence, and nothing after it.
       expect(wordCount(interrupted.text)).toBe(BEFORE_PAUSE);
@@ -184,12 +188,11 @@ backgroundStoppedTests('Chromium', async () => {
     return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(chrome.baseUrl));
   };
   const driver: Driver = {
-    fill: (id, value) => panel.fill(testid(id), value),
-    click: (id) => panel.locator(testid(id)).last().click(),
-    evaluate: (expression) => panel.evaluate(expression),
+    ...chromiumDriver(panel),
     reload: async () => {
       await panel.reload();
     },
+    keepAwake: async () => {},
     stopBackground: async () => {
       // Written to storage at least every PERSIST_MS: let that happen first, as a silence would.
       await new Promise((resolve) => setTimeout(resolve, PERSIST_MS + 500));
@@ -217,26 +220,27 @@ backgroundStoppedTests('Firefox', async () => {
   });
   const open = () => firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
   await open();
+  let awake = false;
+  const setAwake = async (on: boolean) => {
+    awake = on;
+    await firefox.evaluate(
+      on
+        ? `(window.__awake ??= setInterval(() => browser.runtime.sendMessage({ type: 'aside-e2e:menu-entries' }).catch(() => {}), 1000), true)`
+        : `(clearInterval(window.__awake), delete window.__awake, true)`,
+    );
+  };
   const driver: Driver = {
-    fill: async (id, value) => {
-      await firefox.evaluate(
-        `(() => { const el = [...document.querySelectorAll('${testid(id)}')].at(-1); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event('input', { bubbles: true })); return true; })()`,
-      );
-    },
-    click: async (id) => {
-      await firefox.evaluate(
-        `(() => { const all = document.querySelectorAll('${testid(id)}'); all.forEach((el, i) => i === all.length - 1 ? el.setAttribute('data-e2e-target', '') : el.removeAttribute('data-e2e-target')); return all.length > 0; })()`,
-      );
-      await firefox.click(`${testid(id)}[data-e2e-target]`);
-    },
-    evaluate: (expression) => firefox.evaluate(expression),
-    // Away to a web page and back in the same tab: the panel page loads anew.
+    ...firefoxDriver(firefox),
+    // Away to a web page and back in the same tab: the panel page loads anew (and keeps the
+    // background awake again if it did).
     reload: async () => {
       await open();
       await firefox.waitFor(`!!document.querySelector('${testid('composer')}')`, { what: 'the reopened panel', timeoutMs: 15_000 });
+      if (awake) await setAwake(true);
     },
     // Nothing to do: Firefox suspends the idle event page itself (the panel sees its port close).
     stopBackground: async () => {},
+    keepAwake: setAwake,
   };
   return {
     driver,

@@ -12,21 +12,13 @@ import { startMockProvider, type MockProvider } from '../mock-provider/server.ts
 import { launchChromiumWithExtension, type ChromiumExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
-import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild } from './harness/paths.ts';
+import { chromiumDriver, firefoxDriver, testid, type PanelDriver } from './harness/driver.ts';
 
-interface Driver {
-  /** Types into the element with this test id (input or textarea). */
-  fill(testId: string, value: string): Promise<void>;
-  /** Picks an option of the select with this test id. */
-  select(testId: string, value: string): Promise<void>;
-  /** A real click (Save asks for the endpoint's permission, which needs a user gesture) on the last element with this test id. */
-  click(testId: string): Promise<void>;
-  evaluate<T>(expression: string): Promise<T>;
-  waitFor(expression: string, what: string, timeoutMs?: number): Promise<void>;
+interface Driver extends PanelDriver {
   screenshot(name: string): Promise<void>;
 }
 
-const testid = (id: string) => `[data-testid="${id}"]`;
 const exists = (id: string) => `document.querySelector('${testid(id)}') !== null`;
 const answerText = `[...document.querySelectorAll('[data-testid="answer"]')].at(-1)?.querySelector('[data-testid="answer-text"]')?.textContent ?? null`;
 const answerStatus = `[...document.querySelectorAll('[data-testid="answer"]')].at(-1)?.getAttribute('data-status') ?? null`;
@@ -197,16 +189,7 @@ customSseTests('Chromium', async () => {
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
   await panel.setViewportSize({ width: 400, height: 900 });
   const driver: Driver = {
-    fill: (id, value) => panel.locator(testid(id)).last().fill(value),
-    select: async (id, value) => {
-      await panel.locator(testid(id)).last().selectOption(value);
-    },
-    click: (id) => panel.locator(testid(id)).last().click(),
-    evaluate: (expression) => panel.evaluate(expression),
-    // Polled with evaluate: waitForFunction with a string needs eval, which the panel's CSP forbids.
-    waitFor: async (expression, what, timeoutMs = 10_000) => {
-      await waitFor(what, async () => ((await panel.evaluate(expression)) ? true : undefined), { timeoutMs });
-    },
+    ...chromiumDriver(panel),
     screenshot: async (file) => {
       await panel.screenshot({ path: artifactPath(file), fullPage: true });
     },
@@ -227,29 +210,8 @@ customSseTests('Firefox', async () => {
   const pages: PageServer = await startPageServer();
   const firefox: FirefoxExtension = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD);
   await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
-  const last = (id: string) => `[...document.querySelectorAll('${testid(id)}')].at(-1)`;
-  /** Sets a control's value the way Preact hears it. */
-  const setValue = (id: string, value: string, event: 'input' | 'change') =>
-    firefox.evaluate(
-      `(() => { const el = ${last(id)}; el.focus(); el.value = ${JSON.stringify(value)}; el.dispatchEvent(new Event('${event}', { bubbles: true })); return true; })()`,
-    );
   const driver: Driver = {
-    fill: async (id, value) => {
-      await setValue(id, value, 'input');
-    },
-    select: async (id, value) => {
-      await setValue(id, value, 'change');
-    },
-    click: async (id) => {
-      await firefox.evaluate(
-        `(() => { const all = document.querySelectorAll('${testid(id)}'); all.forEach((el, i) => i === all.length - 1 ? el.setAttribute('data-e2e-target', '') : el.removeAttribute('data-e2e-target')); return all.length > 0; })()`,
-      );
-      await firefox.click(`${testid(id)}[data-e2e-target]`);
-    },
-    evaluate: (expression) => firefox.evaluate(expression),
-    waitFor: async (expression, what, timeoutMs = 10_000) => {
-      await firefox.waitFor(expression, { what, timeoutMs });
-    },
+    ...firefoxDriver(firefox),
     screenshot: async (file) => {
       await firefox.screenshot(artifactPath(file));
     },
