@@ -426,6 +426,10 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         dispatch({ type: 'restore', saved: { ...fromStored({ turns: message.turns, selection, draft }) } });
         shapeRef.current = conversationShape(stateRef.current);
         for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
+        // Details asked for while the port was down, or of a background that stopped before
+        // it answered, are asked again, now that the background knows this panel's conversation.
+        const details = stateRef.current.streamDetails;
+        if (details?.status === 'loading') send({ type: 'stream-details', requestId: details.requestId });
       }
       followPartsRun(message);
       // An ask that waited for its count runs now, unless the selection turned out too long.
