@@ -131,7 +131,7 @@ describe('stream details on disk', () => {
           db.close();
           resolve();
         };
-        tx.onerror = () => reject(tx.error);
+        tx.onerror = () => reject(tx.error ?? new Error('write failed'));
       };
     });
     expect(await (await open()).get('r1')).toBeNull();
