@@ -369,6 +369,23 @@ export async function finishTracking(requestId: string): Promise<void> {
   if (!stillStreaming) await setStreaming((ids) => ids.delete(entry.conversationId));
 }
 
+/** Whether a conversation is a private window's (kept in memory only); unknown ones count as private. */
+export function isPrivateConversation(id: string | undefined): boolean {
+  const conversation = id === undefined ? undefined : cache.get(id);
+  return conversation?.incognito ?? true;
+}
+
+/**
+ * Whether history still has this conversation (on disk, or in memory for a full disk or a
+ * private window). Null when that cannot be told (IndexedDB cannot be read).
+ */
+export async function conversationInHistory(id: string): Promise<boolean | null> {
+  if (await memory.has(id)) return true;
+  const store = await disk();
+  if (!store) return null;
+  return store.has(id).catch(() => null);
+}
+
 /** For a re-attaching panel after the worker restarted: nothing is live; history has the text. */
 export function isTracked(requestId: string): boolean {
   return tracked.has(requestId);

@@ -20,10 +20,16 @@ const E2eMessageSchema = v.variant('type', [
   v.object({ type: v.literal('aside-e2e:idle-timeout'), ms: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(100))) }),
   /** Turns the local servers' Origin rules off (and the saved one is removed) or on again: what a browser without DNR gets. */
   v.object({ type: v.literal('aside-e2e:origin-rules'), enabled: v.boolean() }),
+  /** Which start of the background answers: another one after the worker or event page stopped and started again. */
+  v.object({ type: v.literal('aside-e2e:instance') }),
 ]);
+
+/** Made once per start of the background (this module is evaluated anew each time). */
+const instance = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 async function handle(message: v.InferOutput<typeof E2eMessageSchema>): Promise<unknown> {
   if (message.type === 'aside-e2e:menu-entries') return createdMenuEntries();
+  if (message.type === 'aside-e2e:instance') return { instance };
   if (message.type === 'aside-e2e:origin-rules') {
     setOriginRulesEnabled(message.enabled);
     await syncRuleWithSettings(await loadSettings());

@@ -17,7 +17,7 @@ interface LiveAnswer {
 }
 
 const live = new Map<string, LiveAnswer>();
-/** Finished answers' sinks, newest last, for their stream details (memory only: a restart forgets them). */
+/** Finished answers' sinks, newest last, for their stream details (a restart forgets them; kept-details.ts has them on disk). */
 const finished = new Map<string, AnswerSink>();
 
 function receiverFor(answer: LiveAnswer, panel: PanelPort): Receiver {

@@ -26,7 +26,8 @@ import {
   trackAnswer,
   type TabConversation,
 } from './conversations.ts';
-import { answerDetails, attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
+import { detailsFor, keepDetails, pruneDetails } from './kept-details.ts';
+import { attachPanel, detachPanel, finishAnswer, isRunning, startAnswer, stopAnswer } from './live-answers.ts';
 import { findReadingTab, readSelectionFromTab } from './page-selection.ts';
 import { pageForActions } from './page-text/page-for-actions.ts';
 import { readPageFromTab } from './page-text/read-page.ts';
@@ -240,8 +241,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'ask': {
       if (isRunning(message.requestId)) return;
       const { sink, signal } = startAnswer(message.requestId, panel);
+      const conversationId = panel.conversationId;
       // Written to history as it streams, whether or not the panel stays open.
-      trackAnswer(panel.conversationId, message.requestId, sink);
+      trackAnswer(conversationId, message.requestId, sink);
       if (panel.conversationId !== undefined) void refreshPage(panel.conversationId, panel.conversationTabId).catch(() => {});
       const release = holdKeepalive();
       try {
@@ -260,6 +262,8 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       } finally {
         await finishTracking(message.requestId).catch(() => {});
         finishAnswer(message.requestId);
+        // Once, now that it has ended: its stream details outlive this background.
+        await keepDetails(message.requestId, conversationId);
         release();
       }
       return;
@@ -268,7 +272,14 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       stopAnswer(message.requestId);
       return;
     case 'stream-details':
-      postToPanel(panel, { type: 'stream-details', requestId: message.requestId, details: answerDetails(message.requestId) });
+      postToPanel(panel, {
+        type: 'stream-details',
+        requestId: message.requestId,
+        details: await detailsFor(message.requestId, panel.conversationId),
+      });
+      return;
+    case 'history.deleted':
+      await pruneDetails();
       return;
     case 'count-tokens': {
       panel.counting?.abort();

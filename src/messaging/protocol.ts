@@ -207,8 +207,10 @@ export const PanelMessageSchema = v.variant('type', [
     choice: v.optional(ModelChoiceSchema),
   }),
   v.object({ type: v.literal('stop'), requestId }),
-  /** The stream details of an answer (one of the last MAX_KEPT_DETAILS this background ran). */
+  /** The stream details of an answer of the conversation this panel shows (one of the last MAX_KEPT_DETAILS). */
   v.object({ type: v.literal('stream-details'), requestId }),
+  /** The panel deleted conversations from history: the background deletes their answers' stream details. */
+  v.object({ type: v.literal('history.deleted') }),
   /**
    * Measure a request before it is sent (the budget line): the turns as they would be asked.
    * A newer one from the same panel cancels the one in flight, which then gets no answer.
@@ -306,7 +308,7 @@ export const BackgroundMessageSchema = v.variant('type', [
     requestId,
     results: v.pipe(v.array(LocalProbeResultSchema), v.maxLength(MAX_LOCAL_ADDRESSES)),
   }),
-  /** The answer's stream details; null when this background no longer has them (restarted, or too old). */
+  /** The answer's stream details; null when they are no longer kept (too old, or never stored). */
   v.object({ type: v.literal('stream-details'), requestId, details: v.nullable(StreamDetailsSchema) }),
   /** A count-tokens answer: the request's size and the model's window (null: unknown). */
   v.object({

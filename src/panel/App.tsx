@@ -135,6 +135,7 @@ export function App() {
           inMemory={state.storage === 'private' || state.storage === 'memory' || browser.extension?.inIncognitoContext === true}
           busy={answering}
           onOpen={openFromHistory}
+          onDeleted={commands.historyDeleted}
           onNew={() => {
             commands.newConversation();
             setHistoryOpen(false);

@@ -74,6 +74,8 @@ export interface PanelCommands {
   /** Opens the stream details of an answer (asks the background for them). */
   openDetails(requestId: string): void;
   closeDetails(): void;
+  /** Conversations were deleted from history: the background deletes their stream details. */
+  historyDeleted(): void;
   /** Over the window: stage the first part that fits instead of the whole selection. */
   useFirstPart(span: TextSpan): void;
   /** Over the window: stage the chosen sections instead of the whole selection. */
@@ -334,6 +336,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         send({ type: 'stream-details', requestId });
       },
       closeDetails: () => dispatch({ type: 'close-details' }),
+      historyDeleted: () => void send({ type: 'history.deleted' }),
       findLocalModels(addresses) {
         const requestId = newRequestId();
         dispatch({ type: 'find-local-models', requestId });
@@ -423,6 +426,10 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         dispatch({ type: 'restore', saved: { ...fromStored({ turns: message.turns, selection, draft }) } });
         shapeRef.current = conversationShape(stateRef.current);
         for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
+        // Details asked for while the port was down, or of a background that stopped before
+        // it answered, are asked again, now that the background knows this panel's conversation.
+        const details = stateRef.current.streamDetails;
+        if (details?.status === 'loading') send({ type: 'stream-details', requestId: details.requestId });
       }
       followPartsRun(message);
       // An ask that waited for its count runs now, unless the selection turned out too long.

@@ -117,10 +117,22 @@ export const MAX_RAW_EVENTS = 2_000;
 export const MAX_RAW_EVENT_BYTES = 2 * 1024 * 1024;
 /** Bytes of the body as received kept per answer, for "Download .sse" (beyond: marked cut). */
 export const MAX_RAW_SSE_BYTES = 2 * 1024 * 1024;
-/** Finished answers whose stream details the background keeps (in memory; the oldest go first). */
+/** Finished answers whose stream details are kept, in memory and on disk (the oldest go first). */
 export const MAX_KEPT_DETAILS = 50;
 /** ... and at most about this much memory for them all (raw events, bodies and answer text). */
 export const MAX_KEPT_DETAILS_BYTES = 32 * 1024 * 1024;
+/**
+ * ... and at most about this much on disk (storage/details/db.ts), counted as the browser
+ * stores strings: one byte a character when all are Latin-1, else two. The same as in
+ * memory: a debugging aid should not crowd history, and 32 MB is far below any quota.
+ */
+export const MAX_STORED_DETAILS_BYTES = 32 * 1024 * 1024;
+/**
+ * The body as received is kept on disk up to this many bytes (its start; the rest is
+ * counted in `sseBytesDropped`, and the view says how much was kept). Half the memory cap,
+ * so that even answers with long bodies leave room for many others in the budget.
+ */
+export const MAX_STORED_SSE_BYTES = 1024 * 1024;
 /** Inter-token gaps sent for the details view's sparkline (more are thinned evenly). */
 export const MAX_GAP_POINTS = 1_000;
 

@@ -7,6 +7,8 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { startBackground } from '../../src/background/index.ts';
 import { resetHandoffForTests } from '../../src/background/selection-handoff.ts';
 import { resetLiveAnswersForTests } from '../../src/background/live-answers.ts';
+import { resetKeptDetailsForTests } from '../../src/background/kept-details.ts';
+import { openDetails } from '../../src/storage/details/db.ts';
 import { takeStorageProblems } from '../../src/storage/item.ts';
 import { installFakePorts, type FakePorts } from '../fake-port.ts';
 
@@ -39,6 +41,9 @@ export function startTestBackground(): BackgroundHarness {
   // Each test its own history database (fake-indexeddb), and no conversation left from the last.
   const historyName = `test-history-${Math.random()}`;
   resetConversationsForTests({ openDisk: () => openHistory(historyName) });
+  // And its own stream details database.
+  const detailsName = `test-details-${Math.random()}`;
+  resetKeptDetailsForTests({ openDisk: () => openDetails(detailsName) });
   takeStorageProblems(); // a previous test's reset storage is not this test's notice
   const fresh = installFakePorts();
   Object.assign(ports, fresh);

@@ -35,6 +35,7 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
   'conversation.open': [{ type: 'conversation.open', id: 'lq0x1a2b3-abc123' }],
   'conversation.new': [{ type: 'conversation.new' }],
   'stream-details': [{ type: 'stream-details', requestId: 'r1' }],
+  'history.deleted': [{ type: 'history.deleted' }],
   'conversation.save': [
     { type: 'conversation.save', id: 'c1', turns: [] },
     {

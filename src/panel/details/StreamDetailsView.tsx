@@ -9,7 +9,7 @@ import type { StreamDetails } from '../../messaging/protocol.ts';
 import { gapStats } from '../../shared/answer-metrics.ts';
 import { AnswerNumbers, formatDuration } from '../components/AnswerNumbers.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
-import { formatNumber, t } from '../i18n/index.ts';
+import { formatBytes, formatNumber, t } from '../i18n/index.ts';
 import type { AssistantTurn } from '../state.ts';
 import { curlCommand } from './curl.ts';
 import { sparklinePoints } from './sparkline.ts';
@@ -260,7 +260,11 @@ export function StreamDetailsView(props: StreamDetailsProps) {
               />
             )}
           </div>
-          {details.sseBytesDropped > 0 && <p class="muted small">{t('details_sse_dropped', { count: details.sseBytesDropped })}</p>}
+          {details.sseBytesDropped > 0 && (
+            <p class="muted small" data-testid="details-sse-dropped">
+              {t('details_sse_dropped', { count: details.sseBytesDropped, kept: formatBytes(utf8Length(details.sse)) })}
+            </p>
+          )}
           {details.request && (
             <details class="details-section" data-testid="details-request">
               <summary>{t('details_request')}</summary>

@@ -27,6 +27,8 @@ export interface HistoryViewProps {
   /** An answer is streaming: Open and New chat wait for it. */
   busy: boolean;
   onOpen(id: string): void;
+  /** Conversations were deleted (one, or old ones cleared): their answers' stream details go too. */
+  onDeleted?(): void;
   onNew(): void;
   onClose(): void;
   /** This window's conversations are kept in memory (private window, or IndexedDB failed): no disk usage to show. */
@@ -85,7 +87,7 @@ function snippetOf(conversation: HistoryConversation, query: string): string | u
   return undefined;
 }
 
-export function HistoryView({ store, failed, busy, onOpen, onNew, onClose, inMemory = false }: HistoryViewProps) {
+export function HistoryView({ store, failed, busy, onOpen, onDeleted, onNew, onClose, inMemory = false }: HistoryViewProps) {
   const [rows, setRows] = useState<ConversationSummary[] | null>(null);
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');
@@ -170,6 +172,7 @@ export function HistoryView({ store, failed, busy, onOpen, onNew, onClose, inMem
       if (!store) return;
       const removed = await store.remove(id);
       if (!removed) return;
+      onDeleted?.();
       setUndo([removed]);
       setStatus(t('history_deleted', { title: titleOf(removed) }));
       refresh();
@@ -194,6 +197,7 @@ export function HistoryView({ store, failed, busy, onOpen, onNew, onClose, inMem
   };
 
   const cleared = (removed: HistoryConversation[]) => {
+    if (removed.length > 0) onDeleted?.();
     const undoable = removed.length > 0 && removed.length <= MAX_UNDO_CONVERSATIONS;
     setUndo(undoable ? removed : null);
     setStatus(t(undoable || removed.length === 0 ? 'clear_old_done' : 'clear_old_done_no_undo', { count: removed.length }));

@@ -70,6 +70,8 @@ export interface HistoryStore {
   /** Saves many in one transaction (import, and the benchmark's 10,000); all or none. */
   saveMany(conversations: readonly HistoryConversation[]): Promise<void>;
   get(id: string): Promise<HistoryConversation | null>;
+  /** Whether it is stored, without reading it. */
+  has(id: string): Promise<boolean>;
   /** Pinned first, then the most recently updated; `limit` rows (default 200). */
   list(options?: { limit?: number }): Promise<ConversationSummary[]>;
   search(query: string, options?: { limit?: number }): Promise<SearchHit[]>;
@@ -238,6 +240,8 @@ export async function openHistory(name = HISTORY_DB_NAME): Promise<HistoryStore>
       const result = v.safeParse(HistoryConversationSchema, found);
       return result.success ? result.output : null;
     },
+
+    has: async (id) => (await db.getKey('summaries', id)) !== undefined,
 
     async list({ limit = 200 } = {}) {
       const index = db.transaction('summaries').store.index('order');

@@ -49,6 +49,7 @@ export function createMemoryHistory(): MemoryHistoryStore {
       return Promise.resolve();
     },
     get: (id) => Promise.resolve(records.has(id) ? structuredClone(records.get(id)!) : null),
+    has: (id) => Promise.resolve(records.has(id)),
     list: ({ limit = 200 } = {}) => Promise.resolve([...records.values()].map(summaryOf).sort(byOrder).slice(0, limit)),
     search(query, { limit = 50 } = {}) {
       const words = queryWords(query);

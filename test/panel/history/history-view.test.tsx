@@ -16,6 +16,7 @@ import { browserSpeaks } from '../../i18n/catalogs.ts';
 let root: HTMLElement;
 let store: HistoryStore;
 const onOpen = vi.fn();
+const onDeleted = vi.fn();
 const onNew = vi.fn();
 const now = Date.now();
 
@@ -76,7 +77,10 @@ beforeEach(async () => {
   root = document.createElement('div');
   document.body.append(root);
   await act(async () => {
-    render(<HistoryView store={store} failed={false} busy={false} onOpen={onOpen} onNew={onNew} onClose={() => {}} />, root);
+    render(
+      <HistoryView store={store} failed={false} busy={false} onOpen={onOpen} onDeleted={onDeleted} onNew={onNew} onClose={() => {}} />,
+      root,
+    );
   });
   await until(() => $$('history-row').length === 2);
 });
@@ -86,6 +90,7 @@ afterEach(() => {
   root.remove();
   store.close();
   onOpen.mockReset();
+  onDeleted.mockReset();
 });
 
 describe('history view', () => {
@@ -124,9 +129,12 @@ describe('history view', () => {
     await until(() => $$('history-day')[0]?.textContent === 'Pinned');
     expect(titles()).toEqual(['Orchestras', 'What do foxes eat?']);
     expect(inRow(old.id, 'history-pin').getAttribute('aria-label')).toBe('Unpin “Orchestras”');
+    expect(onDeleted).not.toHaveBeenCalled();
 
     await click(inRow(today.id, 'history-delete'));
     await until(() => $$('history-row').length === 1 && $('history-undo') !== null);
+    // The background is told, so it deletes the conversation's stream details.
+    expect(onDeleted).toHaveBeenCalledTimes(1);
     expect($('history-status')!.textContent).toBe('Deleted “What do foxes eat?”.');
     expect(document.activeElement).toBe($('history-undo'));
     await click($('history-undo')!);
