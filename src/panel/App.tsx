@@ -17,7 +17,8 @@ import { LazyStreamDetails } from './details/LazyStreamDetails.tsx';
 import { useHistoryStore } from './history/use-history-store.ts';
 import { isAnswering, isReady, lastUserTurnIndex } from './state.ts';
 import { usePanel } from './use-panel.ts';
-import { selectionBudget } from './budget.ts';
+import { conversationBudget, selectionBudget } from './budget.ts';
+import { LazyConversationBudgetLine } from './components/LazyConversationBudgetLine.tsx';
 import { continuesMidSentence } from '../providers/catalog.ts';
 import { modelOptionsOf } from '../shared/model-options.ts';
 
@@ -28,6 +29,8 @@ export function App() {
   const { state, commands, actions } = usePanel();
   const { ready, language, choose } = useLanguage();
   const answering = isAnswering(state);
+  // A follow-up's budget (none while an answer streams: it is measured again once it ends).
+  const followUpBudget = answering ? null : conversationBudget(state);
   // Esc stops a streaming answer from anywhere in the panel (an editor's Esc cancels the edit first).
   useEffect(() => {
     if (!answering) return;
@@ -201,6 +204,8 @@ export function App() {
               onDetails={commands.openDetails}
               onStop={commands.stopAnswer}
               onPick={commands.pickAnswer}
+              leftOut={state.leftOut}
+              onSendAll={answering ? undefined : () => commands.leaveOut(0)}
             />
             {state.turns.length === 0 && !state.selection && (
               <p class="muted empty-hint">
@@ -218,6 +223,14 @@ export function App() {
                 disabled={answering}
                 onRun={commands.runAction}
                 onDiscard={commands.discardSelection}
+              />
+            )}
+            {followUpBudget && (
+              <LazyConversationBudgetLine
+                measured={followUpBudget}
+                disabled={answering}
+                onLeaveOut={commands.leaveOut}
+                onNewChat={commands.newConversation}
               />
             )}
             {state.compare.open && state.settings && state.compare.choice && (

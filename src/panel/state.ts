@@ -3,7 +3,7 @@
  * the selection waiting to be asked about, the draft, settings as the panel may see them,
  * and the one notice on screen. Nothing here talks to the browser.
  */
-import { isOverBudget, type TokenCount } from './budget.ts';
+import { conversationBudget, isOverBudget, type TokenCount } from './budget.ts';
 import type {
   BackgroundMessage,
   ConnectionTestResult,
@@ -109,7 +109,20 @@ export interface PanelState {
    * The budget count of the staged selection: asked (result null) or answered. `selection` is
    * the staged selection it measured, so a count of an older one is never shown for a newer.
    */
-  tokenCount: { requestId: string; selection: PageSelection; result: TokenCount | null } | null;
+  tokenCount: {
+    requestId: string;
+    /** The staged selection measured; null: a follow-up's, the conversation itself. */
+    selection: PageSelection | null;
+    /** How many leading turns the measured request left out (see `leftOut`). */
+    leftOut: number;
+    result: TokenCount | null;
+  } | null;
+  /**
+   * How many of the conversation's first turns are not sent with the next questions: the user
+   * left them out when the conversation outgrew the model's window (0: everything is sent).
+   * Always a whole number of exchanges, so what is sent starts with a question.
+   */
+  leftOut: number;
   /**
    * Ask two models: whether its picker shows, the second provider and model (the last one
    * used, from storage; null: none yet), and that provider's models once loaded.
@@ -140,6 +153,7 @@ export const initialState: PanelState = {
   storage: 'disk',
   streamDetails: null,
   tokenCount: null,
+  leftOut: 0,
   compare: { open: false, choice: null, models: null },
 };
 
@@ -153,8 +167,10 @@ export type PanelAction =
   | { type: 'draft'; text: string }
   /** `prompt`: asked with a user action (the question is its name). */
   | { type: 'ask'; requestId: string; question: string; prompt?: TurnAction; selection?: PageSelection }
-  /** The budget of the staged selection is being measured under this request id. */
-  | { type: 'count-tokens'; requestId: string; selection: PageSelection }
+  /** The budget of the staged selection (null: of the conversation, for a follow-up) is being measured under this request id. */
+  | { type: 'count-tokens'; requestId: string; selection: PageSelection | null }
+  /** The conversation's first `count` turns are left out of what is sent (0: none). */
+  | { type: 'leave-out'; count: number }
   /** The staged selection is replaced by a part of itself the user chose (first part, sections). */
   | { type: 'stage-selection'; selection: PageSelection }
   /** Retry or Regenerate: the answer is replaced by a new one to the same conversation. */
@@ -197,7 +213,7 @@ export function isReady(settings: PublicSettings): boolean {
   return settings.hasKey || !presetFor(settings.provider).needsKey;
 }
 
-function isLive(status: AnswerStatus): boolean {
+export function isLive(status: AnswerStatus): boolean {
   return status === 'streaming' || status === 'retrying';
 }
 
@@ -215,14 +231,18 @@ export function isAnswering(state: PanelState): boolean {
  * answer of each comparison (the chosen one). The parts of a text sent one after another
  * (the budget's "parts" choice) go without their text once a later question follows: all of
  * them together are what did not fit the model's window; their questions and answers stay.
+ * The first `leftOut` turns are not sent when the user left them out to fit the window.
  */
-export function turnsForRequest(turns: readonly Turn[], upTo = turns.length): ConversationTurn[] {
+export function turnsForRequest(turns: readonly Turn[], upTo = turns.length, leftOut = 0): ConversationTurn[] {
   const before = turns.slice(0, upTo);
   const kept = keptForFollowUp(before);
   const lastQuestion = before.findLastIndex((turn) => turn.role === 'user');
+  // The turns the user left out to fit the window (`leftOut` in PanelState); a request about
+  // an answer from before the cut (a Retry there) sends everything, as it was first sent.
+  const from = leftOut <= lastQuestion || leftOut === upTo ? leftOut : 0;
   return before
     .map((turn, index) => ({ turn, index }))
-    .filter(({ index }) => kept.has(index))
+    .filter(({ index }) => index >= from && kept.has(index))
     .map(({ turn, index }) => {
       if (turn.role === 'assistant') return { role: 'assistant' as const, text: turn.text };
       const earlierPart = turn.selection?.excerpt?.kind === 'part' && index !== lastQuestion;
@@ -263,6 +283,7 @@ export function askProblem(state: PanelState, question: string, answers = 1): Us
   if (isAnswering(state)) return userError('busy');
   if (question.trim() === '' && !state.selection) return userError('nothing-to-send');
   if (isOverBudget(state.selection, state.tokenCount)) return userError('over-budget');
+  if (conversationBudget(state)?.budget.kind === 'over') return userError('conversation-over-budget');
   if (state.turns.length + 1 + answers > MAX_TURNS) return userError('turn-limit', { params: { max: MAX_TURNS } });
   if (question.length > MAX_QUESTION_CHARS) {
     return userError('question-too-long', { params: { length: question.length, max: MAX_QUESTION_CHARS } });
@@ -316,7 +337,13 @@ function applyBackground(state: PanelState, message: BackgroundMessage, at: numb
     }
     case 'conversation':
       // Its turns come in through `restore` (use-panel maps them with fromStored).
-      return { ...state, conversationId: message.id, storage: message.storage };
+      return {
+        ...state,
+        conversationId: message.id,
+        storage: message.storage,
+        // What the user left out was of the conversation shown before.
+        leftOut: message.id === state.conversationId ? state.leftOut : 0,
+      };
     case 'storage':
       return message.id === state.conversationId ? { ...state, storage: message.storage } : state;
     case 'selection':
@@ -512,7 +539,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
             ? keepShownText(turn, state.turns)
             : turn,
       );
-      return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft, editing: null };
+      const leftOut = state.leftOut <= turns.length ? state.leftOut : 0;
+      return { ...state, turns, selection: action.saved.selection, draft: action.saved.draft, editing: null, leftOut };
     }
     case 'draft':
       return { ...state, draft: action.text };
@@ -577,6 +605,8 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
       return {
         ...state,
         turns: [...state.turns.slice(0, action.index), user, newAnswer(action.requestId)],
+        // A question edited before the cut is asked with everything before it.
+        leftOut: action.index < state.leftOut ? 0 : state.leftOut,
         editing: null,
         notice: null,
       };
@@ -590,14 +620,29 @@ export function reduce(state: PanelState, action: PanelAction): PanelState {
         tokenCount: {
           requestId: action.requestId,
           selection: action.selection,
-          result: state.tokenCount?.selection === action.selection ? state.tokenCount.result : null,
+          leftOut: state.leftOut,
+          result:
+            state.tokenCount?.selection === action.selection && state.tokenCount.leftOut === state.leftOut
+              ? state.tokenCount.result
+              : null,
         },
       };
+    case 'leave-out':
+      return { ...state, leftOut: action.count, notice: null };
     case 'stage-selection':
       return { ...state, selection: action.selection };
     case 'new-conversation':
       // The new conversation's id comes from the background; until then nothing is saved.
-      return { ...state, turns: [], selection: null, selectionPage: null, notice: null, editing: null, conversationId: null };
+      return {
+        ...state,
+        turns: [],
+        selection: null,
+        selectionPage: null,
+        notice: null,
+        editing: null,
+        conversationId: null,
+        leftOut: 0,
+      };
     case 'dismiss-notice':
       return { ...state, notice: null };
     case 'open-settings':

@@ -27,6 +27,7 @@ import {
   askProblem,
   canContinue,
   isAnswering,
+  isLive,
   editProblem,
   initialState,
   reduce,
@@ -60,6 +61,8 @@ export interface PanelCommands {
   /** Must be called from a click: asks the browser for page access, then reads. */
   grantPageAccessAndRead(): void;
   discardSelection(): void;
+  /** The conversation's first `count` turns are not sent with the next questions (0: all are sent again). */
+  leaveOut(count: number): void;
   /** A new chat in this tab (the old one stays in history). */
   newConversation(): void;
   /** Load an old conversation (by its history id) into this tab and continue it. */
@@ -97,6 +100,8 @@ export interface PanelCommands {
 
 /** Debounce of the budget count while the draft or the selection changes. */
 const COUNT_DEBOUNCE_MS = 300;
+/** The same for a follow-up's conversation (Anthropic's count_tokens is rate-limited). */
+const FOLLOW_UP_COUNT_DEBOUNCE_MS = 1_000;
 /** An ask waiting for its count runs anyway after this long (the window then counts as unknown). */
 const COUNT_WAIT_MS = 10_000;
 /** Below this many estimated tokens a selection is asked about without waiting for its count. */
@@ -160,13 +165,20 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
   /** An ask about the staged selection made before its budget was known: it runs once it is, if it fits. */
   const pendingAskRef = useRef<{ run: () => void; timer: ReturnType<typeof setTimeout> } | null>(null);
   const partsRunRef = useRef<PartsRun | null>(null);
-  /** Measure the staged selection as it would be asked now (the background counts or estimates it). */
+  /**
+   * Measure the request as it would be asked now (the background counts or estimates it):
+   * the staged selection with the conversation, or, for a follow-up, the conversation.
+   */
   const requestCount = () => {
-    const { selection, turns, draft } = stateRef.current;
-    if (!selection) return;
+    const { selection, turns, draft, leftOut } = stateRef.current;
+    if (!selection && !turns.some((turn) => turn.role === 'assistant')) return;
     const requestId = newRequestId();
     dispatch({ type: 'count-tokens', requestId, selection });
-    send({ type: 'count-tokens', requestId, turns: [...turnsForRequest(turns), { role: 'user', text: draft.trim(), selection }] });
+    // A follow-up not typed yet is measured with a stand-in: an empty question would be
+    // dropped from the request, and the last answer with it (a request ends with a question).
+    const text = draft.trim() || (selection ? '' : '…');
+    const question = { role: 'user' as const, text, ...(selection ? { selection } : {}) };
+    send({ type: 'count-tokens', requestId, turns: [...turnsForRequest(turns, turns.length, leftOut), question] });
   };
 
   /** The next request of a parts run: the next part alone, or, after the last, the answers combined. */
@@ -240,7 +252,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       const requestId = newRequestId();
       dispatch({ type: 'ask', requestId, question, ...(prompt ? { prompt } : {}) });
       const { turns } = stateRef.current;
-      sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+      sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1, stateRef.current.leftOut) });
       return true;
     };
     return {
@@ -270,7 +282,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         if (index < 0 || !current.connected) return;
         const newRequestId_ = newRequestId();
         dispatch({ type: 'retry', requestId, newRequestId: newRequestId_ });
-        sendAsk({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index) });
+        sendAsk({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(current.turns, index, current.leftOut) });
       },
       continueAnswer(requestId) {
         const current = stateRef.current;
@@ -281,7 +293,12 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         const newRequestId_ = newRequestId();
         dispatch({ type: 'continue', requestId, newRequestId: newRequestId_ });
         // The turns up to and including the partial answer (now its trimmed prefix).
-        sendAsk({ type: 'ask', requestId: newRequestId_, turns: turnsForRequest(stateRef.current.turns, index + 1), continue: true });
+        sendAsk({
+          type: 'ask',
+          requestId: newRequestId_,
+          turns: turnsForRequest(stateRef.current.turns, index + 1, current.leftOut),
+          continue: true,
+        });
       },
       startEdit: (index) => dispatch({ type: 'edit-start', index }),
       cancelEdit: () => dispatch({ type: 'edit-cancel' }),
@@ -290,8 +307,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
         if (problem) return notice(problem);
         const requestId = newRequestId();
         dispatch({ type: 'edit-resend', index, question, requestId });
-        const { turns } = stateRef.current;
-        sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1) });
+        const { turns, leftOut } = stateRef.current;
+        sendAsk({ type: 'ask', requestId, turns: turnsForRequest(turns, turns.length - 1, leftOut) });
       },
       setDraft: (text) => dispatch({ type: 'draft', text }),
       readSelection() {
@@ -316,6 +333,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
           .catch(() => {});
       },
       discardSelection: () => dispatch({ type: 'discard-selection' }),
+      leaveOut: (count) => dispatch({ type: 'leave-out', count }),
       newConversation() {
         dispatch({ type: 'new-conversation' });
         if (connectionRef.current) newConversation(connectionRef.current);
@@ -400,7 +418,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
           const second = { requestId: newRequestId(), provider: choice.provider, model: choiceModel(choice, settings) };
           dispatch({ type: 'ask-compare', question: draft, answers: [first, second] });
           // Both are asked the same conversation: the turns up to this question.
-          const turns = turnsForRequest(stateRef.current.turns, stateRef.current.turns.length - 2);
+          const turns = turnsForRequest(stateRef.current.turns, stateRef.current.turns.length - 2, stateRef.current.leftOut);
           sendAsk({ type: 'ask', requestId: first.requestId, turns });
           sendAsk({ type: 'ask', requestId: second.requestId, turns, choice });
           savedChoiceRef.current = choice;
@@ -499,12 +517,15 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     saveTurns();
   }, [state.turns, state.conversationId]);
 
-  // The staged selection is measured when it, the draft, the conversation or the settings change.
+  // The staged selection, or a follow-up's conversation, is measured when it, the draft, the
+  // conversation (a turn added, an answer ended, turns left out) or the settings change.
+  const answersDone = state.turns.filter((turn) => turn.role === 'assistant' && !isLive(turn.status)).length;
   useEffect(() => {
-    if (!state.selection || !state.connected) return;
-    const timer = setTimeout(requestCount, COUNT_DEBOUNCE_MS);
+    if (!state.connected || (!state.selection && (answersDone === 0 || isAnswering(stateRef.current)))) return;
+    // A follow-up's draft hardly changes its count: it is measured less often while typed.
+    const timer = setTimeout(requestCount, state.selection ? COUNT_DEBOUNCE_MS : FOLLOW_UP_COUNT_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [state.selection, state.draft, state.turns.length, state.settings, state.connected]);
+  }, [state.selection, state.draft, state.turns.length, answersDone, state.leftOut, state.settings, state.connected]);
 
   return { state, commands, actions };
 }

@@ -168,6 +168,8 @@ export const ERROR_CODES = [
   'nothing-to-send',
   /** The staged text does not fit the model's window: the user picks how to send it first. */
   'over-budget',
+  /** A follow-up: the conversation no longer fits the model's window; the user leaves its start out or starts anew. */
+  'conversation-over-budget',
   /** The conversation cannot be sent (over the turn limit, malformed). */
   'conversation-invalid',
   /** params: max */

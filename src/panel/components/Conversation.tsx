@@ -270,57 +270,82 @@ export function Conversation(
     onEdit(index: number): void;
     onCancelEdit(): void;
     onResend(index: number, text: string): void;
+    /** The first turns left out of what is sent (0: none), and how to send them again. */
+    leftOut?: number;
+    onSendAll?(): void;
   } & AnswerHandlers &
     CompareHandlers,
 ) {
   const last = props.turns.length - 1;
+  const leftOut = props.leftOut ?? 0;
+  const groups = groupTurns(props.turns);
+  const items = groups.map((item) => renderItem(props, item, last));
+  if (leftOut <= 0 || leftOut > props.turns.length) return <div class="conversation">{items}</div>;
+  // The first item the model is sent (a comparison's index is its last answer's).
+  const cut = groups.findIndex((item) => item.index >= leftOut);
+  const exchanges = props.turns.slice(0, leftOut).filter((turn) => turn.role === 'user').length;
   return (
     <div class="conversation">
-      {groupTurns(props.turns).map((item) => {
-        if ('compare' in item) {
-          return (
-            <CompareAnswers
-              key={item.compare[0]!.compare!.group}
-              turns={item.compare}
-              isLast={item.index === last}
-              answering={props.answering}
-              language={props.language}
-              onRetry={props.onRetry}
-              onContinue={props.onContinue}
-              onOpenSettings={props.onOpenSettings}
-              onDetails={props.onDetails}
-              onStop={props.onStop}
-              onPick={props.onPick}
-            />
-          );
-        }
-        const { turn, index } = item;
-        return turn.role === 'user' ? (
-          <QuestionTurn
-            key={index}
-            turn={turn}
-            index={index}
-            editing={props.editing === index}
-            canEdit={!props.answering && props.editing === null}
-            onEdit={props.onEdit}
-            onCancelEdit={props.onCancelEdit}
-            onResend={props.onResend}
-          />
-        ) : (
-          <MemoAnswer
-            key={turn.requestId}
-            turn={turn}
-            isLast={index === last}
-            // Only the last answer offers Continue: the others keep their memoized render.
-            continuesMidSentence={index === last ? props.continuesMidSentence : true}
-            language={props.language}
-            onRetry={props.onRetry}
-            onContinue={props.onContinue}
-            onOpenSettings={props.onOpenSettings}
-            onDetails={props.onDetails}
-          />
-        );
-      })}
+      <div class="left-out" data-testid="left-out-turns">
+        {cut < 0 ? items : items.slice(0, cut)}
+      </div>
+      <div class="left-out-note muted small" role="note" data-testid="left-out-note">
+        <span>{t('conversation_left_out', { count: exchanges })}</span>{' '}
+        {props.onSendAll && (
+          <button type="button" class="ghost small-button" data-testid="send-all-turns" onClick={props.onSendAll}>
+            {t('conversation_send_all')}
+          </button>
+        )}
+      </div>
+      {cut >= 0 && items.slice(cut)}
     </div>
+  );
+}
+
+type ConversationProps = Parameters<typeof Conversation>[0];
+
+function renderItem(props: ConversationProps, item: ReturnType<typeof groupTurns>[number], last: number) {
+  if ('compare' in item) {
+    return (
+      <CompareAnswers
+        key={item.compare[0]!.compare!.group}
+        turns={item.compare}
+        isLast={item.index === last}
+        answering={props.answering}
+        language={props.language}
+        onRetry={props.onRetry}
+        onContinue={props.onContinue}
+        onOpenSettings={props.onOpenSettings}
+        onDetails={props.onDetails}
+        onStop={props.onStop}
+        onPick={props.onPick}
+      />
+    );
+  }
+  const { turn, index } = item;
+  return turn.role === 'user' ? (
+    <QuestionTurn
+      key={index}
+      turn={turn}
+      index={index}
+      editing={props.editing === index}
+      canEdit={!props.answering && props.editing === null}
+      onEdit={props.onEdit}
+      onCancelEdit={props.onCancelEdit}
+      onResend={props.onResend}
+    />
+  ) : (
+    <MemoAnswer
+      key={turn.requestId}
+      turn={turn}
+      isLast={index === last}
+      // Only the last answer offers Continue: the others keep their memoized render.
+      continuesMidSentence={index === last ? props.continuesMidSentence : true}
+      language={props.language}
+      onRetry={props.onRetry}
+      onContinue={props.onContinue}
+      onOpenSettings={props.onOpenSettings}
+      onDetails={props.onDetails}
+    />
   );
 }
