@@ -52,3 +52,34 @@ describe('countRequestTokens with a local server', () => {
     expect(await count('some-local-model', `${closed.url}/v1`)).toMatchObject({ contextWindow: null });
   });
 });
+
+describe('the estimate of a follow-up', () => {
+  // OpenAI lists no windows and cannot count: nothing is fetched, the estimate is all there is.
+  it('measures the earlier turns, their selections included, not only the question', async () => {
+    const long = 'The river runs past the mill. '.repeat(200);
+    const estimate = (turns: Parameters<typeof countRequestTokens>[0]['turns']) =>
+      countRequestTokens(
+        {
+          turns,
+          settings: { provider: 'openai', model: 'gpt-4o', baseUrl: '', custom: null },
+          apiKey: '',
+          options: DEFAULT_MODEL_OPTIONS,
+        },
+        new AbortController().signal,
+        { canReach: async () => false },
+      );
+    const alone = await estimate([{ role: 'user', text: 'And then?' }]);
+    const followUp = await estimate([
+      {
+        role: 'user',
+        text: 'Summarize',
+        selection: { text: long, url: 'https://example.test/', title: 'T', originalLength: long.length, truncated: false },
+      },
+      { role: 'assistant', text: 'A mill by a river.' },
+      { role: 'user', text: 'And then?' },
+    ]);
+    expect(alone.exact).toBe(false);
+    // 6,000 characters of English are about 1,500 tokens, all of them in the follow-up's request.
+    expect(followUp.inputTokens - alone.inputTokens).toBeGreaterThan(1_400);
+  });
+});

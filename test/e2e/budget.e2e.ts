@@ -5,6 +5,8 @@
  * the three choices, and nothing sent until one is chosen; "first part" then sends only
  * the first part; "parts one after another" sends every part alone, in order, then one
  * request that combines their answers (a summary of summaries). With Anthropic the count comes from the mock's count_tokens, exact.
+ * A follow-up is measured too: over the window it waits until the user leaves the first
+ * exchange out, which is then not sent and stays in view, marked.
  *
  * A selection read from a page has no headings, so there "pick sections" shows as disabled
  * with its reason; the whole page read with Ask about this page has them: two of its six
@@ -146,6 +148,52 @@ function budgetTests(
       expect(sent).toContain(PARAGRAPHS[0]);
       expect(sent).not.toContain(PARAGRAPHS.at(-1));
       expect(sent).toContain('This is only the first part of a longer text');
+    });
+
+    it('a follow-up over the window waits; leaving out the first exchange sends the rest, and says what was left out', async () => {
+      // The conversation now holds the first part (most of the window) and its answer.
+      await driver.waitFor($('conversation-budget'), 'the follow-up’s budget line', 20_000);
+      expect(await driver.evaluate<string>(`${$('conversation-budget')}.textContent`)).toMatch(
+        /^With the conversation so far · ≈[\d,]+ tokens · of a 2,048-token window$/,
+      );
+      expect(await driver.evaluate<boolean>(`!!${$('conversation-over')}`)).toBe(false);
+      const question = 'Tell me more about the river and where it goes. '.repeat(25).trim();
+      await driver.evaluate(setValue('composer', question));
+      await driver.waitFor($('conversation-over'), 'the warning for the follow-up', 20_000);
+      expect(await driver.evaluate<string>(`${$('conversation-over')}.textContent`)).toContain('the window holds 2,048');
+      // Sending now is refused with the reason; nothing reaches the provider.
+      const chatsBefore = chatBodies(mock).length;
+      await driver.click('send');
+      await driver.waitFor(`${$('notice')}?.textContent.includes('no longer fits')`, 'the reason it was not sent');
+      expect(chatBodies(mock).length).toBe(chatsBefore);
+
+      expect(await driver.evaluate<string>(`${$('conversation-leave-out')}.textContent`)).toBe('Leave out the first exchange');
+      await driver.click('conversation-leave-out');
+      await driver.waitFor(
+        `${$('left-out-note')} && ${$('conversation-budget')} && !${$('conversation-over')}`,
+        'the cut, measured again, to fit',
+        20_000,
+      );
+      expect(await driver.evaluate<string>(`${$('left-out-note')}.textContent`)).toContain(
+        'The exchange above is not sent to the model any more',
+      );
+      mock.enqueue({ text: ['The river ', 'goes to the sea.'], delayMs: 5 });
+      await driver.click('send');
+      await driver.waitFor(
+        `[...document.querySelectorAll('${testid('answer-text')}')].at(-1)?.textContent === 'The river goes to the sea.'`,
+        'the follow-up’s answer',
+        30_000,
+      );
+      const sent = chatBodies(mock)
+        .at(-1)!
+        .messages.filter((m) => m.role !== 'system');
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.content).toContain('Tell me more about the river');
+      expect(sent[0]!.content).not.toContain(PARAGRAPHS[0]);
+      // The left-out exchange is still shown, and can be sent again.
+      expect(await driver.evaluate<string>(`${$('left-out-turns')}.textContent`)).toContain('The river and the mill.');
+      await driver.click('send-all-turns');
+      await driver.waitFor(`!${$('left-out-note')}`, 'every turn sent again');
     });
 
     it('“parts one after another” sends each part alone, then one request that combines their answers', async () => {
