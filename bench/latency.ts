@@ -22,7 +22,8 @@
  * 3. Panel open to interactive: from the navigation's start to the frame that first shows
  *    the composer (settings saved) or, on first use in a new browser, the settings form.
  *    Recorded by an init script (a MutationObserver, then the same after-the-frame task).
- *    Target ≤ 150 ms. Baseline: a plain page on 127.0.0.1 whose script adds the same element.
+ *    Target ≤ 150 ms. Baseline: a plain page on 127.0.0.1 whose script adds the same element,
+ *    opened the same way: again in a running browser, and as the first page of a new one.
  *    The panel opens in a tab here (the same document as the side panel shows).
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -277,6 +278,7 @@ export async function run(options: { log?: (line: string) => void } = {}) {
   const stops: Record<string, number[]> = {};
   const opens: Record<string, number[]> = {
     'first use (settings form), new browser': [],
+    'floor: plain page first, new browser': [],
     'saved settings (composer)': [],
     'floor: plain page': [],
   };
@@ -291,6 +293,14 @@ export async function run(options: { log?: (line: string) => void } = {}) {
         opens['first use (settings form), new browser']!.push(first.ms);
       } finally {
         await chrome.close();
+      }
+      // Its floor: the first page a new browser opens, a plain one (a new renderer, cold caches).
+      const plain = await launchChromiumWithExtension(build);
+      try {
+        await plain.context.addInitScript(OPEN_RECORDER);
+        opens['floor: plain page first, new browser']!.push((await openOnce(plain.context, pages.url('/cold.html'))).ms);
+      } finally {
+        await plain.close();
       }
     }
 

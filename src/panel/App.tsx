@@ -25,9 +25,10 @@ import { modelOptionsOf } from '../shared/model-options.ts';
 /** The keyboard command's default (manifest commands); a key name, not a word. */
 const ASK_SHORTCUT = 'Alt+Shift+A';
 
-export function App() {
+/** `appearanceReady`: on a first open, the saved theme and size being read (nothing shows before them). */
+export function App(props: { appearanceReady?: Promise<void> } = {}) {
   const { state, commands, actions } = usePanel();
-  const { ready, language, choose } = useLanguage();
+  const { ready, language, choose } = useLanguage(props.appearanceReady);
   const answering = isAnswering(state);
   // A follow-up's budget (none while an answer streams: it is measured again once it ends).
   const followUpBudget = answering ? null : conversationBudget(state);

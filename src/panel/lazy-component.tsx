@@ -9,14 +9,14 @@ import { useEffect, useState } from 'preact/hooks';
 export function lazyComponent<P extends object>(
   load: () => Promise<ComponentType<P>>,
   fallback: () => ComponentChild = () => null,
-): ComponentType<P> {
+): ComponentType<P> & { preload(): void } {
   let loading: Promise<ComponentType<P>> | null = null;
   const loadOnce = () =>
     (loading ??= load().catch((error: unknown) => {
       loading = null; // a later render tries again
       throw error;
     }));
-  return function Lazy(props: P) {
+  function Lazy(props: P) {
     const [Loaded, setLoaded] = useState<ComponentType<P> | null>(null);
     useEffect(() => {
       let live = true;
@@ -29,5 +29,8 @@ export function lazyComponent<P extends object>(
       };
     }, []);
     return Loaded ? <Loaded {...props} /> : fallback();
-  };
+  }
+  /** Starts loading before the first render (when it is likely to be needed soon). */
+  Lazy.preload = () => void loadOnce().catch(() => {});
+  return Lazy;
 }

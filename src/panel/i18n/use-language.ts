@@ -8,7 +8,12 @@ import type { UiLanguage } from '../../shared/ids.ts';
 import { loadPreferences, saveLanguage } from '../../storage/preferences.ts';
 import { currentLanguage, onLanguageChange, setLanguage, uiLocale } from './index.ts';
 
-export function useLanguage(): { ready: boolean; language: UiLanguage; choose(language: UiLanguage): void } {
+/** `before`: what must also be in place before the panel shows (the saved appearance on a first open). */
+export function useLanguage(before: Promise<unknown> = Promise.resolve()): {
+  ready: boolean;
+  language: UiLanguage;
+  choose(language: UiLanguage): void;
+} {
   const [ready, setReady] = useState(false);
   const [language, setLanguageState] = useState<UiLanguage>(currentLanguage());
   // A layout effect: the panel shows nothing until this read is back, and an effect would
@@ -19,12 +24,12 @@ export function useLanguage(): { ready: boolean; language: UiLanguage; choose(la
       document.documentElement.lang = uiLocale();
       setLanguageState(currentLanguage());
     });
-    void loadPreferences()
+    const languageSet = loadPreferences()
       .then((preferences) => setLanguage(preferences.language))
-      .catch(() => setLanguage('auto'))
-      .finally(() => {
-        if (!disposed) setReady(true);
-      });
+      .catch(() => setLanguage('auto'));
+    void Promise.all([languageSet, before.catch(() => {})]).finally(() => {
+      if (!disposed) setReady(true);
+    });
     return () => {
       disposed = true;
       unsubscribe();
