@@ -9,6 +9,14 @@ import { FIREFOX_ADDON_ID } from './src/shared/ids.ts';
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // entrypoints/bench-floor is the open benchmark's empty extension page: e2e builds only.
+    'entrypoints:found': (wxt, infos) => {
+      if (wxt.config.mode === 'e2e') return;
+      const floor = infos.findIndex((info) => info.name === 'bench-floor');
+      if (floor >= 0) infos.splice(floor, 1);
+    },
+  },
   manifest: ({ browser, mode }) => {
     const e2e = mode === 'e2e';
     // The demo reaches the mock and opens the panel the way the e2e harness does.

@@ -22,8 +22,9 @@
  * 3. Panel open to interactive: from the navigation's start to the frame that first shows
  *    the composer (settings saved) or, on first use in a new browser, the settings form.
  *    Recorded by an init script (a MutationObserver, then the same after-the-frame task).
- *    Target ≤ 150 ms. Baseline: a plain page on 127.0.0.1 whose script adds the same element,
- *    opened the same way: again in a running browser, and as the first page of a new one.
+ *    Target ≤ 150 ms. Baselines: an empty page of the extension (entrypoints/bench-floor,
+ *    e2e builds only) and a plain page on 127.0.0.1, each with a script that adds the same
+ *    element, opened the same way: again in a running browser, and as the first page of a new one.
  *    The panel opens in a tab here (the same document as the side panel shows).
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -278,8 +279,10 @@ export async function run(options: { log?: (line: string) => void } = {}) {
   const stops: Record<string, number[]> = {};
   const opens: Record<string, number[]> = {
     'first use (settings form), new browser': [],
+    'floor: empty extension page first, new browser': [],
     'floor: plain page first, new browser': [],
     'saved settings (composer)': [],
+    'floor: empty extension page': [],
     'floor: plain page': [],
   };
   try {
@@ -294,13 +297,19 @@ export async function run(options: { log?: (line: string) => void } = {}) {
       } finally {
         await chrome.close();
       }
-      // Its floor: the first page a new browser opens, a plain one (a new renderer, cold caches).
-      const plain = await launchChromiumWithExtension(build);
-      try {
-        await plain.context.addInitScript(OPEN_RECORDER);
-        opens['floor: plain page first, new browser']!.push((await openOnce(plain.context, pages.url('/cold.html'))).ms);
-      } finally {
-        await plain.close();
+      // Its floors: the first page a new browser opens (a new renderer, cold caches), an
+      // extension page that only adds the element (entrypoints/bench-floor), and a plain web page.
+      for (const [floor, url] of [
+        ['floor: empty extension page first, new browser', (base: string) => `${base}/bench-floor.html`],
+        ['floor: plain page first, new browser', () => pages.url('/cold.html')],
+      ] as const) {
+        const other = await launchChromiumWithExtension(build);
+        try {
+          await other.context.addInitScript(OPEN_RECORDER);
+          opens[floor]!.push((await openOnce(other.context, url(other.baseUrl))).ms);
+        } finally {
+          await other.close();
+        }
       }
     }
 
@@ -330,6 +339,7 @@ export async function run(options: { log?: (line: string) => void } = {}) {
         const panel = await openOnce(chrome.context, `${chrome.baseUrl}/sidepanel.html`);
         if (panel.what !== 'composer') throw new Error(`latency: the panel showed ${panel.what}`);
         opens['saved settings (composer)']!.push(panel.ms);
+        opens['floor: empty extension page']!.push((await openOnce(chrome.context, `${chrome.baseUrl}/bench-floor.html`)).ms);
         opens['floor: plain page']!.push((await openOnce(chrome.context, pages.url('/cold.html'))).ms);
       }
     } finally {
@@ -363,7 +373,7 @@ export async function run(options: { log?: (line: string) => void } = {}) {
   for (const [what, xs] of Object.entries(opens)) {
     if (!what.startsWith('floor')) targets[`open, ${what}: median ≤ ${TARGETS.open} ms`] = median(xs) <= TARGETS.open;
     log(
-      `  ${what.padEnd(42)} n=${String(xs.length).padStart(2)}  median ${fmt(median(xs)).padStart(6)}  max ${fmt(Math.max(...xs)).padStart(6)}`,
+      `  ${what.padEnd(48)} n=${String(xs.length).padStart(2)}  median ${fmt(median(xs)).padStart(6)}  max ${fmt(Math.max(...xs)).padStart(6)}`,
     );
   }
   for (const [target, met] of Object.entries(targets)) log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
