@@ -182,11 +182,6 @@ backgroundStoppedTests('Chromium', async () => {
   const mock = await startMockProvider();
   const chrome: ChromiumExtension = await launchChromiumWithExtension(CHROME_E2E_BUILD);
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
-  const cdp = await chrome.context.newCDPSession(panel);
-  const workers = async () => {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
-    return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(chrome.baseUrl));
-  };
   const driver: Driver = {
     ...chromiumDriver(panel),
     reload: async () => {
@@ -196,9 +191,7 @@ backgroundStoppedTests('Chromium', async () => {
     stopBackground: async () => {
       // Written to storage at least every PERSIST_MS: let that happen first, as a silence would.
       await new Promise((resolve) => setTimeout(resolve, PERSIST_MS + 500));
-      const [worker] = await workers();
-      expect(worker, 'the extension’s service worker').toBeDefined();
-      await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
+      await chrome.stopServiceWorker();
     },
   };
   return {

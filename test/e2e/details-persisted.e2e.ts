@@ -110,24 +110,12 @@ detailsAfterRestartTests('Chromium', async () => {
   const chrome: ChromiumExtension = await launchChromiumWithExtension(CHROME_E2E_BUILD);
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
   await panel.setViewportSize({ width: 400, height: 800 });
-  const cdp = await chrome.context.newCDPSession(panel);
-  const workers = async () => {
-    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
-    return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(chrome.baseUrl));
-  };
   const driver: Driver = {
     fill: (id, value) => panel.fill(testid(id), value),
     click: (id) => panel.locator(testid(id)).last().click(),
     // Polled with evaluate: waitForFunction with a string needs eval, which the panel's CSP forbids.
     evaluate: (expression) => panel.evaluate(expression),
-    stopBackground: async () => {
-      const [worker] = await workers();
-      expect(worker, 'the extension’s service worker').toBeDefined();
-      await cdp.send('Target.closeTarget', { targetId: worker!.targetId });
-      await waitFor('the worker to be gone', async () =>
-        (await workers()).every((w) => w.targetId !== worker!.targetId) ? true : undefined,
-      );
-    },
+    stopBackground: () => chrome.stopServiceWorker(),
   };
   return {
     driver,

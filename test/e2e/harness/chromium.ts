@@ -35,6 +35,11 @@ export interface ChromiumExtension {
   openSidePanel(options?: { via?: Page; timeoutMs?: number }): Promise<SidePanelTarget>;
   /** The real side panel (not a Playwright Page), reached over raw CDP; waits until it exists. */
   sidePanel(options?: { timeoutMs?: number; path?: string }): Promise<SidePanelTarget>;
+  /**
+   * Stop the extension's service worker as Chrome stops an idle or updated one (CDP
+   * `Target.closeTarget`), and wait until it is gone. Throws when none is running.
+   */
+  stopServiceWorker(): Promise<void>;
   /** Close the browser and delete the temporary profile. */
   close(): Promise<void>;
 }
@@ -170,6 +175,22 @@ export async function launchChromiumWithExtension(
     return sidePanel({ timeoutMs: opts.timeoutMs });
   };
 
+  const stopServiceWorker = async (): Promise<void> => {
+    const session = await browserCdp();
+    const workers = async () => {
+      const { targetInfos } = (await session.send('Target.getTargets')) as {
+        targetInfos: { targetId: string; type: string; url: string }[];
+      };
+      return targetInfos.filter((t) => t.type === 'service_worker' && t.url.startsWith(baseUrl));
+    };
+    const [worker] = await workers();
+    if (!worker) throw new Error('stopServiceWorker: the extension has no service worker running');
+    await session.send('Target.closeTarget', { targetId: worker.targetId });
+    await waitFor('the service worker to be gone', async () =>
+      (await workers()).every((w) => w.targetId !== worker.targetId) ? true : undefined,
+    );
+  };
+
   return {
     context,
     extensionId,
@@ -178,6 +199,7 @@ export async function launchChromiumWithExtension(
     openExtensionPage,
     openSidePanel,
     sidePanel,
+    stopServiceWorker,
     close: cleanup,
   };
 }
