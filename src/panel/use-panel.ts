@@ -8,6 +8,7 @@ import { userError } from '../shared/errors.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadActions } from '../storage/actions.ts';
 import { loadCompareChoice, saveCompareChoice } from '../storage/compare.ts';
+import { loadDraft, saveDraft } from '../storage/drafts.ts';
 import type { ModelChoice } from '../shared/compare.ts';
 import { choiceAsSettings, choiceModel, choiceProblem, choiceUrl, firstPair, initialChoice } from './compare.ts';
 import { requestHostFor } from './host-permission.ts';
@@ -100,6 +101,8 @@ export interface PanelCommands {
 
 /** Debounce of the budget count while the draft or the selection changes. */
 const COUNT_DEBOUNCE_MS = 300;
+/** How soon a changed draft is written to storage (and at once when the panel closes). */
+const DRAFT_SAVE_DEBOUNCE_MS = 300;
 /** The same for a follow-up's conversation (Anthropic's count_tokens is rate-limited). */
 const FOLLOW_UP_COUNT_DEBOUNCE_MS = 1_000;
 /** An ask waiting for its count runs anyway after this long (the window then counts as unknown). */
@@ -161,6 +164,39 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     send(message);
     // The answer's renderer loads during the provider's round trip (markdown/load.ts).
     loadMarkdown().catch(() => undefined);
+  };
+  /**
+   * The conversation whose kept draft has been read back (or did not need to be): only
+   * then is the composer written back under it, so an empty composer never overwrites a
+   * draft still being read.
+   */
+  const draftFollowsRef = useRef<string | null>(null);
+  /** A conversation came in: the panel opened on it, or followed the tab to it. */
+  const followDraft = (id: string, privateWindow: boolean, carried: boolean, before: string | null, beforePrivate: boolean) => {
+    if (draftFollowsRef.current === id) return;
+    if (carried) {
+      // The composer keeps what it shows (it moved with the panel to this tab): it is this
+      // conversation's now, and no longer the one's it was typed in.
+      draftFollowsRef.current = id;
+      if (before !== null && before !== id) saveDraft(before, { draft: '', selection: null }, beforePrivate).catch(() => {});
+      return;
+    }
+    draftFollowsRef.current = null;
+    void loadDraft(id, privateWindow).then((kept) => {
+      const now = stateRef.current;
+      if (now.conversationId !== id) return;
+      if (kept && now.draft === '' && now.selection === null) {
+        dispatch({ type: 'draft', text: kept.draft });
+        if (kept.selection) dispatch({ type: 'stage-selection', selection: kept.selection });
+      }
+      draftFollowsRef.current = id;
+    });
+  };
+  /** Writes the composer's draft and staged selection under the conversation shown. */
+  const keepDraft = () => {
+    const { conversationId, draft, selection, storage } = stateRef.current;
+    if (conversationId === null || draftFollowsRef.current !== conversationId) return;
+    saveDraft(conversationId, { draft, selection }, storage === 'private').catch(() => {});
   };
   /** An ask about the staged selection made before its budget was known: it runs once it is, if it fits. */
   const pendingAskRef = useRef<{ run: () => void; timer: ReturnType<typeof setTimeout> } | null>(null);
@@ -440,8 +476,15 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       if (message.type === 'conversation') {
         // This tab's conversation (or one opened from history): it replaces what is shown;
         // answers still streaming in the background are re-attached to.
-        const { selection, draft } = stateRef.current;
+        const { selection, draft, conversationId: shownBefore, storage: storageBefore } = stateRef.current;
         dispatch({ type: 'restore', saved: { ...fromStored({ turns: message.turns, selection, draft }) } });
+        followDraft(
+          message.id,
+          message.storage === 'private',
+          draft !== '' || selection !== null,
+          shownBefore,
+          storageBefore === 'private',
+        );
         shapeRef.current = conversationShape(stateRef.current);
         for (const requestId of resumableRequestIds(stateRef.current)) send({ type: 'attach', requestId });
         // Details asked for while the port was down, or of a background that stopped before
@@ -516,6 +559,16 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     shapeRef.current = shape;
     saveTurns();
   }, [state.turns, state.conversationId]);
+
+  // What the user is about to send is kept as it changes, and when the panel closes.
+  useEffect(() => {
+    const timer = setTimeout(keepDraft, DRAFT_SAVE_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [state.draft, state.selection, state.conversationId]);
+  useEffect(() => {
+    addEventListener('pagehide', keepDraft);
+    return () => removeEventListener('pagehide', keepDraft);
+  }, []);
 
   // The staged selection, or a follow-up's conversation, is measured when it, the draft, the
   // conversation (a turn added, an answer ended, turns left out) or the settings change.
