@@ -149,6 +149,21 @@ async function showConversation(panel: PanelPort, conversation: TabConversation)
   postToPanel(panel, await describe(conversation));
 }
 
+/**
+ * The settings and the panel's conversation, read together and sent one right after the
+ * other: the panel takes commands once its conversation is in (use-panel.ts), so the
+ * composer it shows with the settings is usable at once.
+ */
+async function greet(panel: PanelPort): Promise<void> {
+  const [settings, conversation] = await Promise.all([loadPublicSettings(), conversationForTab(panel.conversationTabId)]);
+  const described = await describe(conversation);
+  postToPanel(panel, { type: 'settings', settings });
+  // Stored data that could not be read was reset to defaults: say so, once.
+  for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
+  panel.conversationId = conversation.id;
+  postToPanel(panel, described);
+}
+
 /** A selection handed off from this panel's tab (or window, when its tab is unknown) while no panel showed it. */
 async function deliverPending(panel: PanelPort): Promise<void> {
   const pending = await claimPendingSelection(panel.windowId, panel.conversationTabId);
@@ -174,10 +189,9 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     case 'hello': {
       panel.windowId = message.windowId;
       panel.conversationTabId = message.tabId ?? panel.tabId;
-      postToPanel(panel, { type: 'settings', settings: await loadPublicSettings() });
-      // Stored data that could not be read was reset to defaults: say so, once.
-      for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
-      await showConversation(panel, await conversationForTab(panel.conversationTabId));
+      const greeting = greet(panel);
+      panel.greeted = greeting.catch(() => {});
+      await greeting;
       await deliverPending(panel);
       return;
     }
@@ -240,6 +254,11 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
     }
     case 'ask': {
       if (isRunning(message.requestId)) return;
+      // Sent before the hello was answered: it belongs to the conversation the hello finds.
+      if (panel.conversationId === undefined && panel.greeted) {
+        await panel.greeted;
+        if (isRunning(message.requestId)) return;
+      }
       const { sink, signal } = startAnswer(message.requestId, panel);
       const conversationId = panel.conversationId;
       // Written to history as it streams, whether or not the panel stays open.

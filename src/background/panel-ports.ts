@@ -13,6 +13,11 @@ export interface PanelPort {
   conversationTabId?: number;
   /** The conversation the panel shows, once the background has sent it. */
   conversationId?: string;
+  /**
+   * Settles once the panel's hello has been answered with its conversation: an ask that
+   * arrives meanwhile waits for it, so it is written under that conversation.
+   */
+  greeted?: Promise<void>;
   /** The budget count in flight, aborted by a newer one or the panel going away. */
   counting?: AbortController;
 }

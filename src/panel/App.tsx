@@ -71,7 +71,8 @@ export function App(props: { appearanceReady?: Promise<void> } = {}) {
       <header class="panel-header">
         <h1>{t('extension_name')}</h1>
         <div class="header-actions">
-          {!state.connected && (
+          {/* Not on the first open: no conversation was shown yet, nothing to reconnect to. */}
+          {!state.connected && state.conversationId !== null && (
             <span class="status-pill" role="status">
               {t('status_reconnecting')}
             </span>

@@ -90,6 +90,11 @@ export interface PanelState {
   selectionPage: PageSelection | null;
   draft: string;
   notice: UserError | null;
+  /**
+   * The background has shown this panel its conversation since the port (re)opened (use-panel
+   * dispatches `connected` then): only then does the panel take commands, since that
+   * conversation replaces what is shown.
+   */
   connected: boolean;
   /** "Test connection": running, then what it found (the result is absent while running). */
   connectionTest: { requestId: string; status: 'running' | 'ok' | 'failed'; result?: ConnectionTestResult } | null;

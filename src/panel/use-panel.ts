@@ -474,6 +474,7 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     const onMessage = (message: BackgroundMessage) => {
       dispatch({ type: 'background', message, at: Date.now() });
       if (message.type === 'conversation') {
+        if (!stateRef.current.connected) dispatch({ type: 'connected' });
         // This tab's conversation (or one opened from history): it replaces what is shown;
         // answers still streaming in the background are re-attached to.
         const { selection, draft, conversationId: shownBefore, storage: storageBefore } = stateRef.current;
@@ -524,7 +525,9 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
       connectionRef.current = connectToBackground(
         {
           onMessage,
-          onConnected: () => dispatch({ type: 'connected' }),
+          // Connected once the hello's conversation is in (onMessage): a command before that
+          // would be undone by it.
+          onConnected: () => {},
           onDisconnected: () => dispatch({ type: 'disconnected' }),
         },
         () => ({

@@ -467,4 +467,36 @@ describe('conversation messages', () => {
     await send(port, { type: 'conversation.open', id: 'gone-0000' });
     await vi.waitFor(() => expect(messages(port).at(-1)).toEqual({ type: 'notice', error: { code: 'conversation-not-found' } }));
   });
+
+  it('an ask sent right behind the hello (a panel that reconnected) is written under the conversation the hello shows', async () => {
+    await saveApiKey(KEY, 'anthropic');
+    const first = connectPanel();
+    await send(first, { type: 'hello', windowId: 1, tabId: 3 });
+    const { id } = (first.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
+    const question = ask('r2', 'Go on.');
+    const selection = {
+      text: 'The quick brown fox.',
+      url: 'https://example.test/a',
+      title: 'Fox',
+      originalLength: 20,
+      truncated: false,
+    };
+    const turns = [
+      { role: 'user' as const, text: 'Go on.', selection },
+      { role: 'assistant' as const, requestId: 'r2', text: '', status: 'streaming' as const },
+    ];
+    await send(first, { type: 'conversation.save', id, turns });
+    first.disconnect();
+    fetchMock.mockResolvedValue(chunkedResponse(anthropicSse(['Carried ', 'on.']), 5));
+    const again = connectPanel();
+    // No wait between them: the hello is still reading the conversation when the ask comes.
+    again.postMessage({ type: 'hello', windowId: 1, tabId: 3 });
+    again.postMessage(question);
+    await waitForEnd(again, 'r2');
+    const later = connectPanel();
+    await send(later, { type: 'hello', windowId: 1, tabId: 3 });
+    const shown = (later.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
+    expect(shown.id).toBe(id);
+    expect(shown.turns.at(-1)).toMatchObject({ role: 'assistant', requestId: 'r2', text: 'Carried on.', status: 'complete' });
+  });
 });
