@@ -20,6 +20,7 @@ import type { StoredAssistantTurn, StoredTurn } from '../shared/stored-turn.ts';
 import { loadConversation, removeConversation } from '../storage/conversation.ts';
 import { openHistory, type HistoryStore } from '../storage/history/db.ts';
 import { createMemoryHistory, type MemoryHistoryStore } from '../storage/history/memory.ts';
+import { keptInMemoryItem as privateItem } from '../storage/history/kept-in-memory.ts';
 import { newConversationId, type ConversationPage } from '../storage/history/schema.ts';
 import { defineVersionedItem } from '../storage/item.ts';
 import type { AnswerSink } from './answers/sink.ts';
@@ -78,13 +79,6 @@ const tabsItem = defineVersionedItem<Record<string, string>>({
   version: 1,
   schema: v.record(v.string(), v.string()),
   fallback: {},
-  reportProblems: false,
-});
-const privateItem = defineVersionedItem<unknown[]>({
-  key: 'session:privateConversations',
-  version: 1,
-  schema: v.array(v.unknown()),
-  fallback: [],
   reportProblems: false,
 });
 const streamingItem = defineVersionedItem<string[]>({

@@ -1,3 +1,4 @@
+import { KeptInMemoryNote } from './components/KeptInMemoryNote.tsx';
 import { LazyActionsSettings } from './components/LazyActionsSettings.tsx';
 import { Composer } from './components/Composer.tsx';
 import { ComparePicker } from './components/ComparePicker.tsx';
@@ -114,9 +115,7 @@ export function App(props: { appearanceReady?: Promise<void> } = {}) {
         </div>
       </header>
       {(state.storage === 'private' || state.storage === 'memory' || browser.extension?.inIncognitoContext === true) && (
-        <p class="storage-note" role="note" data-testid="private-note">
-          {t(state.storage === 'memory' ? 'storage_memory_note' : 'private_note')}
-        </p>
+        <KeptInMemoryNote reason={state.storage === 'memory' ? 'memory' : 'private'} />
       )}
       {state.storage === 'full' && (
         <p class="storage-note" role="alert" data-testid="storage-full">

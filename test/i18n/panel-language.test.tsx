@@ -58,7 +58,8 @@ describe('language override', () => {
 
   it('changing the language select re-renders at once, and is saved', async () => {
     await act(async () => render(<App />, root));
-    await until(() => $('open-settings') !== null);
+    // The settings form (with the language select) loads on its own, after the header.
+    await until(() => $('open-settings') !== null && $('language') !== null);
     expect($('open-settings')!.textContent).toBe('Settings');
     expect(document.documentElement.lang).toBe('en');
     await act(async () => {

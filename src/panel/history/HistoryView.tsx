@@ -11,7 +11,8 @@ import { allConversations, renameConversation, setConversationPinned } from '../
 import { titleOf, type ConversationSummary, type HistoryConversation } from '../../storage/history/schema.ts';
 import { formatNumber, t, uiLocale } from '../i18n/index.ts';
 import { downloadText, readFileText } from './download.ts';
-import { allFileName, conversationMarkdown, conversationsMarkdown, exportJson, fileNameFor, type MarkdownLabels } from './export.ts';
+import { allFileName, conversationMarkdown, conversationsMarkdown, exportJson, fileNameFor } from './export.ts';
+import { markdownLabels } from './markdown-labels.ts';
 import { groupByDay } from './group-by-day.ts';
 import { highlightParts, snippetAround } from './highlight.ts';
 import { HistoryRow } from './HistoryRow.tsx';
@@ -48,17 +49,6 @@ interface Hit {
 }
 
 type ImportState = { file: string; plan: ImportPlan } | { file: string; problem: ImportFileProblem } | null;
-
-function markdownLabels(): MarkdownLabels {
-  const format = new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'long', timeStyle: 'short' });
-  return {
-    question: t('history_md_question'),
-    answer: t('history_md_answer'),
-    selection: t('history_md_selection'),
-    page: t('history_md_page'),
-    date: (time) => format.format(time),
-  };
-}
 
 function problemText(problem: ImportFileProblem): string {
   switch (problem.reason) {

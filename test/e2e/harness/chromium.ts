@@ -40,6 +40,13 @@ export interface ChromiumExtension {
    * `Target.closeTarget`), and wait until it is gone. Throws when none is running.
    */
   stopServiceWorker(): Promise<void>;
+  /**
+   * Tick "Allow in Incognito" as a user does on chrome://extensions (developerPrivate, with
+   * developer mode on, which an unpacked extension needs to stay enabled through the reload
+   * that follows), and wait until the reloaded extension serves its pages again. Pages opened
+   * before are gone, and `serviceWorker` is stale.
+   */
+  allowInIncognito(): Promise<void>;
   /** Close the browser and delete the temporary profile. */
   close(): Promise<void>;
 }
@@ -191,6 +198,33 @@ export async function launchChromiumWithExtension(
     );
   };
 
+  const allowInIncognito = async (): Promise<void> => {
+    const settingsPage = await context.newPage();
+    await settingsPage.goto('chrome://extensions/');
+    await settingsPage.evaluate(async (id) => {
+      const api = (globalThis as unknown as { chrome: { developerPrivate: Record<string, (arg: unknown) => Promise<void>> } }).chrome
+        .developerPrivate;
+      await api.updateProfileConfiguration!({ inDeveloperMode: true });
+      await api.updateExtensionConfiguration!({ extensionId: id, incognitoAccess: true });
+    }, extensionId);
+    await settingsPage.close();
+    await waitFor(
+      'the extension to be back after "Allow in Incognito"',
+      async () => {
+        const page = await context.newPage();
+        try {
+          await page.goto(`${baseUrl}/sidepanel.html`, { timeout: 2_000 });
+          return (await page.evaluate('chrome.extension.isAllowedIncognitoAccess()')) ? true : undefined;
+        } catch {
+          return undefined;
+        } finally {
+          await page.close();
+        }
+      },
+      { timeoutMs },
+    );
+  };
+
   return {
     context,
     extensionId,
@@ -200,6 +234,7 @@ export async function launchChromiumWithExtension(
     openSidePanel,
     sidePanel,
     stopServiceWorker,
+    allowInIncognito,
     close: cleanup,
   };
 }

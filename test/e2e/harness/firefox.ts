@@ -177,6 +177,8 @@ export async function launchFirefoxWithExtension(
      * Firefox removes, with its data, when it closes.
      */
     keptProfile?: { dir: string; uuid: string };
+    /** Let the add-on run in private windows (Firefox's `moz:allowPrivateBrowsing` of webExtension.install). */
+    allowPrivateBrowsing?: boolean;
   } = {},
 ): Promise<FirefoxExtension> {
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -273,9 +275,12 @@ export async function launchFirefoxWithExtension(
     try {
       const r = await client.send<{ extension: string }>(
         'webExtension.install',
-        kept
-          ? { extensionData: { type: 'archivePath', path: await packXpi(extDir, profileDir) }, 'moz:permanent': true }
-          : { extensionData: { type: 'path', path: resolve(extDir) } },
+        {
+          ...(kept
+            ? { extensionData: { type: 'archivePath', path: await packXpi(extDir, profileDir) }, 'moz:permanent': true }
+            : { extensionData: { type: 'path', path: resolve(extDir) } }),
+          ...(options.allowPrivateBrowsing ? { 'moz:allowPrivateBrowsing': true } : {}),
+        },
         timeoutMs,
       );
       addonId = r.extension;
