@@ -62,7 +62,8 @@ async function ask(driver: PanelDriver, mock: MockProvider, question: string, an
   );
 }
 
-function privateWindowTests(name: string, setup: () => Promise<Setup>) {
+/** `insideWindow`: the panel page runs inside the private window (Firefox), where history cannot be opened. */
+function privateWindowTests(name: string, { insideWindow }: { insideWindow: boolean }, setup: () => Promise<Setup>) {
   describe(`a private window in ${name}`, () => {
     let s: Setup;
     let panel: PanelDriver;
@@ -128,6 +129,21 @@ function privateWindowTests(name: string, setup: () => Promise<Setup>) {
       expect(await panel.evaluate(`!!document.querySelector('${testid('private-note')}')`)).toBe(true);
     });
 
+    // Chromium: the bound panel page is a normal window's, with that window's history.
+    it.runIf(insideWindow)(
+      'the History view inside a private window says history cannot be opened there, and the panel goes on',
+      async () => {
+        await panel.click('open-history');
+        await panel.waitFor(
+          `document.querySelector('${testid('history-view')}')?.textContent.includes('History cannot be opened in this window.')`,
+          'the history view’s words',
+          15_000,
+        );
+        await panel.click('history-close');
+        await panel.waitFor(`document.querySelector('${testid('composer')}')`, 'the composer again');
+      },
+    );
+
     it('the history of a normal window has the normal conversation and not the private one', async () => {
       await s.normal.click('open-history');
       await s.normal.waitFor(`document.querySelectorAll('${testid('history-row')}').length > 0`, 'the history list');
@@ -140,7 +156,7 @@ function privateWindowTests(name: string, setup: () => Promise<Setup>) {
   });
 }
 
-privateWindowTests('Firefox', async () => {
+privateWindowTests('Firefox', { insideWindow: true }, async () => {
   requireBuild(FIREFOX_E2E_BUILD);
   const mock = await startMockProvider();
   const pages = await startPageServer();
@@ -199,7 +215,7 @@ privateWindowTests('Firefox', async () => {
   };
 });
 
-privateWindowTests('Chromium', async () => {
+privateWindowTests('Chromium', { insideWindow: false }, async () => {
   requireBuild(CHROME_E2E_BUILD);
   const mock = await startMockProvider();
   const pages = await startPageServer();
