@@ -8,6 +8,7 @@ import { checkSettings, originPattern } from '../providers/catalog.ts';
 import { newKeyOrigin, requestUrl } from '../providers/key-destination.ts';
 import { userError, type UserError } from '../shared/errors.ts';
 import { MAX_REQUEST_ID_CHARS } from '../shared/limits.ts';
+import { saveDraft } from '../storage/drafts.ts';
 import { takeStorageProblems } from '../storage/item.ts';
 import { loadApiKey, providersWithKey, saveApiKey } from '../storage/keys.ts';
 import { loadSettings, loadSettingsToUpdate, modelOptionsOf, saveSettings, type StoredSettings } from '../storage/settings.ts';
@@ -19,6 +20,7 @@ import {
   conversationForTab,
   describe,
   finishTracking,
+  isPrivateConversation,
   newInTab,
   openInTab,
   refreshPage,
@@ -215,6 +217,11 @@ export async function handlePanelMessage(panel: PanelPort, message: ReceivedPane
       return;
     case 'conversation.save':
       await saveFromPanel(message.id, panel.conversationTabId, message.turns);
+      return;
+    case 'draft.keep':
+      await saveDraft(message.id, { draft: message.draft, selection: message.selection }, isPrivateConversation(message.id)).catch(
+        () => {},
+      );
       return;
     case 'save-settings': {
       const checked = await settingsFromInput(message.settings, { purpose: 'save' });

@@ -187,6 +187,16 @@ export const PanelMessageSchema = v.variant('type', [
     id: conversationId,
     turns: v.pipe(v.array(StoredTurnSchema), v.maxLength(MAX_TURNS)),
   }),
+  /**
+   * The panel is closing: the background writes its draft (storage/drafts.ts), since a write
+   * a closing page starts itself may not finish (Firefox drops it).
+   */
+  v.object({
+    type: v.literal('draft.keep'),
+    id: conversationId,
+    draft: text,
+    selection: v.nullable(PageSelectionSchema),
+  }),
   v.object({ type: v.literal('save-settings'), settings: SettingsInputSchema }),
   v.object({ type: v.literal('test-connection'), requestId, settings: SettingsInputSchema }),
   /** List the models the provider serves, with the settings as typed. */

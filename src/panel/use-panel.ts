@@ -198,6 +198,16 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     if (conversationId === null || draftFollowsRef.current !== conversationId) return;
     saveDraft(conversationId, { draft, selection }, storage === 'private').catch(() => {});
   };
+  /**
+   * The panel is closing: the background writes the draft too, since Firefox may drop a
+   * storage write a closing page started (the port's message still goes out).
+   */
+  const keepDraftOnClose = () => {
+    keepDraft();
+    const { conversationId, draft, selection } = stateRef.current;
+    if (conversationId === null || draftFollowsRef.current !== conversationId) return;
+    send({ type: 'draft.keep', id: conversationId, draft, selection });
+  };
   /** An ask about the staged selection made before its budget was known: it runs once it is, if it fits. */
   const pendingAskRef = useRef<{ run: () => void; timer: ReturnType<typeof setTimeout> } | null>(null);
   const partsRunRef = useRef<PartsRun | null>(null);
@@ -569,8 +579,8 @@ export function usePanel(): { state: PanelState; commands: PanelCommands; action
     return () => clearTimeout(timer);
   }, [state.draft, state.selection, state.conversationId]);
   useEffect(() => {
-    addEventListener('pagehide', keepDraft);
-    return () => removeEventListener('pagehide', keepDraft);
+    addEventListener('pagehide', keepDraftOnClose);
+    return () => removeEventListener('pagehide', keepDraftOnClose);
   }, []);
 
   // The staged selection, or a follow-up's conversation, is measured when it, the draft, the

@@ -32,9 +32,31 @@ const diskItem = defineVersionedItem<Draft[]>({ key: 'local:drafts', ...options 
 const privateItem = defineVersionedItem<Draft[]>({ key: 'session:privateDrafts', ...options });
 const itemFor = (privateWindow: boolean) => (privateWindow ? privateItem : diskItem);
 
+/**
+ * The drafts as last read or written here, kept fresh by watching storage (another panel's
+ * writes). With them, a write needs no read first: the one made as the panel closes
+ * (`pagehide`) reaches storage before the page is gone, which a read's round trip would not.
+ */
+const known = new Map<boolean, Draft[]>();
+const watched = new Set<boolean>();
+function remember(privateWindow: boolean, drafts: Draft[]): void {
+  known.set(privateWindow, drafts);
+  if (watched.has(privateWindow)) return;
+  watched.add(privateWindow);
+  const item = itemFor(privateWindow);
+  item.watch(() => {
+    void item.getValue().then(
+      (now) => known.set(privateWindow, now),
+      () => known.delete(privateWindow),
+    );
+  });
+}
+
 /** The draft and staged selection kept for this conversation, or null. Never throws. */
 export async function loadDraft(conversationId: string, privateWindow: boolean): Promise<Omit<Draft, 'at' | 'conversationId'> | null> {
-  const found = (await itemFor(privateWindow).getValue()).find((draft) => draft.conversationId === conversationId);
+  const all = await itemFor(privateWindow).getValue();
+  remember(privateWindow, all);
+  const found = all.find((draft) => draft.conversationId === conversationId);
   return found ? { draft: found.draft, selection: found.selection } : null;
 }
 
@@ -49,14 +71,17 @@ export async function saveDraft(
   now = Date.now(),
 ): Promise<void> {
   const item = itemFor(privateWindow);
-  const all = await item.getValueToUpdate();
+  const all = known.get(privateWindow) ?? (await item.getValueToUpdate());
   const others = all.filter((draft) => draft.conversationId !== conversationId);
   const selection = entry.selection && entry.selection.text.length <= MAX_STORED_SELECTION_CHARS ? entry.selection : null;
   const draft = entry.draft.slice(0, MAX_PORT_TEXT_CHARS);
   if (draft === '' && selection === null) {
-    if (others.length !== all.length) await item.setValue(others);
+    if (others.length === all.length) return;
+    remember(privateWindow, others);
+    await item.setValue(others);
     return;
   }
   const kept = [...others.sort((a, b) => b.at - a.at).slice(0, MAX_DRAFTS - 1), { conversationId, draft, selection, at: now }];
+  remember(privateWindow, kept);
   await item.setValue(kept);
 }

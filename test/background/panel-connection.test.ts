@@ -468,6 +468,18 @@ describe('conversation messages', () => {
     await vi.waitFor(() => expect(messages(port).at(-1)).toEqual({ type: 'notice', error: { code: 'conversation-not-found' } }));
   });
 
+  it('draft.keep (a panel closing) writes the draft under its conversation: storage.local, or storage.session when the conversation is unknown', async () => {
+    const port = connectPanel();
+    await send(port, { type: 'hello', windowId: 1, tabId: 3 });
+    const { id } = (port.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
+    await send(port, { type: 'draft.keep', id, draft: 'Typed as it closed', selection: null });
+    const { loadDraft } = await import('../../src/storage/drafts.ts');
+    await vi.waitFor(async () => expect(await loadDraft(id, false)).toEqual({ draft: 'Typed as it closed', selection: null }));
+    await send(port, { type: 'draft.keep', id: 'unknown-0001', draft: 'Whose?', selection: null });
+    await vi.waitFor(async () => expect(await loadDraft('unknown-0001', true)).toEqual({ draft: 'Whose?', selection: null }));
+    expect(await loadDraft('unknown-0001', false)).toBeNull();
+  });
+
   it('an ask sent right behind the hello (a panel that reconnected) is written under the conversation the hello shows', async () => {
     await saveApiKey(KEY, 'anthropic');
     const first = connectPanel();

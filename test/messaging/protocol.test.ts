@@ -47,6 +47,10 @@ const validPanelMessages: Record<PanelMessage['type'], PanelMessage[]> = {
       ],
     },
   ],
+  'draft.keep': [
+    { type: 'draft.keep', id: 'c1', draft: 'Half a question', selection: null },
+    { type: 'draft.keep', id: 'c1', draft: '', selection },
+  ],
   'save-settings': [
     { type: 'save-settings', settings: settingsInput },
     { type: 'save-settings', settings: { ...settingsInput, apiKey: null } },

@@ -19,6 +19,34 @@ const page = (text: string): PageSelection => ({
 });
 
 describe('drafts', () => {
+  it('once read, a draft is written without a read first: the write as the panel closes is sent before the page goes', async () => {
+    const { loadDraft, saveDraft } = await start();
+    await loadDraft('c1', false);
+    const set = vi.spyOn(fakeBrowser.storage.local, 'set');
+    // A real read is a round trip to the browser: a macrotask at least.
+    const read = fakeBrowser.storage.local.get.bind(fakeBrowser.storage.local);
+    vi.spyOn(fakeBrowser.storage.local, 'get').mockImplementation(
+      ((keys: never) => new Promise((resolve) => setTimeout(() => resolve(read(keys)), 0))) as never,
+    );
+    void saveDraft('c1', { draft: 'Typed as it closed', selection: null }, false);
+    // Microtasks only: no round trip to storage (a macrotask) before the write goes out.
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    expect(set).toHaveBeenCalledWith(expect.objectContaining({ drafts: [expect.objectContaining({ draft: 'Typed as it closed' })] }));
+  });
+
+  it('what another panel wrote meanwhile is kept by the next write here', async () => {
+    const here = await start();
+    await here.loadDraft('c1', false);
+    const there = await start();
+    await there.saveDraft('c2', { draft: 'From the other window', selection: null }, false);
+    await vi.waitFor(async () => {
+      await here.saveDraft('c1', { draft: 'From this window', selection: null }, false);
+      const { loadDraft } = await start();
+      expect(await loadDraft('c2', false)).toEqual({ draft: 'From the other window', selection: null });
+      expect(await loadDraft('c1', false)).toEqual({ draft: 'From this window', selection: null });
+    });
+  });
+
   it('are kept per conversation and read back by a new panel', async () => {
     const { saveDraft } = await start();
     await saveDraft('c1', { draft: 'Half a question', selection: page('The staged text.') }, false);
