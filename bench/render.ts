@@ -96,7 +96,8 @@ interface Run {
   /** Characters streamed (fewer than the text if the run's time budget ran out). */
   fedChars: number;
   /** Frames over budget: [frame index, ms, characters fed]. */
-  slow: [number, number, number][];
+  /** Frames over the budget: index, ms, characters fed by then, and the forced style and layout's part, ms. */
+  slow: [number, number, number, number][];
   /** Mean frame cost of each tenth of the frames, and the characters fed by its end. */
   deciles: [number, number][];
   /** With a trace: each frame's main-thread CPU time (BeginMainFrame's thread time), ms. */
@@ -189,9 +190,9 @@ async function streamOnce(
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const meanFirstMs = mean(stream.slice(0, tenth));
     const meanLastMs = mean(stream.slice(-tenth));
-    const slow: [number, number, number][] = [];
+    const slow: [number, number, number, number][] = [];
     result.frames.forEach((ms, i) => {
-      if (ms > FRAME_BUDGET_MS) slow.push([i, ms, result.offsets[i]!]);
+      if (ms > FRAME_BUDGET_MS) slow.push([i, ms, result.offsets[i]!, result.layout[i]!]);
     });
     return {
       taskMs,
@@ -392,8 +393,8 @@ export async function run(options: RenderBenchOptions = {}): Promise<RenderBench
       const slowest = ours.flatMap((r) => r.slow).sort((a, b) => b[1] - a[1]);
       if (slowest.length > 0) {
         log(
-          `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then): ` +
-            slowest.map(([i, ms, at]) => `#${i} ${fmt(ms)} ms @${at}`).join(', ') +
+          `ours frames over ${FRAME_BUDGET_MS} ms, all rounds (frame #, ms, chars fed by then, style and layout's part): ` +
+            slowest.map(([i, ms, at, layout]) => `#${i} ${fmt(ms)} ms @${at} (layout ${fmt(layout)})`).join(', ') +
             ` — of ${ours[0]!.streamFrames + 1} frames a round`,
         );
       }

@@ -13,7 +13,7 @@
  * TaskDuration total that ../render.ts reads around the whole stream, and in long tasks.
  */
 import { default_renderer, parser, parser_end, parser_write } from 'streaming-markdown';
-import { createStreamingRenderer } from '../../src/panel/markdown/index.ts';
+import { createStreamingRenderer, warmUpRenderer } from '../../src/panel/markdown/index.ts';
 import { renderAll } from './naive.ts';
 
 export type VariantName = 'ours' | 'naive' | 'streaming-markdown' | 'floor';
@@ -53,6 +53,8 @@ interface Variant {
 function variant(name: VariantName, container: HTMLElement): Variant {
   switch (name) {
     case 'ours': {
+      // As markdown/load.ts does when the module loads, during the provider's round trip.
+      warmUpRenderer();
       const renderer = createStreamingRenderer(container);
       return { feed: (full, delta) => renderer.update(full, delta), end: (full) => renderer.end(full) };
     }

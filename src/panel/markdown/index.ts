@@ -386,3 +386,31 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
     },
   };
 }
+
+/** A short answer with most of what answers have (no fenced language: nothing to fetch). */
+const WARM_UP_SAMPLE =
+  '# Title\n\nSome **bold**, _italic_, `code` and [a link](https://example.com).\n\n- one\n- two\n  1. nested\n\n' +
+  '> quoted\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```\nplain code\n```\n\nThe end.';
+
+/**
+ * Renders a short answer once in a hidden element, laid out and then removed, so the parser's
+ * and the renderer's code is compiled and the answer styles have been matched before a real
+ * answer's first frame (cold, that frame took 20–25 ms in the render benchmark). load.ts runs
+ * it as soon as the module loads, during the provider's round trip.
+ */
+export function warmUpRenderer(doc: Document = document): void {
+  const host = doc.createElement('div');
+  host.className = 'answer-text md';
+  host.setAttribute('aria-hidden', 'true');
+  host.style.cssText = 'position:fixed;left:-10000px;top:0;width:400px;visibility:hidden;pointer-events:none';
+  (doc.body ?? doc.documentElement).appendChild(host);
+  try {
+    const renderer = createStreamingRenderer(host);
+    renderer.update(WARM_UP_SAMPLE.slice(0, WARM_UP_SAMPLE.length >> 1), '');
+    renderer.end(WARM_UP_SAMPLE);
+    renderer.dispose();
+    void host.offsetHeight;
+  } finally {
+    host.remove();
+  }
+}

@@ -18,8 +18,15 @@ let loading: Promise<Markdown> | null = null;
 /** Loads the renderer once; a failed load (an extension updated under an open panel) may be tried again. */
 export function loadMarkdown(): Promise<Markdown> {
   loading ??= Promise.all([import('./index.ts'), import('./plain-text.ts')]).then(
-    ([renderer, plain]) =>
-      (loaded = { createStreamingRenderer: renderer.createStreamingRenderer, markdownToPlainText: plain.markdownToPlainText }),
+    ([renderer, plain]) => {
+      // Compiled now, while the provider thinks, rather than in the first token's frame.
+      try {
+        renderer.warmUpRenderer();
+      } catch {
+        // only a head start: the real answer renders the same without it
+      }
+      return (loaded = { createStreamingRenderer: renderer.createStreamingRenderer, markdownToPlainText: plain.markdownToPlainText });
+    },
     (error: unknown) => {
       loading = null;
       throw error;
