@@ -34,12 +34,15 @@ export interface HistoryViewProps {
   onClose(): void;
   /** This window's conversations are kept in memory (private window, or IndexedDB failed): no disk usage to show. */
   inMemory?: boolean;
+  /** How many conversations the list shows at first, and how many more "Show older" adds. */
+  pageSize?: number;
 }
 
 /** Clearing old conversations offers Undo up to this many (they are held in memory until then). */
 const MAX_UNDO_CONVERSATIONS = 1_000;
 
 /** Rows the list shows (pinned first, then newest); search reaches every conversation. */
+/** Rows listed at first (the 10,000-conversation bench opens this many in under 100 ms). */
 const LIST_LIMIT = 500;
 const SEARCH_DELAY_MS = 120;
 
@@ -77,7 +80,17 @@ function snippetOf(conversation: HistoryConversation, query: string): string | u
   return undefined;
 }
 
-export function HistoryView({ store, failed, busy, onOpen, onDeleted, onNew, onClose, inMemory = false }: HistoryViewProps) {
+export function HistoryView({
+  store,
+  failed,
+  busy,
+  onOpen,
+  onDeleted,
+  onNew,
+  onClose,
+  inMemory = false,
+  pageSize = LIST_LIMIT,
+}: HistoryViewProps) {
   const [rows, setRows] = useState<ConversationSummary[] | null>(null);
   const [query, setQuery] = useState('');
   const [searched, setSearched] = useState('');
@@ -90,15 +103,17 @@ export function HistoryView({ store, failed, busy, onOpen, onDeleted, onNew, onC
   const fileInput = useRef<HTMLInputElement>(null);
   const undoButton = useRef<HTMLButtonElement>(null);
   const refresh = () => setVersion((n) => n + 1);
+  /** How many rows the list asks for: one page more with each "Show older conversations". */
+  const [limit, setLimit] = useState(pageSize);
 
   useEffect(() => {
     if (!store) return;
     let live = true;
-    void store.list({ limit: LIST_LIMIT }).then((list) => live && setRows(list));
+    void store.list({ limit }).then((list) => live && setRows(list));
     return () => {
       live = false;
     };
-  }, [store, version]);
+  }, [store, version, limit]);
 
   useEffect(() => {
     const trimmed = query.trim();
@@ -339,6 +354,11 @@ export function HistoryView({ store, failed, busy, onOpen, onDeleted, onNew, onC
                   </ul>
                 </section>
               ))
+            )}
+            {!hits && rows && rows.length >= limit && (
+              <button type="button" class="ghost" data-testid="history-show-more" onClick={() => setLimit((n) => n + pageSize)}>
+                {t('history_show_more')}
+              </button>
             )}
           </div>
           {store && (

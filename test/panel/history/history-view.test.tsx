@@ -94,6 +94,27 @@ afterEach(() => {
 });
 
 describe('history view', () => {
+  it('lists a page of conversations, and "Show older conversations" adds the next page', async () => {
+    await store.saveMany([
+      conversation('A third question', 'Yes.', 20 * 86_400_000),
+      conversation('A fourth question', 'No.', 30 * 86_400_000),
+    ]);
+    render(null, root);
+    await act(async () => {
+      render(
+        <HistoryView store={store} failed={false} busy={false} onOpen={onOpen} onNew={onNew} onClose={() => {}} pageSize={3} />,
+        root,
+      );
+    });
+    await until(() => $$('history-row').length === 3);
+    expect(titles()).toEqual(['What do foxes eat?', 'Tell me about music', 'A third question']);
+    await click($('history-show-more')!);
+    await until(() => $$('history-row').length === 4);
+    expect(titles().at(-1)).toBe('A fourth question');
+    // Four where six were asked for: nothing older to show.
+    expect($('history-show-more')).toBeNull();
+  });
+
   it('lists conversations by day, titled by their first question', () => {
     expect($$('history-day').map((el) => el.textContent)).toEqual(['Today', expect.not.stringMatching(/Today|Yesterday/)]);
     expect(titles()).toEqual(['What do foxes eat?', 'Tell me about music']);
