@@ -125,6 +125,25 @@ describe('stream details after the background restarts', () => {
     expect(await detailsOf(again.port, 'never')).toBeNull();
   });
 
+  it('a record on disk that does not read back (damaged, or of an older build) is "no longer kept", not a silent drop', async () => {
+    const { port, conversationId } = await openPanel(4);
+    await answer(port, conversationId, 'k9');
+    await vi.waitFor(async () => expect(await storedIds()).toEqual(['k9']));
+    const store = await openDetails(detailsName);
+    const stored = (await store.get('k9'))!;
+    store.close();
+    // The same record with its event list damaged, written as the store writes it.
+    const { openDB } = await import('idb');
+    const db = await openDB(detailsName);
+    await db.put('details', { ...stored, details: { ...stored.details, events: 'not a list' } });
+    db.close();
+    port.disconnect();
+    restart();
+    const again = await openPanel(4);
+    // The port's outgoing check (panel-ports.ts) turns it into "none kept" rather than drop it.
+    expect(await detailsOf(again.port, 'k9')).toBeNull();
+  });
+
   it('are not given to a panel showing another conversation', async () => {
     const { port, conversationId } = await openPanel(4);
     await answer(port, conversationId, 'k2');
