@@ -157,7 +157,10 @@ async function showConversation(panel: PanelPort, conversation: TabConversation)
  * composer it shows with the settings is usable at once.
  */
 async function greet(panel: PanelPort): Promise<void> {
-  const [settings, conversation] = await Promise.all([loadPublicSettings(), conversationForTab(panel.conversationTabId)]);
+  // A conversation that cannot be read (a broken database) gives way to a new one: the panel
+  // takes commands only once it has one, so it must always get one.
+  const tabConversation = conversationForTab(panel.conversationTabId).catch(() => newInTab(panel.conversationTabId));
+  const [settings, conversation] = await Promise.all([loadPublicSettings(), tabConversation]);
   const described = await describe(conversation);
   postToPanel(panel, { type: 'settings', settings });
   // Stored data that could not be read was reset to defaults: say so, once.

@@ -5,6 +5,8 @@ import { PANEL_PORT_NAME } from '../../src/messaging/protocol.ts';
 import { saveApiKey } from '../../src/storage/keys.ts';
 import { DEFAULT_MODEL_OPTIONS, loadSettings, saveSettings } from '../../src/storage/settings.ts';
 import { SYSTEM_PROMPT } from '../../src/background/prompt.ts';
+import { resetConversationsForTests } from '../../src/background/conversations.ts';
+import { openHistory } from '../../src/storage/history/db.ts';
 import { settle, type FakePort } from '../fake-port.ts';
 import { anthropicSse, chunkedResponse, jsonResponse } from '../helpers/anthropic-sse.ts';
 import { startTestBackground, type BackgroundHarness } from '../helpers/background.ts';
@@ -478,6 +480,24 @@ describe('conversation messages', () => {
     await send(port, { type: 'draft.keep', id: 'unknown-0001', draft: 'Whose?', selection: null });
     await vi.waitFor(async () => expect(await loadDraft('unknown-0001', true)).toEqual({ draft: 'Whose?', selection: null }));
     expect(await loadDraft('unknown-0001', false)).toBeNull();
+  });
+
+  it('a conversation that cannot be read gives the panel a new one, so the panel is never left waiting', async () => {
+    const first = connectPanel();
+    await send(first, { type: 'hello', windowId: 1, tabId: 3 });
+    const { id } = (first.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
+    await send(first, { type: 'conversation.save', id, turns: [{ role: 'user', text: 'Kept before the database broke' }] });
+    first.disconnect();
+    // A restarted worker whose history database opens but fails every read.
+    const broken = await openHistory(`test-broken-${Math.random()}`);
+    broken.get = () => Promise.reject(new Error('broken'));
+    resetConversationsForTests({ openDisk: () => Promise.resolve(broken) });
+    const again = connectPanel();
+    await send(again, { type: 'hello', windowId: 1, tabId: 3 });
+    await vi.waitFor(() => expect((again.received as BackgroundMessage[]).some((m) => m.type === 'conversation')).toBe(true));
+    const shown = (again.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
+    expect(shown.id).not.toBe(id);
+    expect(shown.turns).toEqual([]);
   });
 
   it('an ask sent right behind the hello (a panel that reconnected) is written under the conversation the hello shows', async () => {
