@@ -34,11 +34,10 @@
  * are listed. RENDER_BENCH_TRACE=1 also traces ours there and prints each frame's
  * main-thread CPU time (BeginMainFrame's thread time, paint included): on a loaded machine
  * the wall-clock figures count the time the page waited for a CPU, the trace does not.
- * Measured on 2026-12-03 (2 cores, load ≈ 2.5, 3 rounds): ours' worst frame 60 ms in one
- * round, 49.9 ms median (the first frame of a cold page; every later frame under 50 ms),
- * mean 11 ms, 3.7 MB streamed in the 6 s; per-frame CPU median 10 ms, max 38 ms. Before
- * long paragraphs went into runs (src/panel/markdown/runs.ts): 362 ms worst frame, growing
- * with the paragraph, only 0.39 MB streamed in the 6 s.
+ * Measured on 2026-12-06 (2 cores, 3 rounds): ours' worst frame 27.6 ms, all 4 MB streamed
+ * in the 6 s (README has the table). Before long paragraphs went into runs
+ * (src/panel/markdown/runs.ts): 362 ms worst frame, growing with the paragraph, only 0.39 MB
+ * streamed in the 6 s.
  * The whole benchmark takes about 3 minutes on a 2-core machine. `--only=markdown` or
  * `--only=huge` (or RENDER_BENCH_ONLY=…) runs one scenario alone.
  */
