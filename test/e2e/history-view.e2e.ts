@@ -20,6 +20,7 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { catchDownloads, lastDownload } from './harness/downloads.ts';
 
 interface Driver {
   /** Sets an input's value as typing would (the last match of the selector). */
@@ -98,17 +99,6 @@ const clearExpression = `(async () => {
   db.close();
   return true;
 })()`;
-
-const catchDownloads = `(() => {
-  if (window.__downloads) return true;
-  window.__downloads = [];
-  const blobs = new Map();
-  const create = URL.createObjectURL.bind(URL);
-  URL.createObjectURL = (blob) => { const url = create(blob); blobs.set(url, blob); return url; };
-  HTMLAnchorElement.prototype.click = function () { window.__downloads.push({ name: this.download, blob: blobs.get(this.href) }); };
-  return true;
-})()`;
-const lastDownload = `(async () => { const d = window.__downloads.at(-1); return d ? { name: d.name, text: await d.blob.text() } : null; })()`;
 
 /** Picks a file for the import input, as the file chooser would. */
 const pickFile = (name: string, text: string) => `(() => {

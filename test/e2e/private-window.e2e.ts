@@ -21,22 +21,11 @@ import { chromiumDriver, firefoxDriver, testid, type PanelDriver } from './harne
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { catchDownloads, lastDownload, type Download } from './harness/downloads.ts';
 
 const NORMAL_QUESTION = 'What do city foxes eat?';
 const PRIVATE_QUESTION = 'What do private foxes eat?';
 const PRIVATE_ANSWER = 'Private foxes eat berries and keep quiet.';
-
-/** Downloads caught in the page: the Blob behind `<a download>`, and its file name. */
-const catchDownloads = `(() => {
-  if (window.__downloads) return true;
-  window.__downloads = [];
-  const blobs = new Map();
-  const create = URL.createObjectURL.bind(URL);
-  URL.createObjectURL = (blob) => { const url = create(blob); blobs.set(url, blob); return url; };
-  HTMLAnchorElement.prototype.click = function () { window.__downloads.push({ name: this.download, blob: blobs.get(this.href) }); };
-  return true;
-})()`;
-const lastDownload = `(async () => { const d = window.__downloads.at(-1); return d ? { name: d.name, type: d.blob.type, text: await d.blob.text() } : null; })()`;
 
 const lastAnswer = `(() => { const a = [...document.querySelectorAll('${testid('answer')}')].at(-1); return a ? { status: a.dataset.status, text: a.querySelector('${testid('answer-text')}')?.textContent ?? '' } : null; })()`;
 
@@ -98,7 +87,7 @@ function privateWindowTests(name: string, { insideWindow }: { insideWindow: bool
       await panel.evaluate(catchDownloads);
       await panel.click('private-export-json');
       await panel.waitFor(`window.__downloads.length === 1`, 'the JSON export');
-      const json = await panel.evaluate<{ name: string; type: string; text: string }>(lastDownload);
+      const json = await panel.evaluate<Download>(lastDownload);
       expect(json.name).toMatch(/^aside-conversations-\d{4}-\d\d-\d\d\.json$/);
       const envelope = JSON.parse(json.text) as { format: string; conversations: { turns: { role: string; text: string }[] }[] };
       expect(envelope.format).toBe('aside-conversations');
@@ -113,7 +102,7 @@ function privateWindowTests(name: string, { insideWindow }: { insideWindow: bool
       );
       await panel.click('private-export-markdown');
       await panel.waitFor(`window.__downloads.length === 2`, 'the Markdown export');
-      const markdown = await panel.evaluate<{ name: string; text: string }>(lastDownload);
+      const markdown = await panel.evaluate<Download>(lastDownload);
       expect(markdown.name).toMatch(/\.md$/);
       expect(markdown.text).toContain(PRIVATE_QUESTION);
       expect(markdown.text).toContain(PRIVATE_ANSWER);

@@ -387,16 +387,22 @@ export function createStreamingRenderer(container: HTMLElement): StreamingRender
   };
 }
 
-/** A short answer with most of what answers have (no fenced language: nothing to fetch). */
+/**
+ * A short answer with most of what answers have (no fenced language: nothing to fetch), and
+ * Han, Hangul and emoji, whose fallback fonts the browser looks up the first time it lays
+ * them out (in the render bench, that lookup was what kept an answer's first frames over
+ * 16.7 ms after the code was warm).
+ */
 const WARM_UP_SAMPLE =
-  '# Title\n\nSome **bold**, _italic_, `code` and [a link](https://example.com).\n\n- one\n- two\n  1. nested\n\n' +
+  '# Title 你好 한국어 🌍 🇯🇵\n\nSome **bold**, _italic_, `code` and [a link](https://example.com).\n\n- one\n- two\n  1. nested\n\n' +
   '> quoted\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```\nplain code\n```\n\nThe end.';
 
 /**
  * Renders a short answer once in a hidden element, laid out and then removed, so the parser's
- * and the renderer's code is compiled and the answer styles have been matched before a real
- * answer's first frame (cold, that frame took 20–25 ms in the render benchmark). load.ts runs
- * it as soon as the module loads, during the provider's round trip.
+ * and the renderer's code is compiled, the answer styles are matched and the fallback fonts
+ * are found before a real answer's first frame (cold, the first frames took 17–25 ms in the
+ * render benchmark; warm, none over 16.7 ms). load.ts runs it as soon as the module loads,
+ * during the provider's round trip.
  */
 export function warmUpRenderer(doc: Document = document): void {
   const host = doc.createElement('div');
