@@ -2,8 +2,10 @@
  * Drafts are kept (issue #9: nothing the user typed is lost), in real Chromium and real
  * Firefox: a question typed but not sent is back in the composer after the panel is closed
  * and opened again, whether it was closed at once (the write on `pagehide`) or a moment later
- * (the debounced write); a new chat starts with an empty composer, and the old conversation's
- * draft comes back when it is opened from history.
+ * (the debounced write); so is the text staged to ask about ("Ask Aside about this"); a new
+ * chat starts with an empty composer, and the old conversation's draft comes back when it is
+ * opened from history. The panel page is bound to the article's tab (`sidepanel.html?tab=ID`),
+ * the conversation a side panel beside that page shows.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,16 +13,20 @@ import { startMockProvider, type MockProvider } from '../mock-provider/server.ts
 import { launchChromiumWithExtension } from './harness/chromium.ts';
 import { chromiumDriver, firefoxDriver, testid, type PanelDriver } from './harness/driver.ts';
 import { launchFirefoxWithExtension } from './harness/firefox.ts';
-import { startPageServer } from './harness/pages.ts';
+import { ARTICLE_PASSAGE, selectTextExpression, startPageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild } from './harness/paths.ts';
 
-const composerValue = `document.querySelector('${testid('composer')}')?.value ?? null`;
+const composerValue = `(document.querySelector('${testid('composer')}')?.value ?? null)`;
+const stagedText = `(document.querySelector('${testid('selection-card')}')?.textContent ?? null)`;
+const api = `(globalThis.browser ?? globalThis.chrome)`;
 
 interface Setup {
   mock: MockProvider;
   driver: PanelDriver;
   /** Closes the panel and opens it again (its page unloads and loads anew). */
   reopen(): Promise<void>;
+  /** Selects the article's passage in its tab; the URL of that page. */
+  selectPassage(): Promise<string>;
   teardown(): Promise<void>;
 }
 
@@ -33,6 +39,8 @@ function draftTests(name: string, setup: () => Promise<Setup>) {
     };
     /** The composer once the kept draft had time to be read back. */
     const composerSettled = async (expected: string) => {
+      // An empty composer is what a panel shows before its kept draft is read: give the read time.
+      if (expected === '') await new Promise((resolve) => setTimeout(resolve, 1_000));
       await s.driver
         .waitFor(`${composerValue} === ${JSON.stringify(expected)}`, `the composer to hold ${JSON.stringify(expected)}`, 5_000)
         .catch(() => {});
@@ -63,6 +71,30 @@ function draftTests(name: string, setup: () => Promise<Setup>) {
       await s.driver.fill('composer', 'Typed, then closed at once');
       await reopened();
       expect(await composerSettled('Typed, then closed at once')).toBe('Typed, then closed at once');
+    });
+
+    it('a text staged to ask about is back after the panel is reopened, with the draft', async () => {
+      const url = await s.selectPassage();
+      const clicked = await s.driver.evaluate<{ clicked: boolean }>(
+        `${api}.runtime.sendMessage({ type: 'aside-e2e:menu-click', menuItemId: 'aside-ask', url: ${JSON.stringify(url)} })`,
+      );
+      expect(clicked).toEqual({ clicked: true });
+      await s.driver.waitFor(
+        `(${stagedText})?.includes(${JSON.stringify(ARTICLE_PASSAGE.slice(0, 40))})`,
+        'the staged passage',
+        15_000,
+      );
+      await s.driver.fill('composer', 'Why the fox?');
+      await reopened();
+      expect(await composerSettled('Why the fox?')).toBe('Why the fox?');
+      await s.driver.waitFor(
+        `(${stagedText})?.includes(${JSON.stringify(ARTICLE_PASSAGE.slice(0, 40))})`,
+        'the staged passage again',
+        5_000,
+      );
+      // Cleared for the next test: the staged text is let go, the draft emptied.
+      await s.driver.click('selection-remove');
+      await s.driver.fill('composer', '');
     });
 
     it('sent, it is gone; a new chat starts empty; the old draft comes back with its conversation', async () => {
@@ -96,18 +128,30 @@ function draftTests(name: string, setup: () => Promise<Setup>) {
 draftTests('Chromium', async () => {
   requireBuild(CHROME_E2E_BUILD);
   const mock = await startMockProvider();
+  const pages = await startPageServer();
   const chrome = await launchChromiumWithExtension(CHROME_E2E_BUILD);
+  const article = await chrome.context.newPage();
+  await article.goto(pages.url('/article.html'));
   const page: Page = await chrome.openExtensionPage('sidepanel.html');
+  const tabId = await page.evaluate<number>(
+    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+  );
+  await page.goto(page.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${tabId}`));
   return {
     mock,
     driver: chromiumDriver(page),
-    // The page unloads and loads anew in the same tab, so it shows the same tab's conversation
-    // (a new tab would be another conversation, as it is for the real side panel).
+    // The page unloads and loads anew, bound to the same tab: the same conversation, as the
+    // side panel beside that page shows it.
     async reopen() {
       await page.reload();
     },
+    async selectPassage() {
+      await article.evaluate(selectTextExpression('#passage'));
+      return pages.url('/article.html');
+    },
     async teardown() {
       await chrome.close();
+      await pages.close();
       await mock.close();
     },
   };
@@ -118,13 +162,24 @@ draftTests('Firefox', async () => {
   const mock = await startMockProvider();
   const pages = await startPageServer();
   const firefox = await launchFirefoxWithExtension(FIREFOX_E2E_BUILD);
-  const open = () => firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
+  await firefox.openExtensionPage('sidepanel.html', { from: pages.url('/blank.html') });
+  const panelTab = firefox.context;
+  const articleTab = await firefox.newTab(pages.url('/article.html'));
+  firefox.use(panelTab);
+  const tabId = await firefox.evaluate<number>(
+    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
+  );
+  const open = () => firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });
   await open();
   return {
     mock,
     driver: firefoxDriver(firefox),
     // Away to a web page and back in the same tab: the panel page unloads and loads anew.
     reopen: open,
+    async selectPassage() {
+      await firefox.evaluate(selectTextExpression('#passage'), { context: articleTab });
+      return pages.url('/article.html');
+    },
     async teardown() {
       await firefox.close();
       await pages.close();

@@ -79,7 +79,7 @@ export function SelectionCard(props: {
             </button>
           );
         })}
-        <button type="button" class="ghost" onClick={props.onDiscard} title={t('remove_title')}>
+        <button type="button" class="ghost" data-testid="selection-remove" onClick={props.onDiscard} title={t('remove_title')}>
           {t('remove')}
         </button>
       </div>
