@@ -33,9 +33,11 @@ const privateItem = defineVersionedItem<Draft[]>({ key: 'session:privateDrafts',
 const itemFor = (privateWindow: boolean) => (privateWindow ? privateItem : diskItem);
 
 /**
- * The drafts as last read or written here, kept fresh by watching storage (another panel's
- * writes). With them, a write needs no read first: the one made as the panel closes
- * (`pagehide`) reaches storage before the page is gone, which a read's round trip would not.
+ * The drafts as last read or written by a page that read them (the panel: loadDraft), kept
+ * fresh by watching storage (another panel's writes). With them, a write needs no read first:
+ * the one made as the panel closes (`pagehide`) reaches storage before the page is gone,
+ * which a read's round trip would not. A context that never reads (the background, writing a
+ * closing panel's draft) reads before each write.
  */
 const known = new Map<boolean, Draft[]>();
 const watched = new Set<boolean>();
@@ -77,11 +79,11 @@ export async function saveDraft(
   const draft = entry.draft.slice(0, MAX_PORT_TEXT_CHARS);
   if (draft === '' && selection === null) {
     if (others.length === all.length) return;
-    remember(privateWindow, others);
+    if (known.has(privateWindow)) known.set(privateWindow, others);
     await item.setValue(others);
     return;
   }
   const kept = [...others.sort((a, b) => b.at - a.at).slice(0, MAX_DRAFTS - 1), { conversationId, draft, selection, at: now }];
-  remember(privateWindow, kept);
+  if (known.has(privateWindow)) known.set(privateWindow, kept);
   await item.setValue(kept);
 }

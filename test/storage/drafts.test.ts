@@ -34,6 +34,19 @@ describe('drafts', () => {
     expect(set).toHaveBeenCalledWith(expect.objectContaining({ drafts: [expect.objectContaining({ draft: 'Typed as it closed' })] }));
   });
 
+  it('a context that never read them (the background) reads before each write, so it keeps what a panel just wrote', async () => {
+    const background = await start();
+    await background.saveDraft('c1', { draft: 'Kept by the background', selection: null }, false);
+    const panel = await start();
+    await panel.saveDraft('c2', { draft: 'Written by a panel', selection: null }, false);
+    // At once, before any storage change could be heard.
+    await background.saveDraft('c3', { draft: 'Another closing panel', selection: null }, false);
+    const { loadDraft } = await start();
+    expect(await loadDraft('c1', false)).toEqual({ draft: 'Kept by the background', selection: null });
+    expect(await loadDraft('c2', false)).toEqual({ draft: 'Written by a panel', selection: null });
+    expect(await loadDraft('c3', false)).toEqual({ draft: 'Another closing panel', selection: null });
+  });
+
   it('what another panel wrote meanwhile is kept by the next write here', async () => {
     const here = await start();
     await here.loadDraft('c1', false);

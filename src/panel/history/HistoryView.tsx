@@ -41,8 +41,11 @@ export interface HistoryViewProps {
 /** Clearing old conversations offers Undo up to this many (they are held in memory until then). */
 const MAX_UNDO_CONVERSATIONS = 1_000;
 
-/** Rows the list shows (pinned first, then newest); search reaches every conversation. */
-/** Rows listed at first (the 10,000-conversation bench opens this many in under 100 ms). */
+/**
+ * Rows the list shows at first (pinned first, then newest; the 10,000-conversation bench opens
+ * this many in under 100 ms), and how many more each "Show older conversations" adds; search
+ * reaches every conversation.
+ */
 const LIST_LIMIT = 500;
 const SEARCH_DELAY_MS = 120;
 
