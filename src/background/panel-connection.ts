@@ -152,20 +152,23 @@ async function showConversation(panel: PanelPort, conversation: TabConversation)
 }
 
 /**
- * The settings and the panel's conversation, read together and sent one right after the
- * other: the panel takes commands once its conversation is in (use-panel.ts), so the
- * composer it shows with the settings is usable at once.
+ * The settings and the panel's conversation, read together and sent in that order: the panel
+ * takes commands once its conversation is in (use-panel.ts).
  */
 async function greet(panel: PanelPort): Promise<void> {
   // A conversation that cannot be read (a broken database) gives way to a new one: the panel
   // takes commands only once it has one, so it must always get one.
   const tabConversation = conversationForTab(panel.conversationTabId).catch(() => newInTab(panel.conversationTabId));
-  const [settings, conversation] = await Promise.all([loadPublicSettings(), tabConversation]);
-  const described = await describe(conversation);
-  postToPanel(panel, { type: 'settings', settings });
-  // Stored data that could not be read was reset to defaults: say so, once.
-  for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
-  panel.conversationId = conversation.id;
+  // The settings go out as soon as they are read (the form or the composer shows with them),
+  // never behind a slow history read; the conversation follows them.
+  const settingsSent = loadPublicSettings().then((settings) => {
+    postToPanel(panel, { type: 'settings', settings });
+    // Stored data that could not be read was reset to defaults: say so, once.
+    for (const problem of takeStorageProblems()) postToPanel(panel, { type: 'notice', error: problem });
+  });
+  const described = await describe(await tabConversation);
+  await settingsSent.catch(() => {});
+  panel.conversationId = described.id;
   postToPanel(panel, described);
 }
 

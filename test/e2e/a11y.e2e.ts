@@ -194,6 +194,8 @@ function defineChecks(get: () => { driver: Driver; mock: MockProvider }) {
     // The user scrolls up: the view stays where they put it, and the button appears.
     await driver.wheel('[data-testid="conversation-scroll"]', -600);
     await driver.waitFor(`${q('jump-to-latest')} !== null`, 'Jump to latest', 10_000);
+    // The wheel scrolls smoothly (Firefox animates it): the view gets there over a few frames.
+    await driver.waitFor(`(${SCROLL}).distance > 200`, 'the view scrolled up', 10_000);
     const away = await probe();
     expect(away.distance).toBeGreaterThan(200);
     await driver.waitFor(`(${SCROLL}).height > ${away.height + 150}`, 'more text while scrolled up', 20_000);
