@@ -29,7 +29,16 @@ export interface Appearance {
 
 /** localStorage key of the hint (this extension's own origin: no page can read it). */
 const HINT_KEY = 'aside:appearance';
-const HintSchema = v.object({ theme: v.picklist(THEMES), fontSize: v.picklist(FONT_SIZES) });
+const HintSchema = v.object({
+  theme: v.picklist(THEMES),
+  fontSize: v.picklist(FONT_SIZES),
+  /**
+   * Chosen here and not yet saved: the panel closed before storage.local took it (a page that
+   * closes may lose a write it started). The next open keeps it, and saves it then.
+   */
+  unsaved: v.optional(v.literal(true)),
+});
+type Hint = v.InferOutput<typeof HintSchema>;
 
 let current: Appearance = { theme: DEFAULT_PREFERENCES.theme, fontSize: DEFAULT_PREFERENCES.fontSize };
 
@@ -45,15 +54,16 @@ function setOnDocument(appearance: Appearance): void {
   root.dataset.fontSize = current.fontSize;
 }
 
-function writeHint(appearance: Appearance): void {
+function writeHint(appearance: Appearance, unsaved = false): void {
   try {
-    localStorage.setItem(HINT_KEY, JSON.stringify({ theme: appearance.theme, fontSize: appearance.fontSize }));
+    const hint: Hint = { theme: appearance.theme, fontSize: appearance.fontSize, ...(unsaved ? { unsaved: true as const } : {}) };
+    localStorage.setItem(HINT_KEY, JSON.stringify(hint));
   } catch {
     // No localStorage (a locked-down profile): the panel may show the system colours for a moment.
   }
 }
 
-function readHint(): Appearance | null {
+function readHint(): Hint | null {
   try {
     const parsed = v.safeParse(HintSchema, JSON.parse(localStorage.getItem(HINT_KEY) ?? 'null'));
     return parsed.success ? parsed.output : null;
@@ -83,18 +93,33 @@ export function applyAppearanceHint(): boolean {
  * cannot be read). Never rejects.
  */
 export async function restoreAppearance(): Promise<void> {
-  setOnDocument(readHint() ?? current);
+  const hint = readHint();
+  setOnDocument(hint ?? current);
+  if (hint?.unsaved) {
+    // The last choice did not reach storage before its panel closed: it is newer than storage.
+    await saveChoice({ theme: hint.theme, fontSize: hint.fontSize });
+    return;
+  }
   const saved = await loadPreferences();
   applyAppearance(saved);
 }
 
-/** The user's choice in settings: applied at once, then saved (a failed save keeps it for this session). */
-export function chooseAppearance(change: Partial<Appearance>): Promise<void> {
-  applyAppearance({ ...current, ...change });
+/** Saves what is applied; the hint says "unsaved" until storage has it. */
+function saveChoice(change: Partial<Appearance>): Promise<void> {
+  writeHint(current, true);
   savesInFlight++;
   return savePreferences(change)
+    .then(() => {
+      if (savesInFlight === 1) writeHint(current);
+    })
     .catch(() => {})
     .finally(() => savesInFlight--);
+}
+
+/** The user's choice in settings: applied at once, then saved (a failed save keeps it for this session). */
+export function chooseAppearance(change: Partial<Appearance>): Promise<void> {
+  setOnDocument({ ...current, ...change });
+  return saveChoice(change);
 }
 
 /** This panel's own choices not yet saved: what storage says meanwhile is older than what shows. */

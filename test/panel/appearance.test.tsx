@@ -39,6 +39,20 @@ describe('restoreAppearance', () => {
     expect(JSON.parse(localStorage.getItem(HINT_KEY)!)).toEqual({ theme: 'dark', fontSize: 'large' });
   });
 
+  it('a choice whose save had not finished when the panel closed is kept at the next open, and saved then', async () => {
+    await savePreferences({ theme: 'dark', fontSize: 'default' });
+    // The panel closed right after the user chose light: storage never took the write.
+    vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementationOnce(() => new Promise(() => {}));
+    void chooseAppearance({ theme: 'light' });
+    expect(JSON.parse(localStorage.getItem(HINT_KEY)!)).toMatchObject({ theme: 'light', unsaved: true });
+    vi.restoreAllMocks();
+    // The next open: the hint is newer than storage.
+    await restoreAppearance();
+    expect(html().dataset.theme).toBe('light');
+    expect((await loadPreferences()).theme).toBe('light');
+    expect(JSON.parse(localStorage.getItem(HINT_KEY)!)).toEqual({ theme: 'light', fontSize: 'default' });
+  });
+
   it('applies the hint synchronously, before storage.local has answered', async () => {
     localStorage.setItem(HINT_KEY, JSON.stringify({ theme: 'dark', fontSize: 'small' }));
     await savePreferences({ theme: 'light', fontSize: 'larger' });
