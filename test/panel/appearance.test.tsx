@@ -42,7 +42,7 @@ describe('restoreAppearance', () => {
   it('a choice whose save had not finished when the panel closed is kept at the next open, and saved then', async () => {
     await savePreferences({ theme: 'dark', fontSize: 'default' });
     // The panel closed right after the user chose light: storage never took the write.
-    vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementationOnce(() => new Promise(() => {}));
+    vi.spyOn(fakeBrowser.storage.local, 'set').mockImplementationOnce(() => new Promise<void>(() => {}) as never);
     void chooseAppearance({ theme: 'light' });
     expect(JSON.parse(localStorage.getItem(HINT_KEY)!)).toMatchObject({ theme: 'light', unsaved: true });
     vi.restoreAllMocks();
