@@ -45,10 +45,10 @@ export function KeptInMemoryNote({ reason }: KeptInMemoryNoteProps) {
     <div class="storage-note" role="note" data-testid="private-note">
       <span>{t(reason === 'memory' ? 'storage_memory_note' : 'private_note')}</span>
       <span class="storage-note-actions">
-        <button type="button" class="small-button" data-testid="private-export-json" onClick={() => run('json')}>
+        <button type="button" class="ghost small-button" data-testid="private-export-json" onClick={() => run('json')}>
           {t('kept_export_json')}
         </button>
-        <button type="button" class="small-button" data-testid="private-export-markdown" onClick={() => run('md')}>
+        <button type="button" class="ghost small-button" data-testid="private-export-markdown" onClick={() => run('md')}>
           {t('kept_export_markdown')}
         </button>
       </span>
