@@ -39,8 +39,11 @@ const BUILTIN_TITLES: Record<BuiltinActionId, () => string> = {
 };
 
 function titleOf(entry: ActionEntry): string {
-  // Firefox reads `&` as an access key marker; `&&` is a literal one.
-  return entry.kind === 'builtin' ? BUILTIN_TITLES[entry.id]() : entry.name.trim().replace(/&/g, '&&');
+  if (entry.kind === 'builtin') return BUILTIN_TITLES[entry.id]();
+  // Firefox reads `&` as an access key marker; `&&` is a literal one. Both browsers put the
+  // selected text in place of `%s`, and neither has an escape for it: a zero-width space
+  // keeps a name's own "%s" as it was typed.
+  return entry.name.trim().replace(/&/g, '&&').replace(/%s/g, '%\u200bs');
 }
 
 /** The menu for a list: its enabled actions, in order. */

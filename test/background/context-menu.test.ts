@@ -83,6 +83,14 @@ describe('the context menu', () => {
     expect(createdMenuEntries()[0]).toEqual({ id: 'aside-u-haiku', title: 'Haiku && more', actionId: 'u-haiku' });
   });
 
+  it('a user action whose name has "%s" shows it as typed, not the selected text in its place', async () => {
+    await saveActions({ entries: [{ ...haiku, name: 'Rate 100%s' }, ...DEFAULT_ACTION_LIST.entries], translateTo: '' });
+    await vi.waitFor(() => expect(shownMenu(bg)[0]?.id).toBe('aside-u-haiku'));
+    const title = shownMenu(bg)[0]!.title;
+    expect(title).not.toContain('%s');
+    expect(title.replace(/\u200b/g, '')).toBe('Rate 100%s');
+  });
+
   it('never interleaves two rebuilds', async () => {
     const first = rebuildContextMenus({ entries: [haiku], translateTo: '' });
     const second = rebuildContextMenus(DEFAULT_ACTION_LIST);
