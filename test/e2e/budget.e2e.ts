@@ -19,6 +19,7 @@ import { launchChromiumWithExtension } from './harness/chromium.ts';
 import { launchFirefoxWithExtension } from './harness/firefox.ts';
 import { selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { tabIdOfUrl } from './harness/driver.ts';
 
 interface Driver {
   click(testId: string): Promise<void>;
@@ -319,9 +320,7 @@ budgetTests('Chromium', async () => {
   const article = await chrome.context.newPage();
   await article.goto(pages.url('/long.html'));
   const panel = await chrome.openExtensionPage('sidepanel.html');
-  const tabId = await panel.evaluate<number>(
-    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/long.html'))}).id)`,
-  );
+  const tabId = await panel.evaluate<number>(tabIdOfUrl(pages.url('/long.html')));
   await panel.goto(panel.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${tabId}`));
   await panel.setViewportSize({ width: 400, height: 800 });
   const driver: Driver = {
@@ -357,9 +356,7 @@ budgetTests('Firefox', async () => {
   const panelTab = firefox.context;
   const articleTab = await firefox.newTab(pages.url('/long.html'));
   firefox.use(panelTab);
-  const tabId = await firefox.evaluate<number>(
-    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/long.html'))}).id)`,
-  );
+  const tabId = await firefox.evaluate<number>(tabIdOfUrl(pages.url('/long.html')));
   await firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });
   const driver: Driver = {
     click: async (id) => {

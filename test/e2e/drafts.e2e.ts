@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockProvider, type MockProvider } from '../mock-provider/server.ts';
 import { launchChromiumWithExtension } from './harness/chromium.ts';
-import { chromiumDriver, firefoxDriver, testid, type PanelDriver } from './harness/driver.ts';
+import { chromiumDriver, firefoxDriver, testid, type PanelDriver, tabIdOfUrl } from './harness/driver.ts';
 import { launchFirefoxWithExtension } from './harness/firefox.ts';
 import { ARTICLE_PASSAGE, selectTextExpression, startPageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild } from './harness/paths.ts';
@@ -133,9 +133,7 @@ draftTests('Chromium', async () => {
   const article = await chrome.context.newPage();
   await article.goto(pages.url('/article.html'));
   const page: Page = await chrome.openExtensionPage('sidepanel.html');
-  const tabId = await page.evaluate<number>(
-    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-  );
+  const tabId = await page.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
   await page.goto(page.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${tabId}`));
   return {
     mock,
@@ -166,9 +164,7 @@ draftTests('Firefox', async () => {
   const panelTab = firefox.context;
   const articleTab = await firefox.newTab(pages.url('/article.html'));
   firefox.use(panelTab);
-  const tabId = await firefox.evaluate<number>(
-    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-  );
+  const tabId = await firefox.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
   const open = () => firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });
   await open();
   return {

@@ -23,6 +23,7 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { artifactPath, CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { tabIdOfUrl } from './harness/driver.ts';
 
 /** A model no table of known models has: its window can only come from Ollama's /api/show. */
 const MODEL = 'smollm2:1.7b';
@@ -160,9 +161,7 @@ describe('Chromium', () => {
     await article.goto(pages.url('/article.html'));
     await article.evaluate(selectTextExpression('#passage'));
     // A panel bound to the article's tab receives its menu hand-off (a panel in a tab of its own follows that tab).
-    const tabId = await panel.evaluate<number>(
-      `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-    );
+    const tabId = await panel.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
     const bound = await chromium.openExtensionPage(`sidepanel.html?tab=${tabId}`);
     await bound.locator('[data-testid="composer"]').waitFor();
     expect(await bound.evaluate(MENU_ASK(pages.url('/article.html')))).toEqual({ clicked: true });
@@ -309,9 +308,7 @@ describe('Firefox', () => {
       context: articleTab,
     });
     await firefox.evaluate(selectTextExpression('#passage'), { context: articleTab });
-    const tabId = await firefox.evaluate<number>(
-      `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-    );
+    const tabId = await firefox.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
     // A panel bound to the article's tab receives its menu hand-off.
     firefox.use(await firefox.newTab());
     await firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });

@@ -12,6 +12,7 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { startPageServer, type PageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { tabIdOfUrl } from './harness/driver.ts';
 
 const NAV_WORD = 'Xylophonenavigation';
 const SENTENCES = [
@@ -173,9 +174,7 @@ pageContextTests('Chromium', 'chrome://version/', async () => {
   await page.goto(pages.url('/otters.html'));
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
   // The page tab's panel (as its side panel would be): reads go to that tab.
-  const tabId = await panel.evaluate<number>(
-    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/otters.html'))}).id)`,
-  );
+  const tabId = await panel.evaluate<number>(tabIdOfUrl(pages.url('/otters.html')));
   await panel.goto(panel.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${tabId}`));
   await panel.setViewportSize({ width: 400, height: 800 });
   const driver: Driver = {
@@ -209,9 +208,7 @@ pageContextTests('Firefox', null, async () => {
   const panelTab = firefox.context;
   await firefox.newTab(pages.url('/otters.html'));
   firefox.use(panelTab);
-  const tabId = await firefox.evaluate<number>(
-    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/otters.html'))}).id)`,
-  );
+  const tabId = await firefox.evaluate<number>(tabIdOfUrl(pages.url('/otters.html')));
   // The page tab's panel (as the sidebar beside it would be): reads go to that tab.
   await firefox.openExtensionPage(`sidepanel.html?tab=${tabId}`, { from: pages.url('/blank.html') });
   const driver: Driver = {

@@ -16,6 +16,7 @@ import { launchChromiumWithExtension, type ChromiumExtension } from './harness/c
 import { launchFirefoxWithExtension, type FirefoxExtension } from './harness/firefox.ts';
 import { ARTICLE_PASSAGE, selectTextExpression, startPageServer, type PageServer } from './harness/pages.ts';
 import { CHROME_E2E_BUILD, FIREFOX_E2E_BUILD, requireBuild, waitFor } from './harness/paths.ts';
+import { tabIdOfUrl } from './harness/driver.ts';
 
 interface Driver {
   /** Types into the last element with this test id. */
@@ -175,9 +176,7 @@ userActionTests('Chromium', async () => {
   await article.goto(pages.url('/article.html'));
   const panel: Page = await chrome.openExtensionPage('sidepanel.html');
   // The article tab's panel (as its side panel would be): a hand-off goes to its own tab's panel only.
-  const articleTabId = await panel.evaluate<number>(
-    `chrome.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-  );
+  const articleTabId = await panel.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
   await panel.goto(panel.url().replace(/sidepanel\.html.*$/, `sidepanel.html?tab=${articleTabId}`));
   await panel.setViewportSize({ width: 400, height: 800 });
   const driver: Driver = {
@@ -213,9 +212,7 @@ userActionTests('Firefox', async () => {
   const articleTab = await firefox.newTab(pages.url('/article.html'));
   // The article tab's panel (as the sidebar beside it would be): a hand-off goes to its own tab's panel only.
   firefox.use(panelTab);
-  const articleTabId = await firefox.evaluate<number>(
-    `browser.tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(pages.url('/article.html'))}).id)`,
-  );
+  const articleTabId = await firefox.evaluate<number>(tabIdOfUrl(pages.url('/article.html')));
   await firefox.openExtensionPage(`sidepanel.html?tab=${articleTabId}`, { from: pages.url('/blank.html') });
   const driver: Driver = {
     fill: async (id, value) => {

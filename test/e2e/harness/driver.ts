@@ -70,3 +70,11 @@ export function firefoxDriver(firefox: FirefoxExtension): PanelDriver {
     },
   };
 }
+
+/**
+ * An expression for an extension page: the id of the tab showing `url` (the tab a panel is
+ * bound to with `sidepanel.html?tab=ID`, as the side panel or sidebar beside that page is).
+ */
+export function tabIdOfUrl(url: string): string {
+  return `(globalThis.browser ?? globalThis.chrome).tabs.query({}).then((tabs) => tabs.find((t) => t.url === ${JSON.stringify(url)}).id)`;
+}
