@@ -192,10 +192,18 @@ export async function launchChromiumWithExtension(
     };
     const [worker] = await workers();
     if (!worker) throw new Error('stopServiceWorker: the extension has no service worker running');
-    await session.send('Target.closeTarget', { targetId: worker.targetId });
-    await waitFor('the service worker to be gone', async () =>
-      (await workers()).every((w) => w.targetId !== worker.targetId) ? true : undefined,
-    );
+    const gone = async () => ((await workers()).every((w) => w.targetId !== worker.targetId) ? true : undefined);
+    // A worker busy at that moment (a message from the panel, a storage write) may outlive one
+    // close, as it may one idle timeout: asked again, as Chrome would again.
+    for (let attempt = 1; ; attempt++) {
+      await session.send('Target.closeTarget', { targetId: worker.targetId }).catch(() => undefined);
+      try {
+        await waitFor('the service worker to be gone', gone, { timeoutMs: 3_000 });
+        return;
+      } catch (error) {
+        if (attempt === 4) throw error;
+      }
+    }
   };
 
   const allowInIncognito = async (): Promise<void> => {
