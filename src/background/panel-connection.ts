@@ -158,7 +158,11 @@ async function showConversation(panel: PanelPort, conversation: TabConversation)
 async function greet(panel: PanelPort): Promise<void> {
   // A conversation that cannot be read (a broken database) gives way to a new one: the panel
   // takes commands only once it has one, so it must always get one.
-  const tabConversation = conversationForTab(panel.conversationTabId).catch(() => newInTab(panel.conversationTabId));
+  let unreadable = false;
+  const tabConversation = conversationForTab(panel.conversationTabId).catch(() => {
+    unreadable = true;
+    return newInTab(panel.conversationTabId);
+  });
   // The settings go out as soon as they are read (the form or the composer shows with them),
   // never behind a slow history read; the conversation follows them.
   const settingsSent = loadPublicSettings().then((settings) => {
@@ -170,6 +174,8 @@ async function greet(panel: PanelPort): Promise<void> {
   await settingsSent.catch(() => {});
   panel.conversationId = described.id;
   postToPanel(panel, described);
+  // Not silently: the user would otherwise wonder where the conversation went.
+  if (unreadable) postToPanel(panel, { type: 'notice', error: userError('conversation-unreadable') });
 }
 
 /** A selection handed off from this panel's tab (or window, when its tab is unknown) while no panel showed it. */

@@ -191,6 +191,8 @@ export const ERROR_CODES = [
   'storage-reset',
   /** conversation.open: no such conversation in history (deleted meanwhile). */
   'conversation-not-found',
+  /** The tab's conversation could not be read from history, so a new one was started. */
+  'conversation-unreadable',
   /** An error saved by an earlier version of Aside; detail: what it said then. */
   'earlier-error',
 

@@ -498,6 +498,10 @@ describe('conversation messages', () => {
     const shown = (again.received as BackgroundMessage[]).find((m) => m.type === 'conversation')!;
     expect(shown.id).not.toBe(id);
     expect(shown.turns).toEqual([]);
+    // ... and says so, after the conversation (the panel shows notices once connected).
+    const received = again.received as BackgroundMessage[];
+    const notice = received.findIndex((m) => m.type === 'notice' && m.error.code === 'conversation-unreadable');
+    expect(notice).toBeGreaterThan(received.indexOf(shown));
   });
 
   it('an ask sent right behind the hello (a panel that reconnected) is written under the conversation the hello shows', async () => {
